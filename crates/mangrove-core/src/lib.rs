@@ -1,0 +1,24 @@
+//! The vocabulary every Mangrove crate shares: identifiers, quantities whose
+//! units are in their type names, calendar dates, the domain error, and the
+//! journal's hashing (hash chain, RFC 9162 Merkle tree, signed tree heads).
+//!
+//! ```
+//! use mangrove_core::{Tco2e, Date};
+//! let issued = Tco2e::new(4_700);
+//! let buffer = issued.share_rounded_up(1_500); // 15.00 %
+//! assert_eq!(buffer.get(), 705);
+//! assert_eq!(Date::parse("2025-12-31").unwrap().year(), 2025);
+//! ```
+//!
+//! This crate, like every domain crate, knows nothing of tokio, sqlx or axum.
+
+pub mod error;
+pub mod ids;
+pub mod journal;
+pub mod merkle;
+pub mod signing;
+pub mod units;
+
+pub use error::{DomainError, DomainResult, ErrorKind};
+pub use ids::*;
+pub use units::{BasisPoints, Date, Tco2e};

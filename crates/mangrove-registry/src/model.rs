@@ -1,0 +1,295 @@
+//! The registry's records. Everything here is plain data; the rules that
+//! change it live in `registry.rs`.
+
+use mangrove_core::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// What an organisation is, which is also the role of its members.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Operator,
+    Verifier,
+    Proponent,
+    Factory,
+    Citizen,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [
+        Role::Operator,
+        Role::Verifier,
+        Role::Proponent,
+        Role::Factory,
+        Role::Citizen,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Operator => "operator",
+            Role::Verifier => "verifier",
+            Role::Proponent => "proponent",
+            Role::Factory => "factory",
+            Role::Citizen => "citizen",
+        }
+    }
+    pub fn parse(text: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|role| role.as_str() == text)
+    }
+}
+
+/// Who issues a command. `System` is the deployment itself (the CLI that
+/// sets up a database, the exchange settling a trade).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Actor {
+    System,
+    Member {
+        user: UserId,
+        org: OrgId,
+        role: Role,
+    },
+}
+
+impl Actor {
+    pub fn org(&self) -> Option<OrgId> {
+        match self {
+            Actor::System => None,
+            Actor::Member { org, .. } => Some(*org),
+        }
+    }
+    pub fn role(&self) -> Option<Role> {
+        match self {
+            Actor::System => None,
+            Actor::Member { role, .. } => Some(*role),
+        }
+    }
+    pub fn label(&self) -> String {
+        match self {
+            Actor::System => "system".into(),
+            Actor::Member { user, .. } => format!("user:{}", user.get()),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Organisation {
+    pub id: OrgId,
+    pub name: String,
+    pub role: Role,
+    pub account: AccountId,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AccountKind {
+    Holding,
+    BufferPool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Account {
+    pub id: AccountId,
+    pub org: OrgId,
+    pub kind: AccountKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ClassKind {
+    Removal,
+    Reduction,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct CreditClass {
+    pub id: ClassId,
+    /// Short code, e.g. `T-VER-P-METH-13-02`.
+    pub code: String,
+    pub name: String,
+    pub methodology: String,
+    pub kind: ClassKind,
+    pub default_buffer_bps: BasisPoints,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ProjectStatus {
+    Draft,
+    Submitted,
+    ChangesRequested,
+    Validated,
+    Registered,
+    Rejected,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Project {
+    pub id: ProjectId,
+    pub class: ClassId,
+    pub proponent: OrgId,
+    pub name: String,
+    pub description: String,
+    /// ISO 3166-2 subdivision, e.g. `TH-21` for Rayong.
+    pub jurisdiction: String,
+    /// Outline as `[longitude, latitude]` pairs (WGS 84), closed or not.
+    pub location: Vec<[f64; 2]>,
+    pub area_rai: u32,
+    /// Share of each issuance set aside against reversal.
+    pub buffer_bps: BasisPoints,
+    pub status: ProjectStatus,
+    /// The last reviewer's note (changes requested, reasons for rejection).
+    pub review_note: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportStatus {
+    Submitted,
+    Verified,
+    Rejected,
+    Issued,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct MonitoringReport {
+    pub id: ReportId,
+    pub project: ProjectId,
+    pub period_start: Date,
+    pub period_end: Date,
+    pub claimed_tco2e: Tco2e,
+    /// The calculation record behind the claim, as submitted.
+    pub calculation: String,
+    pub status: ReportStatus,
+    pub verified_tco2e: Tco2e,
+    pub verifier: Option<OrgId>,
+    pub review_note: String,
+}
+
+/// Status of a batch with respect to Article 6 of the Paris Agreement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CorrespondingAdjustment {
+    NotApplied,
+    Applied,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Batch {
+    pub id: BatchId,
+    pub project: ProjectId,
+    pub report: ReportId,
+    pub vintage_start: Date,
+    pub vintage_end: Date,
+    pub issued_tco2e: Tco2e,
+    pub buffer_tco2e: Tco2e,
+    pub issued_to: AccountId,
+    pub corresponding_adjustment: CorrespondingAdjustment,
+    pub issued_at_ms: i64,
+}
+
+/// A contiguous run of unit numbers within one batch, inclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+pub struct UnitRange {
+    pub first: u64,
+    pub last: u64,
+}
+
+impl UnitRange {
+    pub fn len(self) -> u64 {
+        self.last - self.first + 1
+    }
+    pub fn is_empty(self) -> bool {
+        false
+    }
+}
+
+/// What a block of units is doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case", tag = "state", content = "by")]
+pub enum UnitState {
+    Active,
+    Held(HoldId),
+    Retired(RetirementId),
+    Cancelled(CancellationId),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Block {
+    pub batch: BatchId,
+    pub range: UnitRange,
+    pub account: AccountId,
+    pub state: UnitState,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Retirement {
+    pub id: RetirementId,
+    pub account: AccountId,
+    pub batch: BatchId,
+    pub ranges: Vec<UnitRange>,
+    pub quantity_tco2e: Tco2e,
+    /// The one party that may claim these tonnes.
+    pub beneficiary: String,
+    pub reason: String,
+    /// ISO 3166-2 code of where the claim is made.
+    pub jurisdiction: String,
+    /// The inventory year the retirement offsets.
+    pub inventory_year: i32,
+    pub retired_at_ms: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CancellationKind {
+    /// The operator cancelled credits (an error, a withdrawal).
+    Administrative,
+    /// A verified loss (storm, fire, clearing) compensated from the buffer pool.
+    Reversal,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Cancellation {
+    pub id: CancellationId,
+    pub kind: CancellationKind,
+    pub account: AccountId,
+    /// The project whose loss a reversal compensates.
+    pub project: Option<ProjectId>,
+    pub parts: Vec<BatchRanges>,
+    pub quantity_tco2e: Tco2e,
+    pub reason: String,
+    pub cancelled_at_ms: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct BatchRanges {
+    pub batch: BatchId,
+    pub ranges: Vec<UnitRange>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Hold {
+    pub id: HoldId,
+    pub account: AccountId,
+    pub batch: BatchId,
+    pub ranges: Vec<UnitRange>,
+    pub quantity_tco2e: Tco2e,
+}
+
+/// An account's units of one batch.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Holding {
+    pub active_tco2e: Tco2e,
+    pub held_tco2e: Tco2e,
+}
+
+/// A batch's units by state; issued = active + held + retired + cancelled.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct BatchTotals {
+    pub active_tco2e: Tco2e,
+    pub held_tco2e: Tco2e,
+    pub retired_tco2e: Tco2e,
+    pub cancelled_tco2e: Tco2e,
+}
