@@ -44,11 +44,7 @@ pub struct DomainError {
 
 impl DomainError {
     pub fn new(kind: ErrorKind, field: Option<&'static str>, message: impl Into<String>) -> Self {
-        DomainError {
-            kind,
-            field,
-            message: message.into(),
-        }
+        DomainError { kind, field, message: message.into() }
     }
     pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
         Self::new(ErrorKind::Invalid, Some(field), message)

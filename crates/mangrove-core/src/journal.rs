@@ -52,12 +52,7 @@ pub fn chain_hash(previous: &Hash, leaf: &Hash) -> Hash {
 pub fn seal<P: Serialize>(envelope: &Envelope<P>, previous_chain_hash: &Hash) -> SealedEvent {
     let body = serde_json::to_string(envelope).expect("events serialise to JSON");
     let leaf_hash = merkle::leaf_hash(body.as_bytes());
-    SealedEvent {
-        seq: envelope.seq,
-        chain_hash: chain_hash(previous_chain_hash, &leaf_hash),
-        leaf_hash,
-        body,
-    }
+    SealedEvent { seq: envelope.seq, chain_hash: chain_hash(previous_chain_hash, &leaf_hash), leaf_hash, body }
 }
 
 /// SHA-256 of arbitrary bytes as lower-case hex (command fingerprints).

@@ -84,11 +84,7 @@ pub enum MerkleError {
         hex::encode(.computed),
         hex::encode(.expected)
     )]
-    FirstRootMismatch {
-        first: u64,
-        computed: Hash,
-        expected: Hash,
-    },
+    FirstRootMismatch { first: u64, computed: Hash, expected: Hash },
 
     #[error(
         "the consistency proof leads to root {} for the later tree of {second} leaves, \
@@ -96,11 +92,7 @@ pub enum MerkleError {
         hex::encode(.computed),
         hex::encode(.expected)
     )]
-    SecondRootMismatch {
-        second: u64,
-        computed: Hash,
-        expected: Hash,
-    },
+    SecondRootMismatch { second: u64, computed: Hash, expected: Hash },
 }
 
 /// Largest power of two strictly below `n` (`n >= 2`): where RFC 9162 splits
@@ -264,10 +256,7 @@ impl MerkleTree {
             return self.levels[level][(start >> level) as usize];
         }
         let k = split_point(n);
-        node_hash(
-            &self.subtree_root(start, k),
-            &self.subtree_root(start + k, n - k),
-        )
+        node_hash(&self.subtree_root(start, k), &self.subtree_root(start + k, n - k))
     }
 }
 
@@ -332,13 +321,7 @@ fn skip_lonely_levels(fn_: &mut u64, sn: &mut u64) {
 ///
 /// The proof binds the size only through the root: take `size` and `root`
 /// from the same signed tree head.
-pub fn verify_inclusion(
-    leaf: &Hash,
-    index: u64,
-    size: u64,
-    proof: &[Hash],
-    root: &Hash,
-) -> Result<(), MerkleError> {
+pub fn verify_inclusion(leaf: &Hash, index: u64, size: u64, proof: &[Hash], root: &Hash) -> Result<(), MerkleError> {
     if index >= size {
         return Err(MerkleError::IndexOutOfRange { index, size });
     }
@@ -348,10 +331,7 @@ pub fn verify_inclusion(
     let (mut fn_, mut sn, mut r) = (index, size - 1, *leaf);
     for p in proof {
         if sn == 0 {
-            return Err(MerkleError::ProofTooLong {
-                expected,
-                actual: proof.len(),
-            });
+            return Err(MerkleError::ProofTooLong { expected, actual: proof.len() });
         }
         if fn_ & 1 == 1 || fn_ == sn {
             r = node_hash(p, &r);
@@ -363,16 +343,10 @@ pub fn verify_inclusion(
         sn >>= 1;
     }
     if sn != 0 {
-        return Err(MerkleError::ProofTooShort {
-            expected,
-            actual: proof.len(),
-        });
+        return Err(MerkleError::ProofTooShort { expected, actual: proof.len() });
     }
     if r != *root {
-        return Err(MerkleError::RootMismatch {
-            computed: r,
-            expected: *root,
-        });
+        return Err(MerkleError::RootMismatch { computed: r, expected: *root });
     }
     Ok(())
 }
@@ -391,24 +365,14 @@ pub fn verify_consistency(
         return Err(MerkleError::BadConsistencySizes { first, second });
     }
     let expected = consistency_proof_len(first, second);
-    let too_long = MerkleError::ProofTooLong {
-        expected,
-        actual: proof.len(),
-    };
-    let too_short = MerkleError::ProofTooShort {
-        expected,
-        actual: proof.len(),
-    };
+    let too_long = MerkleError::ProofTooLong { expected, actual: proof.len() };
+    let too_short = MerkleError::ProofTooShort { expected, actual: proof.len() };
     if first == second {
         if !proof.is_empty() {
             return Err(too_long);
         }
         if first_root != second_root {
-            return Err(MerkleError::SecondRootMismatch {
-                second,
-                computed: *first_root,
-                expected: *second_root,
-            });
+            return Err(MerkleError::SecondRootMismatch { second, computed: *first_root, expected: *second_root });
         }
         return Ok(());
     }
@@ -417,11 +381,7 @@ pub fn verify_consistency(
     };
     // A power-of-two first tree is a complete subtree of the second one, so
     // the prover leaves its root out and the verifier supplies it.
-    let (start, rest) = if first.is_power_of_two() {
-        (*first_root, proof)
-    } else {
-        (head, tail)
-    };
+    let (start, rest) = if first.is_power_of_two() { (*first_root, proof) } else { (head, tail) };
     let (mut fn_, mut sn) = (first - 1, second - 1);
     let ones = fn_.trailing_ones();
     fn_ >>= ones;
@@ -445,18 +405,10 @@ pub fn verify_consistency(
         return Err(too_short);
     }
     if fr != *first_root {
-        return Err(MerkleError::FirstRootMismatch {
-            first,
-            computed: fr,
-            expected: *first_root,
-        });
+        return Err(MerkleError::FirstRootMismatch { first, computed: fr, expected: *first_root });
     }
     if sr != *second_root {
-        return Err(MerkleError::SecondRootMismatch {
-            second,
-            computed: sr,
-            expected: *second_root,
-        });
+        return Err(MerkleError::SecondRootMismatch { second, computed: sr, expected: *second_root });
     }
     Ok(())
 }
@@ -466,13 +418,9 @@ pub fn verify_consistency(
 fn decode_hash(text: &str) -> Result<Hash, String> {
     let mut hash = [0u8; 32];
     if text.len() != 64 {
-        return Err(format!(
-            "expected a SHA-256 hash as 64 hex characters, got {} characters",
-            text.len()
-        ));
+        return Err(format!("expected a SHA-256 hash as 64 hex characters, got {} characters", text.len()));
     }
-    hex::decode_to_slice(text, &mut hash)
-        .map_err(|e| format!("expected a SHA-256 hash as 64 hex characters: {e}"))?;
+    hex::decode_to_slice(text, &mut hash).map_err(|e| format!("expected a SHA-256 hash as 64 hex characters: {e}"))?;
     Ok(hash)
 }
 
@@ -509,10 +457,7 @@ pub mod hex32_vec {
         texts
             .iter()
             .enumerate()
-            .map(|(i, text)| {
-                decode_hash(text)
-                    .map_err(|e| serde::de::Error::custom(format!("hash number {i}: {e}")))
-            })
+            .map(|(i, text)| decode_hash(text).map_err(|e| serde::de::Error::custom(format!("hash number {i}: {e}"))))
             .collect()
     }
 }
@@ -525,9 +470,7 @@ mod tests {
     const MAX_SIZE: u64 = 70;
 
     fn test_leaves(n: u64) -> Vec<Hash> {
-        (0..n)
-            .map(|i| leaf_hash(format!("event {i}").as_bytes()))
-            .collect()
+        (0..n).map(|i| leaf_hash(format!("event {i}").as_bytes())).collect()
     }
 
     fn full_tree() -> (Vec<Hash>, MerkleTree) {
@@ -564,11 +507,8 @@ mod tests {
             return Vec::new();
         }
         let k = ref_split(d.len());
-        let (mut path, sibling) = if m < k {
-            (ref_path(m, &d[..k]), ref_mth(&d[k..]))
-        } else {
-            (ref_path(m - k, &d[k..]), ref_mth(&d[..k]))
-        };
+        let (mut path, sibling) =
+            if m < k { (ref_path(m, &d[..k]), ref_mth(&d[k..])) } else { (ref_path(m - k, &d[k..]), ref_mth(&d[..k])) };
         path.push(sibling);
         path
     }
@@ -599,21 +539,13 @@ mod tests {
         assert_eq!(tree.root_at(size), Some(root), "root at size {size}");
         for index in 0..size {
             let proof = tree.inclusion_proof(index, size).unwrap();
-            assert_eq!(
-                proof,
-                ref_path(index as usize, prefix),
-                "PATH({index}, {size})"
-            );
+            assert_eq!(proof, ref_path(index as usize, prefix), "PATH({index}, {size})");
             assert_eq!(proof.len(), inclusion_proof_len(index, size));
             verify_inclusion(&leaves[index as usize], index, size, &proof, &root).unwrap();
         }
         for first in 1..=size {
             let proof = tree.consistency_proof(first, size).unwrap();
-            assert_eq!(
-                proof,
-                ref_proof(first as usize, prefix),
-                "PROOF({first}, {size})"
-            );
+            assert_eq!(proof, ref_proof(first as usize, prefix), "PROOF({first}, {size})");
             assert_eq!(proof.len(), consistency_proof_len(first, size));
             let first_root = ref_mth(&leaves[..first as usize]);
             verify_consistency(first, size, &first_root, &root, &proof).unwrap();
@@ -662,10 +594,7 @@ mod tests {
     fn empty_tree_root_is_sha256_of_nothing() {
         let tree = MerkleTree::new();
         assert!(tree.is_empty());
-        assert_eq!(
-            hex::encode(tree.root()),
-            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
-        );
+        assert_eq!(hex::encode(tree.root()), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
         assert_eq!(tree.root_at(0), Some(empty_root()));
         assert_eq!(tree.leaf(0), None);
     }
@@ -678,35 +607,14 @@ mod tests {
         assert_eq!(tree.root_at(MAX_SIZE + 1), None);
         assert_eq!(
             tree.inclusion_proof(0, MAX_SIZE + 1),
-            Err(MerkleError::SizeTooLarge {
-                size: MAX_SIZE + 1,
-                len: MAX_SIZE
-            })
+            Err(MerkleError::SizeTooLarge { size: MAX_SIZE + 1, len: MAX_SIZE })
         );
-        assert_eq!(
-            tree.inclusion_proof(5, 5),
-            Err(MerkleError::IndexOutOfRange { index: 5, size: 5 })
-        );
-        assert_eq!(
-            tree.consistency_proof(0, 5),
-            Err(MerkleError::BadConsistencySizes {
-                first: 0,
-                second: 5
-            })
-        );
-        assert_eq!(
-            tree.consistency_proof(6, 5),
-            Err(MerkleError::BadConsistencySizes {
-                first: 6,
-                second: 5
-            })
-        );
+        assert_eq!(tree.inclusion_proof(5, 5), Err(MerkleError::IndexOutOfRange { index: 5, size: 5 }));
+        assert_eq!(tree.consistency_proof(0, 5), Err(MerkleError::BadConsistencySizes { first: 0, second: 5 }));
+        assert_eq!(tree.consistency_proof(6, 5), Err(MerkleError::BadConsistencySizes { first: 6, second: 5 }));
         assert_eq!(
             tree.consistency_proof(1, MAX_SIZE + 1),
-            Err(MerkleError::SizeTooLarge {
-                size: MAX_SIZE + 1,
-                len: MAX_SIZE
-            })
+            Err(MerkleError::SizeTooLarge { size: MAX_SIZE + 1, len: MAX_SIZE })
         );
         let root = tree.root();
         assert_eq!(
@@ -715,10 +623,7 @@ mod tests {
         );
         assert_eq!(
             verify_consistency(0, 3, &root, &root, &[]),
-            Err(MerkleError::BadConsistencySizes {
-                first: 0,
-                second: 3
-            })
+            Err(MerkleError::BadConsistencySizes { first: 0, second: 3 })
         );
     }
 
@@ -727,16 +632,10 @@ mod tests {
         let (_, tree) = full_tree();
         let (r5, r6) = (tree.root_at(5).unwrap(), tree.root_at(6).unwrap());
         verify_consistency(5, 5, &r5, &r5, &[]).unwrap();
-        assert!(matches!(
-            verify_consistency(5, 5, &r5, &r6, &[]),
-            Err(MerkleError::SecondRootMismatch { .. })
-        ));
+        assert!(matches!(verify_consistency(5, 5, &r5, &r6, &[]), Err(MerkleError::SecondRootMismatch { .. })));
         assert_eq!(
             verify_consistency(5, 5, &r5, &r5, &[r5]),
-            Err(MerkleError::ProofTooLong {
-                expected: 0,
-                actual: 1
-            })
+            Err(MerkleError::ProofTooLong { expected: 0, actual: 1 })
         );
     }
 
@@ -801,47 +700,27 @@ mod tests {
             #[serde(with = "crate::merkle::hex32_vec")]
             proof: Vec<Hash>,
         }
-        let wire = Wire {
-            root: [0xAB; 32],
-            proof: vec![[0x01; 32], [0xFE; 32]],
-        };
+        let wire = Wire { root: [0xAB; 32], proof: vec![[0x01; 32], [0xFE; 32]] };
         let json = serde_json::to_string(&wire).unwrap();
         assert_eq!(
             json,
-            format!(
-                r#"{{"root":"{}","proof":["{}","{}"]}}"#,
-                "ab".repeat(32),
-                "01".repeat(32),
-                "fe".repeat(32)
-            )
+            format!(r#"{{"root":"{}","proof":["{}","{}"]}}"#, "ab".repeat(32), "01".repeat(32), "fe".repeat(32))
         );
         assert_eq!(serde_json::from_str::<Wire>(&json).unwrap(), wire);
 
         let short = format!(r#"{{"root":"{}","proof":[]}}"#, "ab".repeat(31));
-        let err = serde_json::from_str::<Wire>(&short)
-            .unwrap_err()
-            .to_string();
+        let err = serde_json::from_str::<Wire>(&short).unwrap_err().to_string();
         assert!(err.contains("64 hex characters, got 62"), "{err}");
-        let bad = format!(
-            r#"{{"root":"{}","proof":["{}zz"]}}"#,
-            "ab".repeat(32),
-            "ab".repeat(31)
-        );
+        let bad = format!(r#"{{"root":"{}","proof":["{}zz"]}}"#, "ab".repeat(32), "ab".repeat(31));
         let err = serde_json::from_str::<Wire>(&bad).unwrap_err().to_string();
         assert!(err.contains("hash number 0"), "{err}");
     }
 
     #[test]
     fn error_messages_show_hashes_in_hex() {
-        let err = MerkleError::RootMismatch {
-            computed: [0x11; 32],
-            expected: [0x22; 32],
-        };
+        let err = MerkleError::RootMismatch { computed: [0x11; 32], expected: [0x22; 32] };
         let text = err.to_string();
-        assert!(
-            text.contains(&"11".repeat(32)) && text.contains(&"22".repeat(32)),
-            "{text}"
-        );
+        assert!(text.contains(&"11".repeat(32)) && text.contains(&"22".repeat(32)), "{text}");
     }
 
     /// A tree size and a leaf index inside it.
@@ -874,7 +753,11 @@ mod tests {
             proof[i][byte] ^= mask;
             let root = tree.root_at(size).unwrap();
             let result = verify_inclusion(&leaves[index as usize], index, size, &proof, &root);
-            prop_assert!(matches!(result, Err(MerkleError::RootMismatch { .. })));
+            prop_assert!(
+                matches!(result, Err(MerkleError::RootMismatch { .. })),
+                "{:?}",
+                result
+            );
         }
 
         #[test]
@@ -909,7 +792,7 @@ mod tests {
             prop_assert!(matches!(
                 result,
                 Err(MerkleError::FirstRootMismatch { .. } | MerkleError::SecondRootMismatch { .. })
-            ));
+            ), "{:?}", result);
         }
 
         #[test]

@@ -31,11 +31,7 @@ const TREE_HEAD_TAG: &[u8] = b"mangrove-tree-head-v1\n";
 #[derive(Debug, thiserror::Error)]
 pub enum KeyError {
     #[error("could not {action} the deployment key file {}: {error}", .path.display())]
-    Io {
-        action: &'static str,
-        path: PathBuf,
-        error: io::Error,
-    },
+    Io { action: &'static str, path: PathBuf, error: io::Error },
 
     #[error(
         "the deployment key file {} is malformed: {reason}; it must hold the \
@@ -56,9 +52,7 @@ pub enum KeyError {
     )]
     BadSignature,
 
-    #[error(
-        "the tree head is signed by key {found}, not by the expected deployment key {expected}"
-    )]
+    #[error("the tree head is signed by key {found}, not by the expected deployment key {expected}")]
     UnexpectedKey { expected: String, found: String },
 }
 
@@ -70,9 +64,7 @@ pub struct DeploymentKey {
 impl fmt::Debug for DeploymentKey {
     // Only the public half: a stray debug log must never leak the seed.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("DeploymentKey")
-            .field("public_key", &self.public_key_hex())
-            .finish()
+        f.debug_struct("DeploymentKey").field("public_key", &self.public_key_hex()).finish()
     }
 }
 
@@ -82,11 +74,7 @@ impl DeploymentKey {
     pub fn load_or_create(path: &Path) -> Result<(Self, bool), KeyError> {
         // create_new, rather than checking for existence first, so that two
         // processes starting together cannot both create a key.
-        let opened = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(path);
+        let opened = OpenOptions::new().write(true).create_new(true).mode(0o600).open(path);
         let file = match opened {
             Ok(file) => file,
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
@@ -94,9 +82,7 @@ impl DeploymentKey {
             }
             Err(error) => return Err(io_error("create", path, error)),
         };
-        let key = Self {
-            key: SigningKey::generate(&mut OsRng),
-        };
+        let key = Self { key: SigningKey::generate(&mut OsRng) };
         if let Err(error) = write_seed(file, &key.key) {
             // A half-written file would stop every later start with a
             // "malformed" error; removing it lets the next start try again.
@@ -109,18 +95,13 @@ impl DeploymentKey {
     /// Loads the key at `path`, which must exist.
     pub fn load(path: &Path) -> Result<Self, KeyError> {
         let bytes = fs::read(path).map_err(|error| io_error("read", path, error))?;
-        let seed = parse_seed(&bytes).map_err(|reason| KeyError::Malformed {
-            path: path.to_path_buf(),
-            reason,
-        })?;
+        let seed = parse_seed(&bytes).map_err(|reason| KeyError::Malformed { path: path.to_path_buf(), reason })?;
         Ok(Self::from_seed(seed))
     }
 
     /// A key from a known seed, for tests and tools.
     pub fn from_seed(seed: [u8; 32]) -> Self {
-        Self {
-            key: SigningKey::from_bytes(&seed),
-        }
+        Self { key: SigningKey::from_bytes(&seed) }
     }
 
     /// The public half of the key.
@@ -137,20 +118,12 @@ impl DeploymentKey {
     /// Signs a tree head.
     pub fn sign(&self, head: TreeHead) -> SignedTreeHead {
         let signature = self.key.sign(&head.signing_bytes());
-        SignedTreeHead {
-            head,
-            public_key: self.public_key_hex(),
-            signature: hex::encode(signature.to_bytes()),
-        }
+        SignedTreeHead { head, public_key: self.public_key_hex(), signature: hex::encode(signature.to_bytes()) }
     }
 }
 
 fn io_error(action: &'static str, path: &Path, error: io::Error) -> KeyError {
-    KeyError::Io {
-        action,
-        path: path.to_path_buf(),
-        error,
-    }
+    KeyError::Io { action, path: path.to_path_buf(), error }
 }
 
 fn write_seed(mut file: fs::File, key: &SigningKey) -> io::Result<()> {
@@ -171,16 +144,10 @@ fn parse_seed(bytes: &[u8]) -> Result<[u8; 32], String> {
         return Err("it is empty".to_string());
     }
     if digits.len() != 64 {
-        return Err(format!(
-            "it holds {} characters instead of 64",
-            digits.chars().count()
-        ));
+        return Err(format!("it holds {} characters instead of 64", digits.chars().count()));
     }
     if let Some(pos) = digits.find(|c: char| !c.is_ascii_hexdigit()) {
-        return Err(format!(
-            "character {} is not a hex digit",
-            digits[..pos].chars().count() + 1
-        ));
+        return Err(format!("character {} is not a hex digit", digits[..pos].chars().count() + 1));
     }
     let mut seed = [0u8; 32];
     hex::decode_to_slice(digits, &mut seed).map_err(|e| e.to_string())?;
@@ -239,11 +206,8 @@ impl SignedTreeHead {
                 reason: format!("it has {} characters", self.signature.len()),
             });
         }
-        hex::decode_to_slice(&self.signature, &mut bytes).map_err(|e| {
-            KeyError::BadSignatureEncoding {
-                reason: e.to_string(),
-            }
-        })?;
+        hex::decode_to_slice(&self.signature, &mut bytes)
+            .map_err(|e| KeyError::BadSignatureEncoding { reason: e.to_string() })?;
         // verify_strict also rejects weak keys and non-canonical signatures,
         // which would otherwise let one head carry several valid signatures.
         key.verify_strict(&self.head.signing_bytes(), &Signature::from_bytes(&bytes))
@@ -266,16 +230,10 @@ impl SignedTreeHead {
 }
 
 fn parse_public_key(text: &str) -> Result<VerifyingKey, KeyError> {
-    let bad = |reason: String| KeyError::BadPublicKey {
-        key: text.to_string(),
-        reason,
-    };
+    let bad = |reason: String| KeyError::BadPublicKey { key: text.to_string(), reason };
     let mut bytes = [0u8; 32];
     if text.len() != 64 {
-        return Err(bad(format!(
-            "expected 64 hex characters, got {}",
-            text.len()
-        )));
+        return Err(bad(format!("expected 64 hex characters, got {}", text.len())));
     }
     hex::decode_to_slice(text, &mut bytes).map_err(|e| bad(e.to_string()))?;
     VerifyingKey::from_bytes(&bytes).map_err(|_| bad("it is not a point on the curve".into()))
@@ -287,11 +245,7 @@ mod tests {
     use std::os::unix::fs::PermissionsExt;
 
     fn head() -> TreeHead {
-        TreeHead {
-            tree_size: 42,
-            timestamp_ms: 1_700_000_000_123,
-            root_hash: [7; 32],
-        }
+        TreeHead { tree_size: 42, timestamp_ms: 1_700_000_000_123, root_hash: [7; 32] }
     }
 
     fn signed() -> SignedTreeHead {
@@ -306,8 +260,7 @@ mod tests {
         assert_eq!(sth.public_key, key.public_key_hex());
         sth.verify().unwrap();
         sth.verify_with(&key.public_key_hex()).unwrap();
-        sth.verify_with(&key.public_key_hex().to_uppercase())
-            .unwrap();
+        sth.verify_with(&key.public_key_hex().to_uppercase()).unwrap();
     }
 
     #[test]
@@ -331,10 +284,7 @@ mod tests {
         sth.public_key = DeploymentKey::from_seed([2; 32]).public_key_hex();
         changes.push(sth);
         for sth in changes {
-            assert!(
-                matches!(sth.verify(), Err(KeyError::BadSignature)),
-                "{sth:?} verified"
-            );
+            assert!(matches!(sth.verify(), Err(KeyError::BadSignature)), "{sth:?} verified");
         }
     }
 
@@ -342,10 +292,7 @@ mod tests {
     fn malformed_signature_or_key_is_reported() {
         let mut sth = signed();
         sth.signature.pop();
-        assert!(matches!(
-            sth.verify(),
-            Err(KeyError::BadSignatureEncoding { .. })
-        ));
+        assert!(matches!(sth.verify(), Err(KeyError::BadSignatureEncoding { .. })));
         let mut sth = signed();
         sth.public_key = "zz".repeat(32);
         let err = sth.verify().unwrap_err();
@@ -359,19 +306,12 @@ mod tests {
         let err = signed().verify_with(&other).unwrap_err();
         assert!(matches!(err, KeyError::UnexpectedKey { .. }), "{err}");
         assert!(err.to_string().contains(&other), "{err}");
-        assert!(matches!(
-            signed().verify_with("not a key"),
-            Err(KeyError::BadPublicKey { .. })
-        ));
+        assert!(matches!(signed().verify_with("not a key"), Err(KeyError::BadPublicKey { .. })));
     }
 
     #[test]
     fn signing_bytes_layout() {
-        let head = TreeHead {
-            tree_size: 0x0102_0304_0506_0708,
-            timestamp_ms: -2,
-            root_hash: [0xAA; 32],
-        };
+        let head = TreeHead { tree_size: 0x0102_0304_0506_0708, timestamp_ms: -2, root_hash: [0xAA; 32] };
         let mut expected = b"mangrove-tree-head-v1\n".to_vec();
         expected.extend_from_slice(&[1, 2, 3, 4, 5, 6, 7, 8]);
         expected.extend_from_slice(&[0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFE]);
@@ -382,13 +322,9 @@ mod tests {
     #[test]
     fn public_key_matches_rfc_8032_test_vector() {
         // RFC 8032 section 7.1, TEST 1.
-        let seed = hex::decode("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60")
-            .unwrap();
+        let seed = hex::decode("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60").unwrap();
         let key = DeploymentKey::from_seed(seed.try_into().unwrap());
-        assert_eq!(
-            key.public_key_hex(),
-            "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"
-        );
+        assert_eq!(key.public_key_hex(), "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
         assert!(!format!("{key:?}").contains("9d61b19d"));
     }
 
@@ -399,16 +335,7 @@ mod tests {
         let object = value.as_object().unwrap();
         let mut keys: Vec<&str> = object.keys().map(String::as_str).collect();
         keys.sort_unstable();
-        assert_eq!(
-            keys,
-            [
-                "public_key",
-                "root_hash",
-                "signature",
-                "timestamp_ms",
-                "tree_size"
-            ]
-        );
+        assert_eq!(keys, ["public_key", "root_hash", "signature", "timestamp_ms", "tree_size"]);
         assert_eq!(object["root_hash"], "07".repeat(32));
         let back: SignedTreeHead = serde_json::from_value(value).unwrap();
         assert_eq!(back, sth);
@@ -432,10 +359,7 @@ mod tests {
         assert_eq!(loaded.public_key_hex(), created.public_key_hex());
         let loaded = DeploymentKey::load(&path).unwrap();
         assert_eq!(loaded.public_key_hex(), created.public_key_hex());
-        loaded
-            .sign(head())
-            .verify_with(&created.public_key_hex())
-            .unwrap();
+        loaded.sign(head()).verify_with(&created.public_key_hex()).unwrap();
     }
 
     #[test]
@@ -451,10 +375,7 @@ mod tests {
         ];
         for (content, reason) in cases {
             fs::write(&path, content).unwrap();
-            for err in [
-                DeploymentKey::load(&path).unwrap_err(),
-                DeploymentKey::load_or_create(&path).unwrap_err(),
-            ] {
+            for err in [DeploymentKey::load(&path).unwrap_err(), DeploymentKey::load_or_create(&path).unwrap_err()] {
                 let text = err.to_string();
                 assert!(matches!(err, KeyError::Malformed { .. }), "{text}");
                 assert!(text.contains(&path.display().to_string()), "{text}");
@@ -469,10 +390,7 @@ mod tests {
         let path = dir.path().join("hand-made.key");
         fs::write(&path, "01".repeat(32)).unwrap();
         let key = DeploymentKey::load(&path).unwrap();
-        assert_eq!(
-            key.public_key_hex(),
-            DeploymentKey::from_seed([1; 32]).public_key_hex()
-        );
+        assert_eq!(key.public_key_hex(), DeploymentKey::from_seed([1; 32]).public_key_hex());
     }
 
     #[test]
@@ -481,10 +399,7 @@ mod tests {
         let path = dir.path().join("absent.key");
         let err = DeploymentKey::load(&path).unwrap_err();
         assert!(matches!(err, KeyError::Io { .. }));
-        assert!(
-            err.to_string().contains(&path.display().to_string()),
-            "{err}"
-        );
+        assert!(err.to_string().contains(&path.display().to_string()), "{err}");
         let nested = dir.path().join("no-such-dir").join("k.key");
         let err = DeploymentKey::load_or_create(&nested).unwrap_err();
         assert!(err.to_string().contains("could not create"), "{err}");

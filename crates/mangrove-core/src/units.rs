@@ -7,18 +7,7 @@ use std::fmt;
 
 /// Tonnes of CO2-equivalent; one credit each.
 #[derive(
-    Debug,
-    Clone,
-    Copy,
-    Default,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    Deserialize,
-    utoipa::ToSchema,
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema,
 )]
 #[serde(transparent)]
 #[schema(value_type = u64)]
@@ -39,18 +28,12 @@ impl Tco2e {
     /// A positive quantity within the per-command bound, or an error naming `field`.
     pub fn positive(tonnes: u64, field: &'static str) -> Result<Self, DomainError> {
         if tonnes == 0 {
-            return Err(DomainError::invalid(
-                field,
-                "the quantity must be at least 1 tCO2e",
-            ));
+            return Err(DomainError::invalid(field, "the quantity must be at least 1 tCO2e"));
         }
         if tonnes > Self::MAX_PER_COMMAND {
             return Err(DomainError::invalid(
                 field,
-                format!(
-                    "the quantity must be at most {} tCO2e",
-                    Self::MAX_PER_COMMAND
-                ),
+                format!("the quantity must be at most {} tCO2e", Self::MAX_PER_COMMAND),
             ));
         }
         Ok(Tco2e(tonnes))
@@ -101,18 +84,7 @@ impl fmt::Display for Tco2e {
 
 /// A share in hundredths of a percent: 1500 is 15.00 %.
 #[derive(
-    Debug,
-    Clone,
-    Copy,
-    Default,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    Deserialize,
-    utoipa::ToSchema,
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema,
 )]
 #[serde(transparent)]
 #[schema(value_type = u32)]
@@ -122,10 +94,7 @@ impl BasisPoints {
     pub const WHOLE: u32 = 10_000;
     pub fn new(value: u32, field: &'static str) -> Result<Self, DomainError> {
         if value > Self::WHOLE {
-            return Err(DomainError::invalid(
-                field,
-                "a share must be between 0 and 10000 basis points (0–100 %)",
-            ));
+            return Err(DomainError::invalid(field, "a share must be between 0 and 10000 basis points (0–100 %)"));
         }
         Ok(BasisPoints(value))
     }
@@ -150,9 +119,7 @@ impl Date {
     }
     pub fn from_ymd(year: i32, month: u8, day: u8) -> Option<Self> {
         let month = time::Month::try_from(month).ok()?;
-        time::Date::from_calendar_date(year, month, day)
-            .ok()
-            .map(Date)
+        time::Date::from_calendar_date(year, month, day).ok().map(Date)
     }
     pub fn year(self) -> i32 {
         self.0.year()
@@ -185,20 +152,10 @@ mod tests {
 
     #[test]
     fn buffer_share_rounds_up() {
-        let cases = [
-            (4_700, 1_500, 705),
-            (1, 1, 1),
-            (100, 0, 0),
-            (99, 1_000, 10),
-            (u64::MAX, 10_000, u64::MAX),
-        ];
+        let cases = [(4_700, 1_500, 705), (1, 1, 1), (100, 0, 0), (99, 1_000, 10), (u64::MAX, 10_000, u64::MAX)];
         for (tonnes, bps, expected) in cases {
             let share = BasisPoints::new(bps, "f").unwrap();
-            assert_eq!(
-                Tco2e::new(tonnes).share_rounded_up(share).get(),
-                expected,
-                "{tonnes} × {bps} bps"
-            );
+            assert_eq!(Tco2e::new(tonnes).share_rounded_up(share).get(), expected, "{tonnes} × {bps} bps");
         }
     }
 

@@ -26,33 +26,16 @@ pub fn text(field: &'static str, value: &str, required: bool) -> DomainResult<St
     bounded(field, value, TEXT_CHARS_MAX, required)
 }
 
-fn bounded(
-    field: &'static str,
-    text: &str,
-    chars_max: usize,
-    required: bool,
-) -> DomainResult<String> {
+fn bounded(field: &'static str, text: &str, chars_max: usize, required: bool) -> DomainResult<String> {
     let trimmed = text.trim();
     if required && trimmed.is_empty() {
-        return Err(DomainError::invalid(
-            field,
-            format!("{field} must not be empty"),
-        ));
+        return Err(DomainError::invalid(field, format!("{field} must not be empty")));
     }
     if trimmed.chars().count() > chars_max {
-        return Err(DomainError::invalid(
-            field,
-            format!("{field} must be at most {chars_max} characters"),
-        ));
+        return Err(DomainError::invalid(field, format!("{field} must be at most {chars_max} characters")));
     }
-    if trimmed
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t')
-    {
-        return Err(DomainError::invalid(
-            field,
-            format!("{field} must not contain control characters"),
-        ));
+    if trimmed.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return Err(DomainError::invalid(field, format!("{field} must not contain control characters")));
     }
     Ok(trimmed.to_string())
 }
@@ -65,17 +48,12 @@ pub fn jurisdiction(field: &'static str, code: &str) -> DomainResult<String> {
             country.len() == 2
                 && country.bytes().all(|b| b.is_ascii_uppercase())
                 && (1..=3).contains(&subdivision.len())
-                && subdivision
-                    .bytes()
-                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+                && subdivision.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
         }
         None => false,
     };
     if !valid {
-        return Err(DomainError::invalid(
-            field,
-            format!("'{code}' is not an ISO 3166-2 code; Rayong is TH-21"),
-        ));
+        return Err(DomainError::invalid(field, format!("'{code}' is not an ISO 3166-2 code; Rayong is TH-21")));
     }
     Ok(code.to_string())
 }
@@ -96,10 +74,7 @@ pub fn location(field: &'static str, points: &[[f64; 2]]) -> DomainResult<()> {
         if !ok {
             return Err(DomainError::invalid(
                 field,
-                format!(
-                    "point {} is not a [longitude, latitude] in degrees",
-                    index + 1
-                ),
+                format!("point {} is not a [longitude, latitude] in degrees", index + 1),
             ));
         }
     }
@@ -112,10 +87,7 @@ mod tests {
 
     #[test]
     fn names_accept_thai_and_reject_empty_or_long() {
-        assert_eq!(
-            name("name", "  ป่าชายเลนปากน้ำระยอง ").unwrap(),
-            "ป่าชายเลนปากน้ำระยอง"
-        );
+        assert_eq!(name("name", "  ป่าชายเลนปากน้ำระยอง ").unwrap(), "ป่าชายเลนปากน้ำระยอง");
         assert!(name("name", "   ").is_err());
         assert!(name("name", &"ก".repeat(NAME_CHARS_MAX)).is_ok());
         assert!(name("name", &"ก".repeat(NAME_CHARS_MAX + 1)).is_err());

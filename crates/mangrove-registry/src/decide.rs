@@ -18,12 +18,7 @@ pub struct Context {
 
 impl Registry {
     /// Decides `command` and applies its events.
-    pub fn execute(
-        &mut self,
-        context: &Context,
-        command: &Command,
-        dirty: &mut Dirty,
-    ) -> DomainResult<Vec<Event>> {
+    pub fn execute(&mut self, context: &Context, command: &Command, dirty: &mut Dirty) -> DomainResult<Vec<Event>> {
         let events = self.decide(context, command)?;
         for event in &events {
             self.apply(event, dirty);
@@ -34,81 +29,32 @@ impl Registry {
     pub fn decide(&self, context: &Context, command: &Command) -> DomainResult<Vec<Event>> {
         let actor = &context.actor;
         match command {
-            Command::CreateOrganisation { name, role } => {
-                self.create_organisation(actor, name, *role)
-            }
-            Command::CreateCreditClass {
-                code,
-                name,
-                methodology,
-                kind,
-                default_buffer_bps,
-            } => {
+            Command::CreateOrganisation { name, role } => self.create_organisation(actor, name, *role),
+            Command::CreateCreditClass { code, name, methodology, kind, default_buffer_bps } => {
                 require_role(actor, &[Role::Operator])?;
                 self.create_class(code, name, methodology, *kind, *default_buffer_bps)
             }
             Command::DraftProject { details } => self.draft_project(actor, details),
-            Command::UpdateProject { project, details } => {
-                self.update_project(actor, *project, details)
-            }
+            Command::UpdateProject { project, details } => self.update_project(actor, *project, details),
             Command::SubmitProject { project } => self.submit_project(actor, *project),
-            Command::ReviewProject {
-                project,
-                decision,
-                note,
-            } => self.review_project(actor, *project, *decision, note),
+            Command::ReviewProject { project, decision, note } => self.review_project(actor, *project, *decision, note),
             Command::RegisterProject { project } => self.register_project(actor, *project),
-            Command::SubmitReport {
-                project,
-                period_start,
-                period_end,
-                claimed_tco2e,
-                calculation,
-            } => {
+            Command::SubmitReport { project, period_start, period_end, claimed_tco2e, calculation } => {
                 let period = (*period_start, *period_end);
                 self.submit_report(context, *project, period, *claimed_tco2e, calculation)
             }
-            Command::ReviewReport {
-                report,
-                decision,
-                verified_tco2e,
-                note,
-            } => self.review_report(actor, *report, *decision, *verified_tco2e, note),
+            Command::ReviewReport { report, decision, verified_tco2e, note } => {
+                self.review_report(actor, *report, *decision, *verified_tco2e, note)
+            }
             Command::IssueCredits { report } => self.issue_credits(context, *report),
-            Command::Transfer {
-                from,
-                to,
-                selection,
-            } => self.transfer(actor, *from, *to, *selection),
-            Command::Retire {
-                account,
-                selection,
-                beneficiary,
-                reason,
-                jurisdiction,
-                inventory_year,
-            } => {
-                let claim = (
-                    beneficiary.as_str(),
-                    reason.as_str(),
-                    jurisdiction.as_str(),
-                    *inventory_year,
-                );
+            Command::Transfer { from, to, selection } => self.transfer(actor, *from, *to, *selection),
+            Command::Retire { account, selection, beneficiary, reason, jurisdiction, inventory_year } => {
+                let claim = (beneficiary.as_str(), reason.as_str(), jurisdiction.as_str(), *inventory_year);
                 self.retire(context, *account, *selection, claim)
             }
-            Command::Cancel {
-                account,
-                selection,
-                reason,
-            } => self.cancel(context, *account, *selection, reason),
-            Command::ReportLoss {
-                project,
-                quantity,
-                reason,
-            } => self.report_loss(context, *project, *quantity, reason),
-            Command::PlaceHold { account, selection } => {
-                self.place_hold(actor, *account, *selection)
-            }
+            Command::Cancel { account, selection, reason } => self.cancel(context, *account, *selection, reason),
+            Command::ReportLoss { project, quantity, reason } => self.report_loss(context, *project, *quantity, reason),
+            Command::PlaceHold { account, selection } => self.place_hold(actor, *account, *selection),
             Command::ReleaseHold { hold } => {
                 let record = self.live_hold(*hold)?;
                 self.require_owner(actor, record.account)?;
@@ -118,20 +64,12 @@ impl Registry {
                 let record = self.live_hold(*hold)?;
                 self.require_owner(actor, record.account)?;
                 self.require_receiver(record.account, *to)?;
-                Ok(vec![Event::HoldSettled {
-                    hold: *hold,
-                    to: *to,
-                }])
+                Ok(vec![Event::HoldSettled { hold: *hold, to: *to }])
             }
         }
     }
 
-    fn create_organisation(
-        &self,
-        actor: &Actor,
-        name: &str,
-        role: Role,
-    ) -> DomainResult<Vec<Event>> {
+    fn create_organisation(&self, actor: &Actor, name: &str, role: Role) -> DomainResult<Vec<Event>> {
         // The very first organisation is the operator, created by the deployment.
         if self.organisations.is_empty() {
             if *actor != Actor::System || role != Role::Operator {
@@ -143,11 +81,7 @@ impl Registry {
             require_role(actor, &[Role::Operator])?;
         }
         let name = check::name("name", name)?;
-        if self
-            .organisations
-            .values()
-            .any(|org| org.name.to_lowercase() == name.to_lowercase())
-        {
+        if self.organisations.values().any(|org| org.name.to_lowercase() == name.to_lowercase()) {
             return Err(DomainError::new(
                 ErrorKind::Conflict,
                 Some("name"),
@@ -156,20 +90,9 @@ impl Registry {
         }
         let id = self.next_org_id();
         let account = self.next_account_id();
-        let mut events = vec![Event::OrganisationCreated {
-            organisation: Organisation {
-                id,
-                name,
-                role,
-                account,
-            },
-        }];
+        let mut events = vec![Event::OrganisationCreated { organisation: Organisation { id, name, role, account } }];
         if role == Role::Operator && self.buffer_account.is_none() {
-            let buffer = Account {
-                id: AccountId(account.0 + 1),
-                org: id,
-                kind: AccountKind::BufferPool,
-            };
+            let buffer = Account { id: AccountId(account.0 + 1), org: id, kind: AccountKind::BufferPool };
             events.push(Event::BufferPoolOpened { account: buffer });
         }
         Ok(events)
@@ -185,11 +108,7 @@ impl Registry {
     ) -> DomainResult<Vec<Event>> {
         let code = check::name("code", code)?;
         if self.classes.values().any(|class| class.code == code) {
-            return Err(DomainError::new(
-                ErrorKind::Conflict,
-                Some("code"),
-                format!("a credit class '{code}' exists"),
-            ));
+            return Err(DomainError::new(ErrorKind::Conflict, Some("code"), format!("a credit class '{code}' exists")));
         }
         let class = CreditClass {
             id: self.next_class_id(),
@@ -204,17 +123,11 @@ impl Registry {
 
     fn checked_details(&self, details: &ProjectDetails) -> DomainResult<ProjectDetailsChecked> {
         let class = self.classes.get(&details.class).ok_or_else(|| {
-            DomainError::not_found(
-                "class",
-                format!("there is no credit class {}", details.class.get()),
-            )
+            DomainError::not_found("class", format!("there is no credit class {}", details.class.get()))
         })?;
         check::location("location", &details.location)?;
         if details.area_rai == 0 || details.area_rai > check::AREA_RAI_MAX {
-            return Err(DomainError::invalid(
-                "area_rai",
-                format!("the area must be 1 to {} rai", check::AREA_RAI_MAX),
-            ));
+            return Err(DomainError::invalid("area_rai", format!("the area must be 1 to {} rai", check::AREA_RAI_MAX)));
         }
         let buffer_bps = match details.buffer_bps {
             Some(bps) => BasisPoints::new(bps, "buffer_bps")?,
@@ -230,9 +143,8 @@ impl Registry {
 
     fn draft_project(&self, actor: &Actor, details: &ProjectDetails) -> DomainResult<Vec<Event>> {
         require_role(actor, &[Role::Proponent, Role::Factory])?;
-        let proponent = actor
-            .org()
-            .ok_or_else(|| DomainError::forbidden("a project needs a proponent organisation"))?;
+        let proponent =
+            actor.org().ok_or_else(|| DomainError::forbidden("a project needs a proponent organisation"))?;
         let checked = self.checked_details(details)?;
         let project = Project {
             id: self.next_project_id(),
@@ -250,18 +162,9 @@ impl Registry {
         Ok(vec![Event::ProjectDrafted { project }])
     }
 
-    fn update_project(
-        &self,
-        actor: &Actor,
-        id: ProjectId,
-        details: &ProjectDetails,
-    ) -> DomainResult<Vec<Event>> {
+    fn update_project(&self, actor: &Actor, id: ProjectId, details: &ProjectDetails) -> DomainResult<Vec<Event>> {
         let project = self.own_project(actor, id)?;
-        require_status(
-            project,
-            &[ProjectStatus::Draft, ProjectStatus::ChangesRequested],
-            "edited",
-        )?;
+        require_status(project, &[ProjectStatus::Draft, ProjectStatus::ChangesRequested], "edited")?;
         let checked = self.checked_details(details)?;
         let project = Project {
             class: details.class,
@@ -278,11 +181,7 @@ impl Registry {
 
     fn submit_project(&self, actor: &Actor, id: ProjectId) -> DomainResult<Vec<Event>> {
         let project = self.own_project(actor, id)?;
-        require_status(
-            project,
-            &[ProjectStatus::Draft, ProjectStatus::ChangesRequested],
-            "submitted",
-        )?;
+        require_status(project, &[ProjectStatus::Draft, ProjectStatus::ChangesRequested], "submitted")?;
         Ok(vec![Event::ProjectStatusChanged {
             project: id,
             status: ProjectStatus::Submitted,
@@ -301,9 +200,7 @@ impl Registry {
         require_role(actor, &[Role::Verifier])?;
         let project = self.project_or_404(id)?;
         if actor.org() == Some(project.proponent) {
-            return Err(DomainError::forbidden(
-                "a verifier may not validate its own project",
-            ));
+            return Err(DomainError::forbidden("a verifier may not validate its own project"));
         }
         require_status(project, &[ProjectStatus::Submitted], "reviewed")?;
         let note = check::text("note", note, decision != ProjectDecision::Validate)?;
@@ -312,12 +209,7 @@ impl Registry {
             ProjectDecision::RequestChanges => ProjectStatus::ChangesRequested,
             ProjectDecision::Reject => ProjectStatus::Rejected,
         };
-        Ok(vec![Event::ProjectStatusChanged {
-            project: id,
-            status,
-            by: actor.org(),
-            note,
-        }])
+        Ok(vec![Event::ProjectStatusChanged { project: id, status, by: actor.org(), note }])
     }
 
     fn register_project(&self, actor: &Actor, id: ProjectId) -> DomainResult<Vec<Event>> {
@@ -343,16 +235,10 @@ impl Registry {
         let project = self.own_project(&context.actor, id)?;
         require_status(project, &[ProjectStatus::Registered], "monitored")?;
         if period_end < period_start {
-            return Err(DomainError::invalid(
-                "period_end",
-                "the monitoring period must not end before it starts",
-            ));
+            return Err(DomainError::invalid("period_end", "the monitoring period must not end before it starts"));
         }
         if period_end > context.today {
-            return Err(DomainError::invalid(
-                "period_end",
-                "the monitoring period must not end in the future",
-            ));
+            return Err(DomainError::invalid("period_end", "the monitoring period must not end in the future"));
         }
         let claimed_tco2e = Tco2e::positive(claimed, "claimed_tco2e")?;
         if calculation.len() > check::CALCULATION_BYTES_MAX {
@@ -409,15 +295,10 @@ impl Registry {
         let report = self.report_or_404(id)?;
         let project = self.project_or_404(report.project)?;
         if project.proponent == verifier {
-            return Err(DomainError::forbidden(
-                "a verifier may not verify a report of its own project",
-            ));
+            return Err(DomainError::forbidden("a verifier may not verify a report of its own project"));
         }
         if report.status != ReportStatus::Submitted {
-            return Err(DomainError::conflict(format!(
-                "report {} was already reviewed",
-                id.get()
-            )));
+            return Err(DomainError::conflict(format!("report {} was already reviewed", id.get())));
         }
         let (status, verified_tco2e) = match decision {
             ReportDecision::Verify => {
@@ -433,13 +314,7 @@ impl Registry {
             ReportDecision::Reject => (ReportStatus::Rejected, Tco2e::ZERO),
         };
         let note = check::text("note", note, decision == ReportDecision::Reject)?;
-        Ok(vec![Event::ReportReviewed {
-            report: id,
-            status,
-            verified_tco2e,
-            verifier,
-            note,
-        }])
+        Ok(vec![Event::ReportReviewed { report: id, status, verified_tco2e, verifier, note }])
     }
 
     fn issue_credits(&self, context: &Context, id: ReportId) -> DomainResult<Vec<Event>> {
@@ -447,24 +322,14 @@ impl Registry {
         let report = self.report_or_404(id)?;
         let project = self.project_or_404(report.project)?;
         if context.actor.org() == Some(project.proponent) {
-            return Err(DomainError::forbidden(
-                "a proponent may not approve issuance of its own credits",
-            ));
+            return Err(DomainError::forbidden("a proponent may not approve issuance of its own credits"));
         }
         match report.status {
             ReportStatus::Verified => {}
             ReportStatus::Issued => {
-                return Err(DomainError::conflict(format!(
-                    "report {} was already issued",
-                    id.get()
-                )))
+                return Err(DomainError::conflict(format!("report {} was already issued", id.get())))
             }
-            _ => {
-                return Err(DomainError::conflict(format!(
-                    "report {} is not verified",
-                    id.get()
-                )))
-            }
+            _ => return Err(DomainError::conflict(format!("report {} is not verified", id.get()))),
         }
         let buffer_tco2e = report.verified_tco2e.share_rounded_up(project.buffer_bps);
         let buffer_account = match (self.buffer_account, buffer_tco2e.get()) {
@@ -485,10 +350,7 @@ impl Registry {
             corresponding_adjustment: CorrespondingAdjustment::NotApplied,
             issued_at_ms: context.now_ms,
         };
-        Ok(vec![Event::CreditsIssued {
-            batch,
-            buffer_account,
-        }])
+        Ok(vec![Event::CreditsIssued { batch, buffer_account }])
     }
 
     fn transfer(
@@ -501,12 +363,7 @@ impl Registry {
         self.require_owner(actor, from)?;
         self.require_receiver(from, to)?;
         let (batch, ranges) = self.select(from, selection)?;
-        Ok(vec![Event::Transferred {
-            from,
-            to,
-            batch,
-            ranges,
-        }])
+        Ok(vec![Event::Transferred { from, to, batch, ranges }])
     }
 
     fn retire(
@@ -519,10 +376,7 @@ impl Registry {
         self.require_owner(&context.actor, account)?;
         if !(check::INVENTORY_YEAR_MIN..=check::INVENTORY_YEAR_MAX).contains(&inventory_year) {
             let (min, max) = (check::INVENTORY_YEAR_MIN, check::INVENTORY_YEAR_MAX);
-            return Err(DomainError::invalid(
-                "inventory_year",
-                format!("the inventory year must be {min} to {max}"),
-            ));
+            return Err(DomainError::invalid("inventory_year", format!("the inventory year must be {min} to {max}")));
         }
         let beneficiary = check::name("beneficiary", beneficiary)?;
         let reason = check::text("reason", reason, true)?;
@@ -570,20 +424,12 @@ impl Registry {
 
     /// A verified loss cancels the same tonnes from the buffer pool: the
     /// project's own buffer units first, then the rest of the pool, oldest first.
-    fn report_loss(
-        &self,
-        context: &Context,
-        id: ProjectId,
-        quantity: u64,
-        reason: &str,
-    ) -> DomainResult<Vec<Event>> {
+    fn report_loss(&self, context: &Context, id: ProjectId, quantity: u64, reason: &str) -> DomainResult<Vec<Event>> {
         require_role(&context.actor, &[Role::Operator])?;
         self.project_or_404(id)?;
         let quantity = Tco2e::positive(quantity, "quantity")?;
         let reason = check::text("reason", reason, true)?;
-        let buffer = self
-            .buffer_account
-            .ok_or_else(|| DomainError::conflict("the registry has no buffer pool yet"))?;
+        let buffer = self.buffer_account.ok_or_else(|| DomainError::conflict("the registry has no buffer pool yet"))?;
         let mut batches: Vec<&Batch> = self.batches.values().collect();
         batches.sort_by_key(|batch| (batch.project != id, batch.id));
         let mut remaining = quantity.get();
@@ -592,19 +438,10 @@ impl Registry {
             if remaining == 0 {
                 break;
             }
-            let available = self
-                .holding(buffer, batch.id)
-                .active_tco2e
-                .get()
-                .min(remaining);
+            let available = self.holding(buffer, batch.id).active_tco2e.get().min(remaining);
             if available > 0 {
-                let (batch, ranges) = self.select(
-                    buffer,
-                    Selection::Quantity {
-                        batch: batch.id,
-                        quantity: available,
-                    },
-                )?;
+                let (batch, ranges) =
+                    self.select(buffer, Selection::Quantity { batch: batch.id, quantity: available })?;
                 parts.push(BatchRanges { batch, ranges });
                 remaining -= available;
             }
@@ -612,11 +449,7 @@ impl Registry {
         if remaining > 0 {
             return Err(DomainError::insufficient(
                 "quantity",
-                format!(
-                    "the buffer pool holds only {} of the {} lost",
-                    quantity - Tco2e::new(remaining),
-                    quantity
-                ),
+                format!("the buffer pool holds only {} of the {} lost", quantity - Tco2e::new(remaining), quantity),
             ));
         }
         let cancellation = Cancellation {
@@ -632,32 +465,17 @@ impl Registry {
         Ok(vec![Event::Cancelled { cancellation }])
     }
 
-    fn place_hold(
-        &self,
-        actor: &Actor,
-        account: AccountId,
-        selection: Selection,
-    ) -> DomainResult<Vec<Event>> {
+    fn place_hold(&self, actor: &Actor, account: AccountId, selection: Selection) -> DomainResult<Vec<Event>> {
         self.require_owner(actor, account)?;
         self.require_not_buffer(account)?;
         let (batch, ranges) = self.select(account, selection)?;
         let quantity_tco2e = ranges.iter().map(|range| Tco2e::new(range.len())).sum();
-        let hold = Hold {
-            id: self.next_hold_id(),
-            account,
-            batch,
-            ranges,
-            quantity_tco2e,
-        };
+        let hold = Hold { id: self.next_hold_id(), account, batch, ranges, quantity_tco2e };
         Ok(vec![Event::HoldPlaced { hold }])
     }
 
     /// The active units a selection names, as ranges each inside one block.
-    pub fn select(
-        &self,
-        account: AccountId,
-        selection: Selection,
-    ) -> DomainResult<(BatchId, Vec<UnitRange>)> {
+    pub fn select(&self, account: AccountId, selection: Selection) -> DomainResult<(BatchId, Vec<UnitRange>)> {
         match selection {
             Selection::Quantity { batch, quantity } => {
                 self.batch_or_404(batch)?;
@@ -678,15 +496,9 @@ impl Registry {
                 }
                 let mut remaining = quantity.get();
                 let mut ranges = Vec::new();
-                for block in self
-                    .live_blocks_of(account, batch)
-                    .filter(|block| block.state == UnitState::Active)
-                {
+                for block in self.live_blocks_of(account, batch).filter(|block| block.state == UnitState::Active) {
                     let take = remaining.min(block.range.len());
-                    ranges.push(UnitRange {
-                        first: block.range.first,
-                        last: block.range.first + take - 1,
-                    });
+                    ranges.push(UnitRange { first: block.range.first, last: block.range.first + take - 1 });
                     remaining -= take;
                     if remaining == 0 {
                         break;
@@ -695,27 +507,16 @@ impl Registry {
                 assert_eq!(remaining, 0, "holdings match blocks");
                 Ok((batch, ranges))
             }
-            Selection::Range { batch, range } => {
-                Ok((batch, self.select_range(account, batch, range)?))
-            }
+            Selection::Range { batch, range } => Ok((batch, self.select_range(account, batch, range)?)),
         }
     }
 
-    fn select_range(
-        &self,
-        account: AccountId,
-        batch: BatchId,
-        range: UnitRange,
-    ) -> DomainResult<Vec<UnitRange>> {
+    fn select_range(&self, account: AccountId, batch: BatchId, range: UnitRange) -> DomainResult<Vec<UnitRange>> {
         let record = self.batch_or_404(batch)?;
         if range.first == 0 || range.last < range.first || range.last > record.issued_tco2e.get() {
             return Err(DomainError::not_found(
                 "serial",
-                format!(
-                    "batch {} has units 1 to {}",
-                    batch.get(),
-                    record.issued_tco2e.get()
-                ),
+                format!("batch {} has units 1 to {}", batch.get(), record.issued_tco2e.get()),
             ));
         }
         let mut ranges = Vec::new();
@@ -739,33 +540,24 @@ impl Registry {
     fn require_owner(&self, actor: &Actor, account: AccountId) -> DomainResult<()> {
         let record = self.account_or_404(account, "account")?;
         if record.kind == AccountKind::BufferPool {
-            return Err(DomainError::forbidden(
-                "buffer-pool credits move only by a reversal or a cancellation",
-            ));
+            return Err(DomainError::forbidden("buffer-pool credits move only by a reversal or a cancellation"));
         }
         match actor {
             Actor::System => Ok(()),
             Actor::Member { org, .. } if *org == record.org => Ok(()),
-            Actor::Member { .. } => Err(DomainError::forbidden(format!(
-                "account {} belongs to another organisation",
-                account.get()
-            ))),
+            Actor::Member { .. } => {
+                Err(DomainError::forbidden(format!("account {} belongs to another organisation", account.get())))
+            }
         }
     }
 
     fn require_receiver(&self, from: AccountId, to: AccountId) -> DomainResult<()> {
         let record = self.account_or_404(to, "to")?;
         if record.kind == AccountKind::BufferPool {
-            return Err(DomainError::invalid(
-                "to",
-                "credits reach the buffer pool only by issuance",
-            ));
+            return Err(DomainError::invalid("to", "credits reach the buffer pool only by issuance"));
         }
         if from == to {
-            return Err(DomainError::invalid(
-                "to",
-                "the sending and receiving accounts are the same",
-            ));
+            return Err(DomainError::invalid("to", "the sending and receiving accounts are the same"));
         }
         Ok(())
     }
@@ -783,37 +575,28 @@ impl Registry {
         let project = self.project_or_404(id)?;
         match actor {
             Actor::Member { org, .. } if *org == project.proponent => Ok(project),
-            _ => Err(DomainError::forbidden(format!(
-                "only the proponent may change project {}",
-                id.get()
-            ))),
+            _ => Err(DomainError::forbidden(format!("only the proponent may change project {}", id.get()))),
         }
     }
 
     fn project_or_404(&self, id: ProjectId) -> DomainResult<&Project> {
-        self.projects.get(&id).ok_or_else(|| {
-            DomainError::not_found("project", format!("there is no project {}", id.get()))
-        })
+        self.projects
+            .get(&id)
+            .ok_or_else(|| DomainError::not_found("project", format!("there is no project {}", id.get())))
     }
     fn report_or_404(&self, id: ReportId) -> DomainResult<&MonitoringReport> {
-        self.reports.get(&id).ok_or_else(|| {
-            DomainError::not_found("report", format!("there is no report {}", id.get()))
-        })
+        self.reports
+            .get(&id)
+            .ok_or_else(|| DomainError::not_found("report", format!("there is no report {}", id.get())))
     }
     fn batch_or_404(&self, id: BatchId) -> DomainResult<&Batch> {
-        self.batches.get(&id).ok_or_else(|| {
-            DomainError::not_found("batch", format!("there is no batch {}", id.get()))
-        })
+        self.batches.get(&id).ok_or_else(|| DomainError::not_found("batch", format!("there is no batch {}", id.get())))
     }
     fn account_or_404(&self, id: AccountId, field: &'static str) -> DomainResult<&Account> {
-        self.accounts.get(&id).ok_or_else(|| {
-            DomainError::not_found(field, format!("there is no account {}", id.get()))
-        })
+        self.accounts.get(&id).ok_or_else(|| DomainError::not_found(field, format!("there is no account {}", id.get())))
     }
     fn live_hold(&self, id: HoldId) -> DomainResult<&Hold> {
-        self.holds.get(&id).ok_or_else(|| {
-            DomainError::not_found("hold", format!("there is no open hold {}", id.get()))
-        })
+        self.holds.get(&id).ok_or_else(|| DomainError::not_found("hold", format!("there is no open hold {}", id.get())))
     }
 }
 
@@ -846,9 +629,6 @@ fn require_status(project: &Project, allowed: &[ProjectStatus], verb: &str) -> D
     Err(DomainError::conflict(format!(
         "project {} cannot be {verb} while it is {}",
         project.id.get(),
-        serde_json::to_value(project.status)
-            .expect("status serialises")
-            .as_str()
-            .unwrap_or("?")
+        serde_json::to_value(project.status).expect("status serialises").as_str().unwrap_or("?")
     )))
 }

@@ -6,9 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// What an organisation is, which is also the role of its members.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Operator,
@@ -19,13 +17,7 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [
-        Role::Operator,
-        Role::Verifier,
-        Role::Proponent,
-        Role::Factory,
-        Role::Citizen,
-    ];
+    pub const ALL: [Role; 5] = [Role::Operator, Role::Verifier, Role::Proponent, Role::Factory, Role::Citizen];
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Operator => "operator",
@@ -46,11 +38,7 @@ impl Role {
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum Actor {
     System,
-    Member {
-        user: UserId,
-        org: OrgId,
-        role: Role,
-    },
+    Member { user: UserId, org: OrgId, role: Role },
 }
 
 impl Actor {

@@ -36,11 +36,10 @@ impl fmt::Display for Serial {
 impl Serial {
     /// Parses a serial; also accepts a single unit (`...-<batch>-<unit>`).
     pub fn parse(text: &str) -> Result<Serial, String> {
-        let rest = text
-            .trim()
-            .strip_prefix(SERIAL_PREFIX)
-            .and_then(|rest| rest.strip_prefix('-'))
-            .ok_or_else(|| format!("a serial starts with {SERIAL_PREFIX}-, e.g. {SERIAL_PREFIX}-0001-2025-0001-1-100"))?;
+        let rest =
+            text.trim().strip_prefix(SERIAL_PREFIX).and_then(|rest| rest.strip_prefix('-')).ok_or_else(|| {
+                format!("a serial starts with {SERIAL_PREFIX}-, e.g. {SERIAL_PREFIX}-0001-2025-0001-1-100")
+            })?;
         let parts: Vec<&str> = rest.split('-').collect();
         if parts.len() != 4 && parts.len() != 5 {
             return Err(format!(
@@ -50,35 +49,20 @@ impl Serial {
         let number = |index: usize, what: &str| -> Result<u64, String> {
             let part = parts[index];
             if part.is_empty() || !part.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(format!(
-                    "the {what} in a serial must be a number, not '{part}'"
-                ));
+                return Err(format!("the {what} in a serial must be a number, not '{part}'"));
             }
-            part.parse::<u64>()
-                .map_err(|_| format!("the {what} '{part}' is too large"))
+            part.parse::<u64>().map_err(|_| format!("the {what} '{part}' is too large"))
         };
         let project = ProjectId(number(0, "project number")?);
-        let vintage_year = i32::try_from(number(1, "vintage year")?)
-            .map_err(|_| "the vintage year is too large".to_string())?;
+        let vintage_year =
+            i32::try_from(number(1, "vintage year")?).map_err(|_| "the vintage year is too large".to_string())?;
         let batch = BatchId(number(2, "batch number")?);
         let first = number(3, "first unit")?;
-        let last = if parts.len() == 5 {
-            number(4, "last unit")?
-        } else {
-            first
-        };
+        let last = if parts.len() == 5 { number(4, "last unit")? } else { first };
         if first == 0 || last < first {
-            return Err(
-                "the unit range of a serial must start at 1 or more and not end before it starts"
-                    .into(),
-            );
+            return Err("the unit range of a serial must start at 1 or more and not end before it starts".into());
         }
-        Ok(Serial {
-            project,
-            vintage_year,
-            batch,
-            range: UnitRange { first, last },
-        })
+        Ok(Serial { project, vintage_year, batch, range: UnitRange { first, last } })
     }
 }
 
@@ -92,20 +76,11 @@ mod tests {
             project: ProjectId(1),
             vintage_year: 2025,
             batch: BatchId(3),
-            range: UnitRange {
-                first: 1,
-                last: 3995,
-            },
+            range: UnitRange { first: 1, last: 3995 },
         };
         assert_eq!(serial.to_string(), "TH-RYG-0001-2025-0003-1-3995");
-        assert_eq!(
-            Serial::parse("TH-RYG-0001-2025-0003-1-3995").unwrap(),
-            serial
-        );
-        assert_eq!(
-            Serial::parse("TH-RYG-12345-2025-10000-7").unwrap().range,
-            UnitRange { first: 7, last: 7 }
-        );
+        assert_eq!(Serial::parse("TH-RYG-0001-2025-0003-1-3995").unwrap(), serial);
+        assert_eq!(Serial::parse("TH-RYG-12345-2025-10000-7").unwrap().range, UnitRange { first: 7, last: 7 });
     }
 
     #[test]

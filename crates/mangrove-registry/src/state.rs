@@ -128,10 +128,7 @@ impl Registry {
         self.blocks.values()
     }
     pub fn holding(&self, account: AccountId, batch: BatchId) -> Holding {
-        self.holdings
-            .get(&(account, batch))
-            .copied()
-            .unwrap_or_default()
+        self.holdings.get(&(account, batch)).copied().unwrap_or_default()
     }
     pub fn holdings(&self) -> impl Iterator<Item = (&(AccountId, BatchId), &Holding)> {
         self.holdings.iter()
@@ -164,30 +161,16 @@ impl Registry {
     /// The serial of a range of a batch.
     pub fn serial(&self, batch: BatchId, range: UnitRange) -> Option<Serial> {
         let record = self.batches.get(&batch)?;
-        Some(Serial {
-            project: record.project,
-            vintage_year: record.vintage_end.year(),
-            batch,
-            range,
-        })
+        Some(Serial { project: record.project, vintage_year: record.vintage_end.year(), batch, range })
     }
 
     /// Blocks of `batch` overlapping `range`, in unit order.
     pub fn blocks_overlapping(&self, batch: BatchId, range: UnitRange) -> Vec<Block> {
-        let start = self
-            .block_containing(batch, range.first)
-            .map_or(range.first, |block| block.range.first);
-        self.blocks
-            .range((batch, start)..=(batch, range.last))
-            .map(|(_, block)| *block)
-            .collect()
+        let start = self.block_containing(batch, range.first).map_or(range.first, |block| block.range.first);
+        self.blocks.range((batch, start)..=(batch, range.last)).map(|(_, block)| *block).collect()
     }
 
-    pub(crate) fn live_blocks_of(
-        &self,
-        account: AccountId,
-        batch: BatchId,
-    ) -> impl Iterator<Item = &Block> {
+    pub(crate) fn live_blocks_of(&self, account: AccountId, batch: BatchId) -> impl Iterator<Item = &Block> {
         self.live_blocks
             .get(&account)
             .into_iter()
@@ -196,12 +179,7 @@ impl Registry {
     }
 
     pub(crate) fn next_org_id(&self) -> OrgId {
-        OrgId(
-            self.organisations
-                .keys()
-                .next_back()
-                .map_or(1, |id| id.0 + 1),
-        )
+        OrgId(self.organisations.keys().next_back().map_or(1, |id| id.0 + 1))
     }
     pub(crate) fn next_account_id(&self) -> AccountId {
         AccountId(self.accounts.keys().next_back().map_or(1, |id| id.0 + 1))
@@ -222,12 +200,7 @@ impl Registry {
         RetirementId(self.retirements.keys().next_back().map_or(1, |id| id.0 + 1))
     }
     pub(crate) fn next_cancellation_id(&self) -> CancellationId {
-        CancellationId(
-            self.cancellations
-                .keys()
-                .next_back()
-                .map_or(1, |id| id.0 + 1),
-        )
+        CancellationId(self.cancellations.keys().next_back().map_or(1, |id| id.0 + 1))
     }
     pub(crate) fn next_hold_id(&self) -> HoldId {
         HoldId(self.holds_created + 1)
@@ -239,14 +212,9 @@ impl Registry {
     pub fn apply(&mut self, event: &Event, dirty: &mut Dirty) {
         match event {
             Event::OrganisationCreated { organisation } => {
-                let account = Account {
-                    id: organisation.account,
-                    org: organisation.id,
-                    kind: AccountKind::Holding,
-                };
+                let account = Account { id: organisation.account, org: organisation.id, kind: AccountKind::Holding };
                 self.accounts.insert(account.id, account);
-                self.organisations
-                    .insert(organisation.id, organisation.clone());
+                self.organisations.insert(organisation.id, organisation.clone());
                 dirty.organisations.insert(organisation.id);
                 dirty.accounts.insert(organisation.account);
             }
@@ -263,16 +231,8 @@ impl Registry {
                 self.projects.insert(project.id, project.clone());
                 dirty.projects.insert(project.id);
             }
-            Event::ProjectStatusChanged {
-                project,
-                status,
-                note,
-                ..
-            } => {
-                let record = self
-                    .projects
-                    .get_mut(project)
-                    .expect("event names a known project");
+            Event::ProjectStatusChanged { project, status, note, .. } => {
+                let record = self.projects.get_mut(project).expect("event names a known project");
                 record.status = *status;
                 record.review_note.clone_from(note);
                 dirty.projects.insert(*project);
@@ -281,33 +241,16 @@ impl Registry {
                 self.reports.insert(report.id, report.clone());
                 dirty.reports.insert(report.id);
             }
-            Event::ReportReviewed {
-                report,
-                status,
-                verified_tco2e,
-                verifier,
-                note,
-            } => {
-                let record = self
-                    .reports
-                    .get_mut(report)
-                    .expect("event names a known report");
+            Event::ReportReviewed { report, status, verified_tco2e, verifier, note } => {
+                let record = self.reports.get_mut(report).expect("event names a known report");
                 record.status = *status;
                 record.verified_tco2e = *verified_tco2e;
                 record.verifier = Some(*verifier);
                 record.review_note.clone_from(note);
                 dirty.reports.insert(*report);
             }
-            Event::CreditsIssued {
-                batch,
-                buffer_account,
-            } => self.apply_issuance(batch, *buffer_account, dirty),
-            Event::Transferred {
-                from,
-                to,
-                batch,
-                ranges,
-            } => {
+            Event::CreditsIssued { batch, buffer_account } => self.apply_issuance(batch, *buffer_account, dirty),
+            Event::Transferred { from, to, batch, ranges } => {
                 for range in ranges {
                     self.move_units(*batch, *range, *from, *to, UnitState::Active, dirty);
                 }
@@ -315,14 +258,7 @@ impl Registry {
             Event::Retired { retirement } => {
                 for range in &retirement.ranges {
                     let state = UnitState::Retired(retirement.id);
-                    self.move_units(
-                        retirement.batch,
-                        *range,
-                        retirement.account,
-                        retirement.account,
-                        state,
-                        dirty,
-                    );
+                    self.move_units(retirement.batch, *range, retirement.account, retirement.account, state, dirty);
                 }
                 self.retirements.insert(retirement.id, retirement.clone());
                 dirty.retirements.insert(retirement.id);
@@ -330,25 +266,16 @@ impl Registry {
             Event::Cancelled { cancellation } => {
                 for part in &cancellation.parts {
                     for range in &part.ranges {
-                        let (account, state) =
-                            (cancellation.account, UnitState::Cancelled(cancellation.id));
+                        let (account, state) = (cancellation.account, UnitState::Cancelled(cancellation.id));
                         self.move_units(part.batch, *range, account, account, state, dirty);
                     }
                 }
-                self.cancellations
-                    .insert(cancellation.id, cancellation.clone());
+                self.cancellations.insert(cancellation.id, cancellation.clone());
                 dirty.cancellations.insert(cancellation.id);
             }
             Event::HoldPlaced { hold } => {
                 for range in &hold.ranges {
-                    self.move_units(
-                        hold.batch,
-                        *range,
-                        hold.account,
-                        hold.account,
-                        UnitState::Held(hold.id),
-                        dirty,
-                    );
+                    self.move_units(hold.batch, *range, hold.account, hold.account, UnitState::Held(hold.id), dirty);
                 }
                 self.holds_created = self.holds_created.max(hold.id.0);
                 self.holds.insert(hold.id, hold.clone());
@@ -364,33 +291,16 @@ impl Registry {
         let to_proponent = issued - batch.buffer_tco2e.get();
         self.batches.insert(batch.id, batch.clone());
         self.batch_totals.insert(batch.id, BatchTotals::default());
-        let parts = [
-            (1, to_proponent, batch.issued_to),
-            (to_proponent + 1, issued, buffer_account),
-        ];
+        let parts = [(1, to_proponent, batch.issued_to), (to_proponent + 1, issued, buffer_account)];
         for (first, last, account) in parts {
             if first <= last {
-                let block = Block {
-                    batch: batch.id,
-                    range: UnitRange { first, last },
-                    account,
-                    state: UnitState::Active,
-                };
+                let block =
+                    Block { batch: batch.id, range: UnitRange { first, last }, account, state: UnitState::Active };
                 self.insert_block(block, dirty);
-                self.count(
-                    account,
-                    batch.id,
-                    Tally::Active,
-                    last - first + 1,
-                    true,
-                    dirty,
-                );
+                self.count(account, batch.id, Tally::Active, last - first + 1, true, dirty);
             }
         }
-        let report = self
-            .reports
-            .get_mut(&batch.report)
-            .expect("issuance names a known report");
+        let report = self.reports.get_mut(&batch.report).expect("issuance names a known report");
         report.status = ReportStatus::Issued;
         dirty.reports.insert(batch.report);
         dirty.batches.insert(batch.id);
@@ -400,14 +310,7 @@ impl Registry {
         let record = self.holds.remove(&hold).expect("event names a live hold");
         for range in &record.ranges {
             let to = to.unwrap_or(record.account);
-            self.move_units(
-                record.batch,
-                *range,
-                record.account,
-                to,
-                UnitState::Active,
-                dirty,
-            );
+            self.move_units(record.batch, *range, record.account, to, UnitState::Active, dirty);
         }
         dirty.holds.insert(hold);
     }
@@ -423,13 +326,8 @@ impl Registry {
         state: UnitState,
         dirty: &mut Dirty,
     ) {
-        let block = *self
-            .block_containing(batch, range.first)
-            .expect("moved units exist");
-        assert!(
-            block.account == from && block.range.last >= range.last,
-            "moved units lie in one block of the sender"
-        );
+        let block = *self.block_containing(batch, range.first).expect("moved units exist");
+        assert!(block.account == from && block.range.last >= range.last, "moved units lie in one block of the sender");
         assert!(
             !matches!(tally(block.state), Tally::Retired | Tally::Cancelled),
             "retired and cancelled units never move"
@@ -437,37 +335,17 @@ impl Registry {
         self.remove_block(block, dirty);
         if block.range.first < range.first {
             self.insert_block(
-                Block {
-                    range: UnitRange {
-                        first: block.range.first,
-                        last: range.first - 1,
-                    },
-                    ..block
-                },
+                Block { range: UnitRange { first: block.range.first, last: range.first - 1 }, ..block },
                 dirty,
             );
         }
         if range.last < block.range.last {
             self.insert_block(
-                Block {
-                    range: UnitRange {
-                        first: range.last + 1,
-                        last: block.range.last,
-                    },
-                    ..block
-                },
+                Block { range: UnitRange { first: range.last + 1, last: block.range.last }, ..block },
                 dirty,
             );
         }
-        self.insert_block(
-            Block {
-                batch,
-                range,
-                account: to,
-                state,
-            },
-            dirty,
-        );
+        self.insert_block(Block { batch, range, account: to, state }, dirty);
         self.count(from, batch, tally(block.state), range.len(), false, dirty);
         self.count(to, batch, tally(state), range.len(), true, dirty);
     }
@@ -484,10 +362,7 @@ impl Registry {
     fn insert_block(&mut self, block: Block, dirty: &mut Dirty) {
         let key = (block.batch, block.range.first);
         if matches!(tally(block.state), Tally::Active | Tally::Held) {
-            self.live_blocks
-                .entry(block.account)
-                .or_default()
-                .insert(key);
+            self.live_blocks.entry(block.account).or_default().insert(key);
         }
         self.blocks.insert(key, block);
         dirty.blocks.insert(key);
@@ -495,23 +370,9 @@ impl Registry {
 
     /// Adds or removes `quantity` units to the account's holding and the
     /// batch's totals under `tally`.
-    fn count(
-        &mut self,
-        account: AccountId,
-        batch: BatchId,
-        tally: Tally,
-        quantity: u64,
-        add: bool,
-        dirty: &mut Dirty,
-    ) {
+    fn count(&mut self, account: AccountId, batch: BatchId, tally: Tally, quantity: u64, add: bool, dirty: &mut Dirty) {
         let quantity = Tco2e::new(quantity);
-        let change = |value: &mut Tco2e| {
-            *value = if add {
-                *value + quantity
-            } else {
-                *value - quantity
-            }
-        };
+        let change = |value: &mut Tco2e| *value = if add { *value + quantity } else { *value - quantity };
         let totals = self.batch_totals.entry(batch).or_default();
         match tally {
             Tally::Active => change(&mut totals.active_tco2e),
