@@ -249,7 +249,7 @@ impl MerkleTree {
     /// right edge and costs O(log n).
     fn subtree_root(&self, start: u64, n: u64) -> Hash {
         debug_assert!(n >= 1 && start + n <= self.len());
-        if n.is_power_of_two() && start % n == 0 {
+        if n.is_power_of_two() && start & (n - 1) == 0 {
             let level = n.trailing_zeros() as usize;
             // In range: the block lies inside the tree, so `push` has
             // already completed and stored it.
@@ -809,6 +809,50 @@ mod tests {
             let r2 = tree.root_at(other_second).unwrap();
             let result = verify_consistency(other_first, other_second, &r1, &r2, &proof);
             prop_assert!(result.is_err());
+        }
+
+        #[test]
+        fn wrong_leaf_or_root_fails_inclusion(
+            (size, index) in size_and_index(),
+            flip_root: bool,
+            byte in 0usize..32,
+            mask in 1u8..=255,
+        ) {
+            let (leaves, tree) = full_tree();
+            let proof = tree.inclusion_proof(index, size).unwrap();
+            let (mut leaf, mut root) = (leaves[index as usize], tree.root_at(size).unwrap());
+            let target = if flip_root { &mut root } else { &mut leaf };
+            target[byte] ^= mask;
+            let result = verify_inclusion(&leaf, index, size, &proof, &root);
+            prop_assert!(matches!(result, Err(MerkleError::RootMismatch { .. })), "{:?}", result);
+        }
+
+        #[test]
+        fn wrong_first_or_second_root_fails_consistency(
+            (first, second) in first_and_second(true),
+            flip_second: bool,
+            byte in 0usize..32,
+            mask in 1u8..=255,
+        ) {
+            let (_, tree) = full_tree();
+            let proof = tree.consistency_proof(first, second).unwrap();
+            let (mut r1, mut r2) = (tree.root_at(first).unwrap(), tree.root_at(second).unwrap());
+            let target = if flip_second { &mut r2 } else { &mut r1 };
+            target[byte] ^= mask;
+            let result = verify_consistency(first, second, &r1, &r2, &proof);
+            // When the sizes are equal, or the first tree is a complete
+            // subtree whose root the verifier supplies itself, a wrong first
+            // root can only surface as a wrong second root.
+            let expected_first = !flip_second && first != second && !first.is_power_of_two();
+            prop_assert!(
+                if expected_first {
+                    matches!(result, Err(MerkleError::FirstRootMismatch { .. }))
+                } else {
+                    matches!(result, Err(MerkleError::SecondRootMismatch { .. }))
+                },
+                "{:?}",
+                result
+            );
         }
     }
 }
