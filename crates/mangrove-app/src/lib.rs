@@ -1,1 +1,199 @@
-//! placeholder
+//! Where the domains meet. [`App`] holds every domain's state (today the
+//! registry; the ledger and the exchange join it here), decides commands
+//! with idempotency, and replays the journal. Only this crate lets domains
+//! touch each other: a trade that moves cash and credits will be one
+//! command here.
+//!
+//! ```
+//! use mangrove_app::*;
+//! use mangrove_core::Date;
+//! use mangrove_registry::{Actor, Command, Context, Role};
+//!
+//! let mut app = App::default();
+//! let context = Context { actor: Actor::System, now_ms: 0, today: Date::parse("2026-01-01").unwrap() };
+//! let command = Command::CreateOrganisation { name: "Rayong City".into(), role: Role::Operator };
+//! let submission = Submission::new(&context.actor, Some("setup-1"), command).unwrap();
+//! let first = app.submit(&context, &submission, 0).unwrap();
+//! let again = app.submit(&context, &submission, 2).unwrap();
+//! assert!(matches!(first, Outcome::Applied(ref events) if events.len() == 2));
+//! assert_eq!(again, Outcome::Replayed { first_seq: 0, count: 2 });
+//! ```
+
+use mangrove_core::journal::{sha256_hex, Envelope};
+use mangrove_core::{DomainError, DomainResult};
+use mangrove_registry::{Actor, Command, Context, Dirty, Event, Registry};
+use std::collections::BTreeMap;
+
+/// Longest idempotency key a client may send.
+pub const IDEMPOTENCY_KEY_BYTES_MAX: usize = 128;
+
+/// What the journal stores.
+pub type JournalEvent = Envelope<Event>;
+
+/// A command with who sent it and under which command id.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Submission {
+    pub actor: Actor,
+    /// `<actor>/<client key>` when the client sent an idempotency key.
+    pub command_id: Option<String>,
+    pub command_hash: String,
+    pub command: Command,
+}
+
+impl Submission {
+    /// Checks the idempotency key and fingerprints the command.
+    pub fn new(actor: &Actor, idempotency_key: Option<&str>, command: Command) -> DomainResult<Self> {
+        let command_id = match idempotency_key {
+            None => None,
+            Some(key) => {
+                let valid = !key.is_empty()
+                    && key.len() <= IDEMPOTENCY_KEY_BYTES_MAX
+                    && key.bytes().all(|b| b.is_ascii_graphic());
+                if !valid {
+                    return Err(DomainError::invalid(
+                        "Idempotency-Key",
+                        format!("an idempotency key is 1 to {IDEMPOTENCY_KEY_BYTES_MAX} printable ASCII characters"),
+                    ));
+                }
+                Some(format!("{}/{key}", actor.label()))
+            }
+        };
+        let body = serde_json::to_vec(&command).expect("commands serialise");
+        Ok(Submission { actor: *actor, command_id, command_hash: sha256_hex(&body), command })
+    }
+}
+
+/// The answer to a submission.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// The command was decided now; these events are to be journaled.
+    Applied(Vec<Event>),
+    /// The same command was applied before under the same key: its events
+    /// are the `count` events from `first_seq` in the journal.
+    Replayed { first_seq: u64, count: u64 },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Receipt {
+    command_hash: String,
+    first_seq: u64,
+    count: u64,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct App {
+    pub registry: Registry,
+    receipts: BTreeMap<String, Receipt>,
+}
+
+impl App {
+    /// Decides a submission whose events, if any, will be numbered from
+    /// `next_seq`, and applies them.
+    pub fn submit(&mut self, context: &Context, submission: &Submission, next_seq: u64) -> DomainResult<Outcome> {
+        self.submit_tracked(context, submission, next_seq, &mut Dirty::default())
+    }
+
+    pub fn submit_tracked(
+        &mut self,
+        context: &Context,
+        submission: &Submission,
+        next_seq: u64,
+        dirty: &mut Dirty,
+    ) -> DomainResult<Outcome> {
+        if let Some(command_id) = &submission.command_id {
+            if let Some(receipt) = self.receipts.get(command_id) {
+                if receipt.command_hash != submission.command_hash {
+                    return Err(DomainError::new(
+                        mangrove_core::ErrorKind::Conflict,
+                        Some("Idempotency-Key"),
+                        "this idempotency key was already used for a different command",
+                    ));
+                }
+                return Ok(Outcome::Replayed { first_seq: receipt.first_seq, count: receipt.count });
+            }
+        }
+        let events = self.registry.execute(context, &submission.command, dirty)?;
+        if let Some(command_id) = &submission.command_id {
+            let receipt =
+                Receipt { command_hash: submission.command_hash.clone(), first_seq: next_seq, count: events.len() as u64 };
+            self.receipts.insert(command_id.clone(), receipt);
+        }
+        Ok(Outcome::Applied(events))
+    }
+
+    /// Applies one journaled event during replay, remembering the client's
+    /// idempotency key so that a retry after a restart is still answered
+    /// from the journal.
+    pub fn replay(&mut self, event: &JournalEvent, dirty: &mut Dirty) {
+        self.registry.apply(&event.payload, dirty);
+        if event.command_id.contains('/') {
+            let receipt = self.receipts.entry(event.command_id.clone()).or_insert_with(|| Receipt {
+                command_hash: event.command_hash.clone(),
+                first_seq: event.seq,
+                count: 0,
+            });
+            receipt.count += 1;
+        }
+    }
+
+    /// The command id under which the journal records a submission.
+    pub fn command_id(submission: &Submission, first_seq: u64) -> String {
+        submission.command_id.clone().unwrap_or_else(|| format!("auto-{first_seq}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mangrove_core::journal::Envelope;
+    use mangrove_core::Date;
+    use mangrove_registry::Role;
+
+    fn context() -> Context {
+        Context { actor: Actor::System, now_ms: 0, today: Date::parse("2026-01-01").unwrap() }
+    }
+
+    fn operator(name: &str) -> Command {
+        Command::CreateOrganisation { name: name.into(), role: Role::Operator }
+    }
+
+    #[test]
+    fn a_key_reused_for_another_command_is_refused_and_changes_nothing() {
+        let mut app = App::default();
+        let first = Submission::new(&Actor::System, Some("k"), operator("Rayong City")).unwrap();
+        app.submit(&context(), &first, 0).unwrap();
+        let other = Submission::new(&Actor::System, Some("k"), operator("Other City")).unwrap();
+        let before = app.registry.clone();
+        let error = app.submit(&context(), &other, 2).unwrap_err();
+        assert_eq!(error.field, Some("Idempotency-Key"));
+        assert_eq!(app.registry, before);
+    }
+
+    #[test]
+    fn keys_are_checked() {
+        for bad in ["", "has space", "ไทย", &"k".repeat(IDEMPOTENCY_KEY_BYTES_MAX + 1)] {
+            assert!(Submission::new(&Actor::System, Some(bad), operator("x")).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn replay_restores_receipts() {
+        let mut app = App::default();
+        let submission = Submission::new(&Actor::System, Some("setup"), operator("Rayong City")).unwrap();
+        let Outcome::Applied(events) = app.submit(&context(), &submission, 0).unwrap() else { panic!("applied") };
+        let mut replayed = App::default();
+        for (seq, payload) in events.into_iter().enumerate() {
+            let envelope = Envelope {
+                seq: seq as u64,
+                time_ms: 0,
+                command_id: App::command_id(&submission, 0),
+                command_hash: submission.command_hash.clone(),
+                actor: "system".into(),
+                payload,
+            };
+            replayed.replay(&envelope, &mut Dirty::default());
+        }
+        assert_eq!(replayed.registry, app.registry);
+        assert_eq!(replayed.submit(&context(), &submission, 2).unwrap(), Outcome::Replayed { first_seq: 0, count: 2 });
+    }
+}

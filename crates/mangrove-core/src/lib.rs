@@ -16,6 +16,7 @@ pub mod error;
 pub mod ids;
 pub mod journal;
 pub mod merkle;
+pub mod proof;
 pub mod signing;
 pub mod units;
 

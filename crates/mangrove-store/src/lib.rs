@@ -1,1 +1,301 @@
-//! placeholder
+//! Durable storage for Mangrove on SQLite (the embedded default: one file,
+//! WAL, `synchronous=FULL`) or PostgreSQL (`postgres://...`), with the same
+//! schema and SQL. [`Store::open`] migrates, replays the journal into
+//! memory, checks it against the projections, and starts the one writer
+//! (the [`sequencer`]). Reads are served from memory behind a read lock
+//! that the writer holds only while applying and committing a group, so a
+//! reader never sees what is not yet durable.
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), mangrove_store::StoreError> {
+//! use mangrove_store::{Store, StoreOptions};
+//! let store = Store::open(StoreOptions::new("mangrove.db")).await?;
+//! let head = store.ledger().read().await.latest_head.clone();
+//! # Ok(()) }
+//! ```
+
+mod db;
+pub mod projection;
+pub mod sequencer;
+pub mod verify;
+#[doc(hidden)]
+pub mod testing;
+
+pub use db::{Db, StoredEvent, UserRecord};
+pub use sequencer::{Receipt, SequencerHandle, SubmitError};
+
+use mangrove_app::{App, JournalEvent};
+use mangrove_core::merkle::{Hash, MerkleTree};
+use mangrove_core::proof::{ConsistencyProof, InclusionProof};
+use mangrove_core::signing::{DeploymentKey, KeyError, SignedTreeHead};
+use mangrove_core::Date;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::RwLock;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("could not migrate the database: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    /// The journal, a tree head or a projection disagrees with the rest.
+    #[error("verification failed: {0}")]
+    Discrepancy(String),
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// The time in milliseconds since the Unix epoch; an input, for determinism.
+pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
+
+pub fn system_clock() -> Clock {
+    Arc::new(|| {
+        let since_epoch = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock after 1970");
+        i64::try_from(since_epoch.as_millis()).expect("milliseconds fit in i64")
+    })
+}
+
+/// The calendar date in Thailand (UTC+7) at `time_ms`.
+pub fn bangkok_date(time_ms: i64) -> Date {
+    const BANGKOK_OFFSET_MS: i64 = 7 * 3_600_000;
+    let days = (time_ms + BANGKOK_OFFSET_MS).div_euclid(86_400_000);
+    let date = time::Date::from_julian_day(2_440_588 + i32::try_from(days).expect("dates within range")).expect("valid day");
+    Date::from_ymd(date.year(), date.month() as u8, date.day()).expect("valid date")
+}
+
+/// Everything the writer changes, behind one lock.
+pub struct Ledger {
+    pub app: App,
+    pub tree: MerkleTree,
+    pub chain_hash: Hash,
+    pub latest_head: Option<SignedTreeHead>,
+}
+
+/// Where the database is: a SQLite file or a PostgreSQL server.
+#[derive(Debug, Clone)]
+pub enum Location {
+    Sqlite(PathBuf),
+    Postgres(Box<PgConnectOptions>),
+}
+
+impl Location {
+    /// `postgres://...` or `postgresql://...`, `sqlite://PATH`, or a plain file path.
+    pub fn parse(url: &str) -> Result<Location, StoreError> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let options = PgConnectOptions::from_str(url)
+                .map_err(|error| StoreError::Invalid(format!("'{url}' is not a PostgreSQL URL: {error}")))?;
+            return Ok(Location::Postgres(Box::new(options)));
+        }
+        let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
+        if path.is_empty() {
+            return Err(StoreError::Invalid("the database path is empty".into()));
+        }
+        Ok(Location::Sqlite(PathBuf::from(path)))
+    }
+
+    /// The deployment key's default file: beside a SQLite database, or
+    /// `mangrove.key` in the working directory for PostgreSQL.
+    pub fn default_key_path(&self) -> PathBuf {
+        match self {
+            Location::Sqlite(path) => {
+                let mut name = path.file_name().map(|name| name.to_os_string()).unwrap_or_default();
+                name.push(".key");
+                path.with_file_name(name)
+            }
+            Location::Postgres(_) => PathBuf::from("mangrove.key"),
+        }
+    }
+}
+
+/// How to open a store.
+#[derive(Clone)]
+pub struct StoreOptions {
+    pub location: Location,
+    pub key_path: PathBuf,
+    pub clock: Clock,
+    pub group_commands_max: usize,
+}
+
+/// Commands per group commit, at most.
+pub const GROUP_COMMANDS_MAX: usize = 4_096;
+
+impl StoreOptions {
+    /// Options for a database URL or path, with the default key file.
+    pub fn new(url: &str) -> Self {
+        let location = Location::parse(url).unwrap_or_else(|_| Location::Sqlite(PathBuf::from(url)));
+        Self::at(location)
+    }
+    pub fn at(location: Location) -> Self {
+        StoreOptions {
+            key_path: location.default_key_path(),
+            location,
+            clock: system_clock(),
+            group_commands_max: GROUP_COMMANDS_MAX,
+        }
+    }
+}
+
+/// Opens a pool and brings the schema up to date.
+pub async fn connect(location: &Location) -> Result<Db, StoreError> {
+    match location {
+        Location::Sqlite(path) => {
+            let options = SqliteConnectOptions::new()
+                .filename(path)
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                // An acknowledgement means durable: fsync at every commit.
+                .synchronous(SqliteSynchronous::Full)
+                .busy_timeout(Duration::from_secs(10));
+            let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
+            sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+            Ok(Db::Sqlite(pool))
+        }
+        Location::Postgres(options) => {
+            let pool = PgPoolOptions::new().max_connections(8).connect_with((**options).clone()).await?;
+            sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+            Ok(Db::Postgres(pool))
+        }
+    }
+}
+
+/// An open store: the database, the in-memory state and the writer.
+#[derive(Clone)]
+pub struct Store {
+    db: Db,
+    ledger: Arc<RwLock<Ledger>>,
+    sequencer: SequencerHandle,
+    key: Arc<DeploymentKey>,
+    clock: Clock,
+}
+
+impl Store {
+    pub async fn open(options: StoreOptions) -> Result<Store, StoreError> {
+        let (key, created) = DeploymentKey::load_or_create(&options.key_path)?;
+        if created {
+            tracing::info!(path = %options.key_path.display(), "created the deployment signing key");
+        }
+        let db = connect(&options.location).await?;
+        let loaded = verify::load_and_verify(&db, Some(&key.public_key_hex())).await?;
+        tracing::info!(events = loaded.tree.len(), "journal replayed and checked against the projections");
+        let ledger = Arc::new(RwLock::new(Ledger {
+            app: loaded.app,
+            tree: loaded.tree,
+            chain_hash: loaded.chain_hash,
+            latest_head: loaded.latest_head,
+        }));
+        let key = Arc::new(key);
+        let sequencer = sequencer::Sequencer {
+            db: db.clone(),
+            ledger: ledger.clone(),
+            key: key.clone(),
+            clock: options.clock.clone(),
+            group_commands_max: options.group_commands_max.max(1),
+        };
+        let (handle, _task) = sequencer.spawn();
+        Ok(Store { db, ledger, sequencer: handle, key, clock: options.clock })
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+    pub fn ledger(&self) -> &Arc<RwLock<Ledger>> {
+        &self.ledger
+    }
+    pub fn sequencer(&self) -> &SequencerHandle {
+        &self.sequencer
+    }
+    pub fn public_key_hex(&self) -> String {
+        self.key.public_key_hex()
+    }
+    pub fn now_ms(&self) -> i64 {
+        (self.clock)()
+    }
+
+    /// Events `first..end` as journaled.
+    pub async fn journal(&self, first: u64, end: u64) -> Result<Vec<JournalEvent>, StoreError> {
+        read_journal(&self.db, first, end).await
+    }
+
+    /// Proof that event `seq` is in the tree of the latest signed head.
+    pub async fn inclusion_proof(&self, seq: u64) -> Result<InclusionProof, StoreError> {
+        let (tree_head, audit_path) = {
+            let ledger = self.ledger.read().await;
+            let head = ledger.latest_head.clone().ok_or_else(|| StoreError::Invalid("the journal is empty".into()))?;
+            let path = ledger
+                .tree
+                .inclusion_proof(seq, head.head.tree_size)
+                .map_err(|_| StoreError::Invalid(format!("there is no event {seq}")))?;
+            (head, path)
+        };
+        let body = self.db.events(seq, seq + 1).await?.pop().map(|event| event.body);
+        let body = body.ok_or_else(|| StoreError::Invalid(format!("there is no event {seq}")))?;
+        Ok(InclusionProof { body, leaf_index: seq, tree_head, audit_path })
+    }
+
+    /// Proof that the signed head of size `second` extends that of size `first`.
+    pub async fn consistency_proof(&self, first: u64, second: u64) -> Result<ConsistencyProof, StoreError> {
+        let signed = |size| async move {
+            self.db.tree_head(size).await?.ok_or_else(|| StoreError::Invalid(format!("no tree head was signed at size {size}")))
+        };
+        let (first_head, second_head) = (signed(first).await?, signed(second).await?);
+        let path = self
+            .ledger
+            .read()
+            .await
+            .tree
+            .consistency_proof(first, second)
+            .map_err(|error| StoreError::Invalid(error.to_string()))?;
+        Ok(ConsistencyProof { first: first_head, second: second_head, path })
+    }
+}
+
+pub(crate) async fn read_journal(db: &Db, first: u64, end: u64) -> Result<Vec<JournalEvent>, StoreError> {
+    db.events(first, end)
+        .await?
+        .iter()
+        .map(|event| {
+            serde_json::from_str(&event.body)
+                .map_err(|error| StoreError::Discrepancy(format!("event {}: unreadable: {error}", event.seq)))
+        })
+        .collect()
+}
+
+/// Opens a database without starting a writer and checks everything
+/// (`mangrove verify`). `key_path`, when the file exists, pins the signer.
+pub async fn verify_database(location: &Location, key_path: Option<&Path>) -> Result<verify::Loaded, StoreError> {
+    let public_key = match key_path {
+        Some(path) if path.exists() => Some(DeploymentKey::load(path)?.public_key_hex()),
+        _ => None,
+    };
+    let db = connect(location).await?;
+    verify::load_and_verify(&db, public_key.as_deref()).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bangkok_dates_turn_at_five_in_the_afternoon_utc() {
+        // 2025-12-31 16:59:59 UTC is 23:59:59 in Bangkok; a second later it is 2026.
+        let before = 1_767_200_399_000;
+        assert_eq!(bangkok_date(before).to_string(), "2025-12-31");
+        assert_eq!(bangkok_date(before + 1_000).to_string(), "2026-01-01");
+    }
+
+    #[test]
+    fn locations_parse() {
+        assert!(matches!(Location::parse("postgres://u@127.0.0.1/test").unwrap(), Location::Postgres(_)));
+        let Location::Sqlite(path) = Location::parse("sqlite://data/m.db").unwrap() else { panic!() };
+        assert_eq!(path, PathBuf::from("data/m.db"));
+        assert_eq!(Location::parse("m.db").unwrap().default_key_path(), PathBuf::from("m.db.key"));
+        assert!(Location::parse("").is_err());
+    }
+}

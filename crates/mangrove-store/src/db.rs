@@ -1,0 +1,370 @@
+//! The two databases behind one enum. The SQL is the same for both; the
+//! `backend!` macro writes each function once and compiles it twice, once
+//! per sqlx driver, so each copy is type-checked against its own database.
+
+use crate::projection::{Changes, Kind, Row, Value, TABLES};
+use mangrove_core::signing::SignedTreeHead;
+use serde::Serialize;
+
+/// One journal row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredEvent {
+    pub seq: u64,
+    pub time_ms: i64,
+    pub command_id: String,
+    pub actor: String,
+    pub body: String,
+    pub leaf_hash: String,
+    pub chain_hash: String,
+}
+
+/// A signed-in person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UserRecord {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    #[serde(skip)]
+    pub password_hash: String,
+    pub org_id: i64,
+    pub role: String,
+    pub created_at_ms: i64,
+}
+
+/// Bind variables per statement, under SQLite's limit of 32,766.
+const BIND_VARIABLES_MAX: usize = 30_000;
+
+fn to_i64(value: u64) -> i64 {
+    i64::try_from(value).expect("sequence numbers fit in i64")
+}
+
+macro_rules! backend {
+    ($module:ident, $Db:ty) => {
+        pub mod $module {
+            use super::*;
+            use sqlx::{Pool, QueryBuilder, Row as _, Transaction};
+
+            type Db = $Db;
+
+            pub async fn write_group(
+                tx: &mut Transaction<'_, Db>,
+                events: &[StoredEvent],
+                changes: &Changes,
+                head: &SignedTreeHead,
+            ) -> sqlx::Result<()> {
+                for chunk in events.chunks(BIND_VARIABLES_MAX / 7) {
+                    let mut query = QueryBuilder::<Db>::new(
+                        "INSERT INTO events (seq, time_ms, command_id, actor, body, leaf_hash, chain_hash) ",
+                    );
+                    query.push_values(chunk, |mut row, event| {
+                        row.push_bind(to_i64(event.seq))
+                            .push_bind(event.time_ms)
+                            .push_bind(&event.command_id)
+                            .push_bind(&event.actor)
+                            .push_bind(&event.body)
+                            .push_bind(&event.leaf_hash)
+                            .push_bind(&event.chain_hash);
+                    });
+                    query.build().execute(&mut **tx).await?;
+                }
+                for (table, rows) in &changes.upserts {
+                    upsert(tx, *table, rows).await?;
+                }
+                for (table, keys) in &changes.deletes {
+                    delete(tx, *table, keys).await?;
+                }
+                sqlx::query(
+                    "INSERT INTO tree_heads (tree_size, timestamp_ms, root_hash, public_key, signature) \
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(to_i64(head.head.tree_size))
+                .bind(head.head.timestamp_ms)
+                .bind(hex::encode(head.head.root_hash))
+                .bind(&head.public_key)
+                .bind(&head.signature)
+                .execute(&mut **tx)
+                .await?;
+                Ok(())
+            }
+
+            fn push_value(row: &mut sqlx::query_builder::Separated<'_, '_, Db, &'static str>, value: &Value) {
+                match value {
+                    Value::Int(value) => row.push_bind(*value),
+                    Value::Text(value) => row.push_bind(value.clone()),
+                };
+            }
+
+            async fn upsert(tx: &mut Transaction<'_, Db>, table: usize, rows: &[Row]) -> sqlx::Result<()> {
+                let spec = &TABLES[table];
+                let names: Vec<&str> = spec.columns.iter().map(|(name, _)| *name).collect();
+                let keys = names[..spec.key_columns].join(", ");
+                let updates: Vec<String> =
+                    names[spec.key_columns..].iter().map(|name| format!("{name} = excluded.{name}")).collect();
+                for chunk in rows.chunks(BIND_VARIABLES_MAX / names.len()) {
+                    let mut query = QueryBuilder::<Db>::new(format!("INSERT INTO {} ({}) ", spec.name, names.join(", ")));
+                    query.push_values(chunk, |mut row, values| {
+                        for value in values {
+                            push_value(&mut row, value);
+                        }
+                    });
+                    query.push(format!(" ON CONFLICT ({keys}) DO UPDATE SET {}", updates.join(", ")));
+                    query.build().execute(&mut **tx).await?;
+                }
+                Ok(())
+            }
+
+            async fn delete(tx: &mut Transaction<'_, Db>, table: usize, keys: &[Row]) -> sqlx::Result<()> {
+                let spec = &TABLES[table];
+                for key in keys {
+                    let mut query = QueryBuilder::<Db>::new(format!("DELETE FROM {} WHERE ", spec.name));
+                    let mut conditions = query.separated(" AND ");
+                    for ((name, _), value) in spec.columns.iter().zip(key) {
+                        conditions.push(format!("{name} = "));
+                        push_value_unseparated(&mut conditions, value);
+                    }
+                    query.build().execute(&mut **tx).await?;
+                }
+                Ok(())
+            }
+
+            fn push_value_unseparated(query: &mut sqlx::query_builder::Separated<'_, '_, Db, &'static str>, value: &Value) {
+                match value {
+                    Value::Int(value) => query.push_bind_unseparated(*value),
+                    Value::Text(value) => query.push_bind_unseparated(value.clone()),
+                };
+            }
+
+            /// Every row of a projection table, in key order.
+            pub async fn read_table(pool: &Pool<Db>, table: usize) -> sqlx::Result<Vec<Row>> {
+                let spec = &TABLES[table];
+                let names: Vec<&str> = spec.columns.iter().map(|(name, _)| *name).collect();
+                let sql = format!(
+                    "SELECT {} FROM {} ORDER BY {}",
+                    names.join(", "),
+                    spec.name,
+                    names[..spec.key_columns].join(", ")
+                );
+                let rows = sqlx::query(&sql).fetch_all(pool).await?;
+                rows.iter()
+                    .map(|row| {
+                        spec.columns
+                            .iter()
+                            .enumerate()
+                            .map(|(index, (_, kind))| match kind {
+                                Kind::Int => row.try_get::<Option<i64>, _>(index).map(Value::Int),
+                                Kind::Text => row.try_get::<Option<String>, _>(index).map(Value::Text),
+                            })
+                            .collect()
+                    })
+                    .collect()
+            }
+
+            const EVENT_COLUMNS: &str = "seq, time_ms, command_id, actor, body, leaf_hash, chain_hash";
+
+            fn event_from(row: &<Db as sqlx::Database>::Row) -> sqlx::Result<StoredEvent> {
+                Ok(StoredEvent {
+                    seq: u64::try_from(row.try_get::<i64, _>(0)?).unwrap_or(u64::MAX),
+                    time_ms: row.try_get(1)?,
+                    command_id: row.try_get(2)?,
+                    actor: row.try_get(3)?,
+                    body: row.try_get(4)?,
+                    leaf_hash: row.try_get(5)?,
+                    chain_hash: row.try_get(6)?,
+                })
+            }
+
+            /// Events with `first <= seq < end`, in order.
+            pub async fn events(pool: &Pool<Db>, first: u64, end: u64) -> sqlx::Result<Vec<StoredEvent>> {
+                let sql = format!("SELECT {EVENT_COLUMNS} FROM events WHERE seq >= $1 AND seq < $2 ORDER BY seq");
+                let rows = sqlx::query(&sql).bind(to_i64(first)).bind(to_i64(end.min(i64::MAX as u64))).fetch_all(pool).await?;
+                rows.iter().map(event_from).collect()
+            }
+
+            pub async fn tree_heads(pool: &Pool<Db>) -> sqlx::Result<Vec<SignedTreeHead>> {
+                let rows = sqlx::query(
+                    "SELECT tree_size, timestamp_ms, root_hash, public_key, signature FROM tree_heads ORDER BY tree_size",
+                )
+                .fetch_all(pool)
+                .await?;
+                rows.iter().map(tree_head_from).collect()
+            }
+
+            pub async fn tree_head(pool: &Pool<Db>, size: u64) -> sqlx::Result<Option<SignedTreeHead>> {
+                let row = sqlx::query(
+                    "SELECT tree_size, timestamp_ms, root_hash, public_key, signature FROM tree_heads WHERE tree_size = $1",
+                )
+                .bind(to_i64(size))
+                .fetch_optional(pool)
+                .await?;
+                row.as_ref().map(tree_head_from).transpose()
+            }
+
+            fn tree_head_from(row: &<Db as sqlx::Database>::Row) -> sqlx::Result<SignedTreeHead> {
+                let root: String = row.try_get(2)?;
+                let mut root_hash = [0u8; 32];
+                // A malformed stored root becomes all zeros, which verification then reports.
+                if let Ok(bytes) = hex::decode(&root) {
+                    if bytes.len() == 32 {
+                        root_hash.copy_from_slice(&bytes);
+                    }
+                }
+                Ok(SignedTreeHead {
+                    head: mangrove_core::signing::TreeHead {
+                        tree_size: u64::try_from(row.try_get::<i64, _>(0)?).unwrap_or(u64::MAX),
+                        timestamp_ms: row.try_get(1)?,
+                        root_hash,
+                    },
+                    public_key: row.try_get(3)?,
+                    signature: row.try_get(4)?,
+                })
+            }
+
+            const USER_COLUMNS: &str = "id, username, display_name, password_hash, org_id, role, created_at_ms";
+
+            fn user_from(row: &<Db as sqlx::Database>::Row) -> sqlx::Result<UserRecord> {
+                Ok(UserRecord {
+                    id: row.try_get(0)?,
+                    username: row.try_get(1)?,
+                    display_name: row.try_get(2)?,
+                    password_hash: row.try_get(3)?,
+                    org_id: row.try_get(4)?,
+                    role: row.try_get(5)?,
+                    created_at_ms: row.try_get(6)?,
+                })
+            }
+
+            pub async fn insert_user(pool: &Pool<Db>, user: &UserRecord) -> sqlx::Result<i64> {
+                let row = sqlx::query(
+                    "INSERT INTO users (username, display_name, password_hash, org_id, role, created_at_ms) \
+                     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                )
+                .bind(&user.username)
+                .bind(&user.display_name)
+                .bind(&user.password_hash)
+                .bind(user.org_id)
+                .bind(&user.role)
+                .bind(user.created_at_ms)
+                .fetch_one(pool)
+                .await?;
+                row.try_get(0)
+            }
+
+            pub async fn user_by_username(pool: &Pool<Db>, username: &str) -> sqlx::Result<Option<UserRecord>> {
+                let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE username = $1");
+                sqlx::query(&sql).bind(username).fetch_optional(pool).await?.as_ref().map(user_from).transpose()
+            }
+
+            pub async fn users(pool: &Pool<Db>) -> sqlx::Result<Vec<UserRecord>> {
+                let sql = format!("SELECT {USER_COLUMNS} FROM users ORDER BY id");
+                sqlx::query(&sql).fetch_all(pool).await?.iter().map(user_from).collect()
+            }
+
+            pub async fn insert_session(pool: &Pool<Db>, token_hash: &str, user: i64, now_ms: i64, expires_ms: i64) -> sqlx::Result<()> {
+                sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at_ms, expires_at_ms) VALUES ($1, $2, $3, $4)")
+                    .bind(token_hash)
+                    .bind(user)
+                    .bind(now_ms)
+                    .bind(expires_ms)
+                    .execute(pool)
+                    .await?;
+                Ok(())
+            }
+
+            pub async fn session_user(pool: &Pool<Db>, token_hash: &str, now_ms: i64) -> sqlx::Result<Option<UserRecord>> {
+                let columns = USER_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ");
+                let sql = format!(
+                    "SELECT {columns} FROM sessions s JOIN users u ON u.id = s.user_id \
+                     WHERE s.token_hash = $1 AND s.expires_at_ms > $2"
+                );
+                sqlx::query(&sql).bind(token_hash).bind(now_ms).fetch_optional(pool).await?.as_ref().map(user_from).transpose()
+            }
+
+            pub async fn delete_session(pool: &Pool<Db>, token_hash: &str) -> sqlx::Result<()> {
+                sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(pool).await?;
+                Ok(())
+            }
+
+            /// Runs raw SQL (tests use it to tamper with a database).
+            pub async fn execute(pool: &Pool<Db>, sql: &str) -> sqlx::Result<u64> {
+                Ok(sqlx::query(sql).execute(pool).await?.rows_affected())
+            }
+        }
+    };
+}
+
+backend!(sqlite, sqlx::Sqlite);
+backend!(postgres, sqlx::Postgres);
+
+/// An open database of either kind.
+#[derive(Debug, Clone)]
+pub enum Db {
+    Sqlite(sqlx::SqlitePool),
+    Postgres(sqlx::PgPool),
+}
+
+/// Calls the same-named function of the right backend.
+macro_rules! dispatch {
+    ($db:expr, $function:ident ( $($arg:expr),* )) => {
+        match $db {
+            Db::Sqlite(pool) => sqlite::$function(pool, $($arg),*).await,
+            Db::Postgres(pool) => postgres::$function(pool, $($arg),*).await,
+        }
+    };
+}
+
+impl Db {
+    pub async fn read_table(&self, table: usize) -> sqlx::Result<Vec<Row>> {
+        dispatch!(self, read_table(table))
+    }
+    pub async fn events(&self, first: u64, end: u64) -> sqlx::Result<Vec<StoredEvent>> {
+        dispatch!(self, events(first, end))
+    }
+    pub async fn tree_heads(&self) -> sqlx::Result<Vec<mangrove_core::signing::SignedTreeHead>> {
+        dispatch!(self, tree_heads())
+    }
+    pub async fn tree_head(&self, size: u64) -> sqlx::Result<Option<mangrove_core::signing::SignedTreeHead>> {
+        dispatch!(self, tree_head(size))
+    }
+    pub async fn insert_user(&self, user: &UserRecord) -> sqlx::Result<i64> {
+        dispatch!(self, insert_user(user))
+    }
+    pub async fn user_by_username(&self, username: &str) -> sqlx::Result<Option<UserRecord>> {
+        dispatch!(self, user_by_username(username))
+    }
+    pub async fn users(&self) -> sqlx::Result<Vec<UserRecord>> {
+        dispatch!(self, users())
+    }
+    pub async fn insert_session(&self, token_hash: &str, user: i64, now_ms: i64, expires_ms: i64) -> sqlx::Result<()> {
+        dispatch!(self, insert_session(token_hash, user, now_ms, expires_ms))
+    }
+    pub async fn session_user(&self, token_hash: &str, now_ms: i64) -> sqlx::Result<Option<UserRecord>> {
+        dispatch!(self, session_user(token_hash, now_ms))
+    }
+    pub async fn delete_session(&self, token_hash: &str) -> sqlx::Result<()> {
+        dispatch!(self, delete_session(token_hash))
+    }
+    pub async fn execute(&self, sql: &str) -> sqlx::Result<u64> {
+        dispatch!(self, execute(sql))
+    }
+
+    /// Writes one group commit: events, projection rows and the signed tree
+    /// head, in one transaction.
+    pub async fn write_group(&self, events: &[StoredEvent], changes: &Changes, head: &SignedTreeHead) -> sqlx::Result<()> {
+        match self {
+            Db::Sqlite(pool) => {
+                let mut tx = pool.begin().await?;
+                sqlite::write_group(&mut tx, events, changes, head).await?;
+                tx.commit().await
+            }
+            Db::Postgres(pool) => {
+                let mut tx = pool.begin().await?;
+                postgres::write_group(&mut tx, events, changes, head).await?;
+                tx.commit().await
+            }
+        }
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        matches!(self, Db::Sqlite(_))
+    }
+}

@@ -1,0 +1,363 @@
+//! Projections: how the in-memory registry is laid out in SQL tables.
+//! The same row builders serve the writer (rows an event touched) and the
+//! verifier (every row, compared with what is stored), so the two can
+//! never disagree about the layout.
+
+use mangrove_app::App;
+use mangrove_core::*;
+use mangrove_registry::*;
+use serde::Serialize;
+
+/// A column's SQL kind; every value is an integer or text, which both
+/// databases store the same way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Int,
+    Text,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Value {
+    Int(Option<i64>),
+    Text(Option<String>),
+}
+
+pub type Row = Vec<Value>;
+
+pub struct Table {
+    pub name: &'static str,
+    pub columns: &'static [(&'static str, Kind)],
+    /// The first `key_columns` columns are the primary key.
+    pub key_columns: usize,
+}
+
+use Kind::{Int as I, Text as T};
+
+pub const TABLES: [Table; 11] = [
+    Table { name: "organisations", columns: &[("id", I), ("name", T), ("role", T), ("account_id", I)], key_columns: 1 },
+    Table { name: "accounts", columns: &[("id", I), ("org_id", I), ("kind", T)], key_columns: 1 },
+    Table {
+        name: "credit_classes",
+        columns: &[("id", I), ("code", T), ("name", T), ("methodology", T), ("kind", T), ("default_buffer_bps", I)],
+        key_columns: 1,
+    },
+    Table {
+        name: "projects",
+        columns: &[
+            ("id", I),
+            ("class_id", I),
+            ("proponent_id", I),
+            ("name", T),
+            ("description", T),
+            ("jurisdiction", T),
+            ("location", T),
+            ("area_rai", I),
+            ("buffer_bps", I),
+            ("status", T),
+            ("review_note", T),
+        ],
+        key_columns: 1,
+    },
+    Table {
+        name: "reports",
+        columns: &[
+            ("id", I),
+            ("project_id", I),
+            ("period_start", T),
+            ("period_end", T),
+            ("claimed_tco2e", I),
+            ("calculation", T),
+            ("status", T),
+            ("verified_tco2e", I),
+            ("verifier_id", I),
+            ("review_note", T),
+        ],
+        key_columns: 1,
+    },
+    Table {
+        name: "batches",
+        columns: &[
+            ("id", I),
+            ("project_id", I),
+            ("report_id", I),
+            ("vintage_start", T),
+            ("vintage_end", T),
+            ("issued_tco2e", I),
+            ("buffer_tco2e", I),
+            ("issued_to", I),
+            ("corresponding_adjustment", T),
+            ("issued_at_ms", I),
+            ("active_tco2e", I),
+            ("held_tco2e", I),
+            ("retired_tco2e", I),
+            ("cancelled_tco2e", I),
+        ],
+        key_columns: 1,
+    },
+    Table {
+        name: "blocks",
+        columns: &[
+            ("batch_id", I),
+            ("first_unit", I),
+            ("last_unit", I),
+            ("account_id", I),
+            ("state", T),
+            ("state_ref", I),
+            ("serial", T),
+        ],
+        key_columns: 2,
+    },
+    Table {
+        name: "holdings",
+        columns: &[("account_id", I), ("batch_id", I), ("active_tco2e", I), ("held_tco2e", I)],
+        key_columns: 2,
+    },
+    Table {
+        name: "retirements",
+        columns: &[
+            ("id", I),
+            ("account_id", I),
+            ("batch_id", I),
+            ("serials", T),
+            ("quantity_tco2e", I),
+            ("beneficiary", T),
+            ("reason", T),
+            ("jurisdiction", T),
+            ("inventory_year", I),
+            ("retired_at_ms", I),
+        ],
+        key_columns: 1,
+    },
+    Table {
+        name: "cancellations",
+        columns: &[
+            ("id", I),
+            ("kind", T),
+            ("account_id", I),
+            ("project_id", I),
+            ("parts", T),
+            ("quantity_tco2e", I),
+            ("reason", T),
+            ("cancelled_at_ms", I),
+        ],
+        key_columns: 1,
+    },
+    Table {
+        name: "holds",
+        columns: &[("id", I), ("account_id", I), ("batch_id", I), ("ranges", T), ("quantity_tco2e", I)],
+        key_columns: 1,
+    },
+];
+
+fn int(value: u64) -> Value {
+    Value::Int(Some(i64::try_from(value).expect("stored integers fit in i64")))
+}
+fn signed(value: i64) -> Value {
+    Value::Int(Some(value))
+}
+fn text(value: impl Into<String>) -> Value {
+    Value::Text(Some(value.into()))
+}
+fn json(value: &impl Serialize) -> Value {
+    text(serde_json::to_string(value).expect("projections serialise"))
+}
+/// The snake_case name serde gives an enum variant.
+fn name(value: &impl Serialize) -> Value {
+    match serde_json::to_value(value).expect("enums serialise") {
+        serde_json::Value::String(name) => text(name),
+        other => text(other.to_string()),
+    }
+}
+
+/// Rows to write and keys to delete, per table, for what `dirty` names.
+pub struct Changes {
+    pub upserts: Vec<(usize, Vec<Row>)>,
+    pub deletes: Vec<(usize, Vec<Row>)>,
+}
+
+/// The projection rows an applied group of commands touched.
+pub fn changes(app: &App, dirty: &Dirty) -> Changes {
+    let registry = &app.registry;
+    let mut changes = Changes { upserts: Vec::new(), deletes: Vec::new() };
+    let mut add = |table: usize, rows: Vec<(Row, Option<Row>)>| {
+        let (present, absent): (Vec<_>, Vec<_>) = rows.into_iter().partition(|(_, row)| row.is_some());
+        if !present.is_empty() {
+            changes.upserts.push((table, present.into_iter().filter_map(|(_, row)| row).collect()));
+        }
+        if !absent.is_empty() {
+            changes.deletes.push((table, absent.into_iter().map(|(key, _)| key).collect()));
+        }
+    };
+    add(0, dirty.organisations.iter().map(|id| (vec![int(id.0)], registry.organisation(*id).map(organisation_row))).collect());
+    add(1, dirty.accounts.iter().map(|id| (vec![int(id.0)], registry.account(*id).map(account_row))).collect());
+    add(2, dirty.classes.iter().map(|id| (vec![int(id.0)], registry.class(*id).map(class_row))).collect());
+    add(3, dirty.projects.iter().map(|id| (vec![int(id.0)], registry.project(*id).map(project_row))).collect());
+    add(4, dirty.reports.iter().map(|id| (vec![int(id.0)], registry.report(*id).map(report_row))).collect());
+    add(5, dirty.batches.iter().map(|id| (vec![int(id.0)], registry.batch(*id).map(|b| batch_row(registry, b)))).collect());
+    add(
+        6,
+        dirty
+            .blocks
+            .iter()
+            .map(|key| (vec![int(key.0 .0), int(key.1)], registry.block(*key).map(|b| block_row(registry, b))))
+            .collect(),
+    );
+    add(
+        7,
+        dirty
+            .holdings
+            .iter()
+            .map(|&(account, batch)| {
+                let holding = registry.holding(account, batch);
+                let row = (holding != Holding::default()).then(|| holding_row(account, batch, &holding));
+                (vec![int(account.0), int(batch.0)], row)
+            })
+            .collect(),
+    );
+    add(8, dirty.retirements.iter().map(|id| (vec![int(id.0)], registry.retirement(*id).map(|r| retirement_row(registry, r)))).collect());
+    add(9, dirty.cancellations.iter().map(|id| (vec![int(id.0)], registry.cancellation(*id).map(cancellation_row))).collect());
+    add(10, dirty.holds.iter().map(|id| (vec![int(id.0)], registry.hold(*id).map(hold_row))).collect());
+    changes
+}
+
+/// Every row of table `table` as the state says it should be, in key order.
+pub fn expected_rows(app: &App, table: usize) -> Vec<Row> {
+    let registry = &app.registry;
+    let mut rows: Vec<Row> = match table {
+        0 => registry.organisations().map(organisation_row).collect(),
+        1 => registry.accounts().map(account_row).collect(),
+        2 => registry.classes().map(class_row).collect(),
+        3 => registry.projects().map(project_row).collect(),
+        4 => registry.reports().map(report_row).collect(),
+        5 => registry.batches().map(|batch| batch_row(registry, batch)).collect(),
+        6 => registry.blocks().map(|block| block_row(registry, block)).collect(),
+        7 => registry.holdings().map(|(&(account, batch), holding)| holding_row(account, batch, holding)).collect(),
+        8 => registry.retirements().map(|retirement| retirement_row(registry, retirement)).collect(),
+        9 => registry.cancellations().map(cancellation_row).collect(),
+        10 => registry.holds().map(hold_row).collect(),
+        _ => unreachable!("there are {} projection tables", TABLES.len()),
+    };
+    let key_columns = TABLES[table].key_columns;
+    rows.sort_by(|a, b| a[..key_columns].cmp(&b[..key_columns]));
+    rows
+}
+
+fn organisation_row(org: &Organisation) -> Row {
+    vec![int(org.id.0), text(&org.name), name(&org.role), int(org.account.0)]
+}
+fn account_row(account: &Account) -> Row {
+    vec![int(account.id.0), int(account.org.0), name(&account.kind)]
+}
+fn class_row(class: &CreditClass) -> Row {
+    vec![
+        int(class.id.0),
+        text(&class.code),
+        text(&class.name),
+        text(&class.methodology),
+        name(&class.kind),
+        int(class.default_buffer_bps.get().into()),
+    ]
+}
+fn project_row(project: &Project) -> Row {
+    vec![
+        int(project.id.0),
+        int(project.class.0),
+        int(project.proponent.0),
+        text(&project.name),
+        text(&project.description),
+        text(&project.jurisdiction),
+        json(&project.location),
+        int(project.area_rai.into()),
+        int(project.buffer_bps.get().into()),
+        name(&project.status),
+        text(&project.review_note),
+    ]
+}
+fn report_row(report: &MonitoringReport) -> Row {
+    vec![
+        int(report.id.0),
+        int(report.project.0),
+        text(report.period_start.to_string()),
+        text(report.period_end.to_string()),
+        int(report.claimed_tco2e.get()),
+        text(&report.calculation),
+        name(&report.status),
+        int(report.verified_tco2e.get()),
+        Value::Int(report.verifier.map(|org| i64::try_from(org.0).expect("ids fit"))),
+        text(&report.review_note),
+    ]
+}
+fn batch_row(registry: &Registry, batch: &Batch) -> Row {
+    let totals = registry.batch_totals(batch.id);
+    vec![
+        int(batch.id.0),
+        int(batch.project.0),
+        int(batch.report.0),
+        text(batch.vintage_start.to_string()),
+        text(batch.vintage_end.to_string()),
+        int(batch.issued_tco2e.get()),
+        int(batch.buffer_tco2e.get()),
+        int(batch.issued_to.0),
+        name(&batch.corresponding_adjustment),
+        signed(batch.issued_at_ms),
+        int(totals.active_tco2e.get()),
+        int(totals.held_tco2e.get()),
+        int(totals.retired_tco2e.get()),
+        int(totals.cancelled_tco2e.get()),
+    ]
+}
+fn block_row(registry: &Registry, block: &Block) -> Row {
+    let (state, reference) = match block.state {
+        UnitState::Active => ("active", None),
+        UnitState::Held(id) => ("held", Some(id.0)),
+        UnitState::Retired(id) => ("retired", Some(id.0)),
+        UnitState::Cancelled(id) => ("cancelled", Some(id.0)),
+    };
+    let serial = registry.serial(block.batch, block.range).expect("blocks belong to batches");
+    vec![
+        int(block.batch.0),
+        int(block.range.first),
+        int(block.range.last),
+        int(block.account.0),
+        text(state),
+        Value::Int(reference.map(|id| i64::try_from(id).expect("ids fit"))),
+        text(serial.to_string()),
+    ]
+}
+fn holding_row(account: AccountId, batch: BatchId, holding: &Holding) -> Row {
+    vec![int(account.0), int(batch.0), int(holding.active_tco2e.get()), int(holding.held_tco2e.get())]
+}
+fn retirement_row(registry: &Registry, retirement: &Retirement) -> Row {
+    let serials: Vec<String> = retirement
+        .ranges
+        .iter()
+        .filter_map(|range| registry.serial(retirement.batch, *range).map(|serial| serial.to_string()))
+        .collect();
+    vec![
+        int(retirement.id.0),
+        int(retirement.account.0),
+        int(retirement.batch.0),
+        text(serials.join(" ")),
+        int(retirement.quantity_tco2e.get()),
+        text(&retirement.beneficiary),
+        text(&retirement.reason),
+        text(&retirement.jurisdiction),
+        signed(retirement.inventory_year.into()),
+        signed(retirement.retired_at_ms),
+    ]
+}
+fn cancellation_row(cancellation: &Cancellation) -> Row {
+    vec![
+        int(cancellation.id.0),
+        name(&cancellation.kind),
+        int(cancellation.account.0),
+        Value::Int(cancellation.project.map(|id| i64::try_from(id.0).expect("ids fit"))),
+        json(&cancellation.parts),
+        int(cancellation.quantity_tco2e.get()),
+        text(&cancellation.reason),
+        signed(cancellation.cancelled_at_ms),
+    ]
+}
+fn hold_row(hold: &Hold) -> Row {
+    vec![int(hold.id.0), int(hold.account.0), int(hold.batch.0), json(&hold.ranges), int(hold.quantity_tco2e.get())]
+}
