@@ -20,7 +20,7 @@
 //! ```
 
 use mangrove_core::journal::{sha256_hex, Envelope};
-use mangrove_core::{DomainError, DomainResult};
+use mangrove_core::{DomainError, DomainResult, RetirementId};
 use mangrove_registry::{Actor, Command, Context, Dirty, Event, Registry};
 use std::collections::BTreeMap;
 
@@ -84,6 +84,8 @@ struct Receipt {
 pub struct App {
     pub registry: Registry,
     receipts: BTreeMap<String, Receipt>,
+    /// The journal position of each retirement, for its certificate's proof.
+    retirement_seqs: BTreeMap<RetirementId, u64>,
 }
 
 impl App {
@@ -113,9 +115,15 @@ impl App {
             }
         }
         let events = self.registry.execute(context, &submission.command, dirty)?;
+        for (offset, event) in events.iter().enumerate() {
+            self.note_position(event, next_seq + offset as u64);
+        }
         if let Some(command_id) = &submission.command_id {
-            let receipt =
-                Receipt { command_hash: submission.command_hash.clone(), first_seq: next_seq, count: events.len() as u64 };
+            let receipt = Receipt {
+                command_hash: submission.command_hash.clone(),
+                first_seq: next_seq,
+                count: events.len() as u64,
+            };
             self.receipts.insert(command_id.clone(), receipt);
         }
         Ok(Outcome::Applied(events))
@@ -126,6 +134,7 @@ impl App {
     /// from the journal.
     pub fn replay(&mut self, event: &JournalEvent, dirty: &mut Dirty) {
         self.registry.apply(&event.payload, dirty);
+        self.note_position(&event.payload, event.seq);
         if event.command_id.contains('/') {
             let receipt = self.receipts.entry(event.command_id.clone()).or_insert_with(|| Receipt {
                 command_hash: event.command_hash.clone(),
@@ -134,6 +143,17 @@ impl App {
             });
             receipt.count += 1;
         }
+    }
+
+    fn note_position(&mut self, event: &Event, seq: u64) {
+        if let Event::Retired { retirement } = event {
+            self.retirement_seqs.insert(retirement.id, seq);
+        }
+    }
+
+    /// The sequence number of the event that made a retirement.
+    pub fn retirement_seq(&self, id: RetirementId) -> Option<u64> {
+        self.retirement_seqs.get(&id).copied()
     }
 
     /// The command id under which the journal records a submission.

@@ -1,1 +1,207 @@
-fn main() {}
+//! `mangrove`: serve the registry, build the Rayong demo, verify a
+//! database, make and check proofs, and measure.
+
+mod bench;
+
+use anyhow::{bail, Context as _};
+use clap::{Parser, Subcommand};
+use mangrove_core::proof::ProofFile;
+use mangrove_store::{Location, Store, StoreOptions};
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(name = "mangrove", version, about = "Rayong's carbon-credit registry")]
+struct Cli {
+    /// The database: a SQLite file path (the default) or a postgres:// URL.
+    #[arg(long, global = true, env = "MANGROVE_DATABASE", default_value = "mangrove.db")]
+    database: String,
+    /// The deployment's Ed25519 signing key file [default: beside the SQLite file, or ./mangrove.key].
+    #[arg(long, global = true, env = "MANGROVE_KEY")]
+    key: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API (and, once built, the web client).
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: String,
+    },
+    /// Build the Rayong demo into an empty database and print its logins.
+    Demo {
+        /// Delete the SQLite file first (never a PostgreSQL database).
+        #[arg(long)]
+        reset: bool,
+    },
+    /// Replay the journal and check the hash chain, every tree head and every projection.
+    Verify,
+    /// Make or check proofs.
+    Proof {
+        #[command(subcommand)]
+        command: ProofCommand,
+    },
+    /// Measure.
+    Bench {
+        #[command(subcommand)]
+        command: bench::BenchCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ProofCommand {
+    /// Print the inclusion proof of journal event SEQ as JSON.
+    Inclusion { seq: u64 },
+    /// Print the inclusion proof of a retirement (its certificate's proof) as JSON.
+    Retirement { id: u64 },
+    /// Print a consistency proof between two signed tree heads, by size.
+    Consistency { first: u64, second: u64 },
+    /// Check a proof file offline; exits non-zero if it does not verify.
+    Verify {
+        file: PathBuf,
+        /// Only accept tree heads signed by this public key (hex).
+        #[arg(long)]
+        public_key: Option<String>,
+    },
+}
+
+fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("MANGROVE_LOG").unwrap_or_else(|_| "warn".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    runtime.block_on(run(cli))
+}
+
+fn options(cli: &Cli) -> anyhow::Result<StoreOptions> {
+    let location = Location::parse(&cli.database)?;
+    let mut options = StoreOptions::at(location);
+    if let Some(key) = &cli.key {
+        options.key_path = key.clone();
+    }
+    Ok(options)
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    match &cli.command {
+        Command::Serve { listen } => serve(options(&cli)?, listen).await,
+        Command::Demo { reset } => demo(&cli, *reset).await,
+        Command::Verify => verify(options(&cli)?).await,
+        Command::Proof { command } => proof(&cli, command).await,
+        Command::Bench { command } => bench::run(command).await,
+    }
+}
+
+async fn serve(options: StoreOptions, listen: &str) -> anyhow::Result<()> {
+    let store = Store::open(options).await.context("opening the database")?;
+    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
+    println!("Mangrove is serving on http://{}", listener.local_addr()?);
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    mangrove_server::serve(listener, store, shutdown).await?;
+    Ok(())
+}
+
+async fn demo(cli: &Cli, reset: bool) -> anyhow::Result<()> {
+    let options = options(cli)?;
+    if reset {
+        let Location::Sqlite(path) = &options.location else {
+            bail!("--reset deletes a SQLite file; it never empties a PostgreSQL database");
+        };
+        for suffix in ["", "-wal", "-shm"] {
+            let mut name = path.as_os_str().to_os_string();
+            name.push(suffix);
+            match std::fs::remove_file(&name) {
+                Ok(()) => {}
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+                Err(error) => return Err(error).with_context(|| format!("deleting {}", PathBuf::from(name).display())),
+            }
+        }
+    }
+    let store = Store::open(options).await.context("opening the database")?;
+    let logins = mangrove_server::demo::build(&store).await?;
+    let stats = {
+        let ledger = store.ledger().read().await;
+        (ledger.tree.len(), ledger.app.registry.batches().map(|b| b.issued_tco2e.get()).sum::<u64>())
+    };
+    println!("The Rayong demo is ready in {} ({} journal events, {} tCO2e issued).", cli.database, stats.0, stats.1);
+    println!("Sign in with any of these; the password is {}", mangrove_server::demo::DEMO_PASSWORD);
+    println!("  {:<14} {:<10} organisation", "username", "role");
+    for login in logins {
+        println!("  {:<14} {:<10} {}", login.username, login.role.as_str(), login.organisation);
+    }
+    Ok(())
+}
+
+async fn verify(options: StoreOptions) -> anyhow::Result<()> {
+    let spinner =
+        indicatif::ProgressBar::new_spinner().with_message("replaying the journal and checking every projection");
+    spinner.enable_steady_tick(std::time::Duration::from_millis(120));
+    let result = mangrove_store::verify_database(&options.location, Some(&options.key_path)).await;
+    spinner.finish_and_clear();
+    match result {
+        Ok(loaded) => {
+            println!("OK: {} events; hash chain intact; {} signed tree heads match the Merkle roots{}; every projection row matches the journal; registry invariants hold.",
+                loaded.tree.len(),
+                loaded.tree_heads_checked,
+                if options.key_path.exists() { " and the deployment key" } else { "" });
+            if let Some(head) = loaded.latest_head {
+                println!("Latest tree head: size {}, root {}", head.head.tree_size, hex_root(&head));
+            }
+            Ok(())
+        }
+        Err(error) => bail!("{error}"),
+    }
+}
+
+fn hex_root(head: &mangrove_core::signing::SignedTreeHead) -> String {
+    serde_json::to_value(head).ok().and_then(|v| v["root_hash"].as_str().map(str::to_string)).unwrap_or_default()
+}
+
+async fn proof(cli: &Cli, command: &ProofCommand) -> anyhow::Result<()> {
+    let file = match command {
+        ProofCommand::Verify { file, public_key } => {
+            let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+            let proof: ProofFile = serde_json::from_str(&text)
+                .with_context(|| format!("{} is not a Mangrove proof file", file.display()))?;
+            return match proof.verify(public_key.as_deref()) {
+                Ok(()) => {
+                    println!(
+                        "OK: {} proof verifies{}",
+                        kind(&proof),
+                        if public_key.is_some() { " against the pinned key" } else { "" }
+                    );
+                    Ok(())
+                }
+                Err(why) => bail!("the proof does not verify: {why}"),
+            };
+        }
+        ProofCommand::Inclusion { seq } => ProofFile::Inclusion(open(cli).await?.inclusion_proof(*seq).await?),
+        ProofCommand::Retirement { id } => {
+            let store = open(cli).await?;
+            let seq = store.ledger().read().await.app.retirement_seq(mangrove_core::RetirementId(*id));
+            let seq = seq.with_context(|| format!("there is no retirement {id}"))?;
+            ProofFile::Inclusion(store.inclusion_proof(seq).await?)
+        }
+        ProofCommand::Consistency { first, second } => {
+            ProofFile::Consistency(open(cli).await?.consistency_proof(*first, *second).await?)
+        }
+    };
+    println!("{}", serde_json::to_string_pretty(&file)?);
+    Ok(())
+}
+
+fn kind(proof: &ProofFile) -> &'static str {
+    match proof {
+        ProofFile::Inclusion(_) => "inclusion",
+        ProofFile::Consistency(_) => "consistency",
+    }
+}
+
+async fn open(cli: &Cli) -> anyhow::Result<Store> {
+    Store::open(options(cli)?).await.context("opening the database")
+}

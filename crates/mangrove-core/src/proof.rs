@@ -113,7 +113,8 @@ mod tests {
             tree_head,
             audit_path: tree.inclusion_proof(2, 5).unwrap(),
         };
-        let file: ProofFile = serde_json::from_str(&serde_json::to_string(&ProofFile::Inclusion(proof.clone())).unwrap()).unwrap();
+        let file: ProofFile =
+            serde_json::from_str(&serde_json::to_string(&ProofFile::Inclusion(proof.clone())).unwrap()).unwrap();
         file.verify(Some(&key.public_key_hex())).unwrap();
         let altered = InclusionProof { body: "retired 50 tCO2e for Rayong Refining".into(), ..proof.clone() };
         assert!(altered.verify(None).unwrap_err().contains("not in the signed tree"));
@@ -131,7 +132,8 @@ mod tests {
         proof.verify(None).unwrap();
         let rewritten = journal(&["a", "B", "c", "d", "e", "f"]);
         let forged_second = key.sign(TreeHead { tree_size: 6, timestamp_ms: 2, root_hash: rewritten.root() });
-        let forged = ConsistencyProof { second: forged_second, path: rewritten.consistency_proof(3, 6).unwrap(), ..proof };
+        let forged =
+            ConsistencyProof { second: forged_second, path: rewritten.consistency_proof(3, 6).unwrap(), ..proof };
         assert!(forged.verify(None).is_err());
     }
 }

@@ -28,6 +28,7 @@ impl Registry {
 
     pub fn decide(&self, context: &Context, command: &Command) -> DomainResult<Vec<Event>> {
         let actor = &context.actor;
+        self.require_known_member(actor)?;
         match command {
             Command::CreateOrganisation { name, role } => self.create_organisation(actor, name, *role),
             Command::CreateCreditClass { code, name, methodology, kind, default_buffer_bps } => {
@@ -290,8 +291,7 @@ impl Registry {
         verified: u64,
         note: &str,
     ) -> DomainResult<Vec<Event>> {
-        require_role(actor, &[Role::Verifier])?;
-        let verifier = actor.org().expect("members have an organisation");
+        let verifier = require_member(actor, &[Role::Verifier])?;
         let report = self.report_or_404(id)?;
         let project = self.project_or_404(report.project)?;
         if project.proponent == verifier {
@@ -318,7 +318,7 @@ impl Registry {
     }
 
     fn issue_credits(&self, context: &Context, id: ReportId) -> DomainResult<Vec<Event>> {
-        require_role(&context.actor, &[Role::Verifier, Role::Operator])?;
+        require_member(&context.actor, &[Role::Verifier, Role::Operator])?;
         let report = self.report_or_404(id)?;
         let project = self.project_or_404(report.project)?;
         if context.actor.org() == Some(project.proponent) {
@@ -360,7 +360,7 @@ impl Registry {
         to: AccountId,
         selection: Selection,
     ) -> DomainResult<Vec<Event>> {
-        self.require_owner(actor, from)?;
+        self.require_owner_of(actor, from, "from")?;
         self.require_receiver(from, to)?;
         let (batch, ranges) = self.select(from, selection)?;
         Ok(vec![Event::Transferred { from, to, batch, ranges }])
@@ -537,8 +537,22 @@ impl Registry {
 
     // ---- permission and lookup helpers ------------------------------
 
+    /// A member acts for an organisation that exists, in that organisation's role.
+    fn require_known_member(&self, actor: &Actor) -> DomainResult<()> {
+        let Actor::Member { org, role, .. } = actor else { return Ok(()) };
+        match self.organisations.get(org) {
+            Some(organisation) if organisation.role == *role => Ok(()),
+            Some(_) => Err(DomainError::forbidden("the actor's role is not its organisation's role")),
+            None => Err(DomainError::forbidden(format!("organisation {} does not exist", org.get()))),
+        }
+    }
+
     fn require_owner(&self, actor: &Actor, account: AccountId) -> DomainResult<()> {
-        let record = self.account_or_404(account, "account")?;
+        self.require_owner_of(actor, account, "account")
+    }
+
+    fn require_owner_of(&self, actor: &Actor, account: AccountId, field: &'static str) -> DomainResult<()> {
+        let record = self.account_or_404(account, field)?;
         if record.kind == AccountKind::BufferPool {
             return Err(DomainError::forbidden("buffer-pool credits move only by a reversal or a cancellation"));
         }
@@ -605,6 +619,15 @@ struct ProjectDetailsChecked {
     description: String,
     jurisdiction: String,
     buffer_bps: BasisPoints,
+}
+
+/// Acts that need an accountable organisation (validation, verification,
+/// approval of issuance) are never done by the deployment itself.
+fn require_member(actor: &Actor, roles: &[Role]) -> DomainResult<OrgId> {
+    match actor {
+        Actor::System => Err(DomainError::forbidden("this needs a signed-in member of an accredited organisation")),
+        Actor::Member { org, .. } => require_role(actor, roles).map(|()| *org),
+    }
 }
 
 fn require_role(actor: &Actor, roles: &[Role]) -> DomainResult<()> {

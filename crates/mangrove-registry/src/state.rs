@@ -136,7 +136,7 @@ impl Registry {
     pub fn retirement(&self, id: RetirementId) -> Option<&Retirement> {
         self.retirements.get(&id)
     }
-    pub fn retirements(&self) -> impl Iterator<Item = &Retirement> {
+    pub fn retirements(&self) -> impl DoubleEndedIterator<Item = &Retirement> {
         self.retirements.values()
     }
     pub fn cancellation(&self, id: CancellationId) -> Option<&Cancellation> {
@@ -170,7 +170,8 @@ impl Registry {
         self.blocks.range((batch, start)..=(batch, range.last)).map(|(_, block)| *block).collect()
     }
 
-    pub(crate) fn live_blocks_of(&self, account: AccountId, batch: BatchId) -> impl Iterator<Item = &Block> {
+    /// The active and held blocks of an account in one batch, in serial order.
+    pub fn live_blocks_of(&self, account: AccountId, batch: BatchId) -> impl Iterator<Item = &Block> {
         self.live_blocks
             .get(&account)
             .into_iter()

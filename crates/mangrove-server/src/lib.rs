@@ -1,1 +1,103 @@
-//! placeholder
+//! The HTTP face of Mangrove: JSON under `/api/v1`, OpenAPI 3 at
+//! `/api/openapi.json`, sessions, and errors as `{"error": {...}}`. Only
+//! this crate knows HTTP. Handlers are thin: they parse, turn the request
+//! into a registry command submitted as the signed-in user, and shape the
+//! answer; the registry itself decides roles and ownership.
+//!
+//! ```no_run
+//! # async fn example() -> anyhow::Result<()> {
+//! use mangrove_store::{Store, StoreOptions};
+//! let store = Store::open(StoreOptions::new("mangrove.db")).await?;
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
+//! mangrove_server::serve(listener, store, std::future::pending()).await?;
+//! # Ok(()) }
+//! ```
+
+pub mod auth;
+pub mod demo;
+pub mod error;
+pub mod extract;
+pub mod openapi;
+pub mod routes;
+
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use axum::Router;
+use mangrove_store::Store;
+use routes::{commands, people, public};
+use std::future::Future;
+
+/// Largest request body: room for a 256 KiB calculation record and its JSON.
+pub const REQUEST_BODY_BYTES_MAX: usize = 512 * 1024;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+}
+
+/// The whole application: API, OpenAPI document and a fallback.
+pub fn router(store: Store) -> Router {
+    let api = Router::new()
+        .route("/auth/login", post(people::login))
+        .route("/auth/logout", post(people::logout))
+        .route("/me", get(people::me))
+        .route("/users", get(people::list_users).post(people::create_user))
+        .route("/organisations", get(public::organisations).post(commands::create_organisation))
+        .route("/credit-classes", get(public::credit_classes).post(commands::create_credit_class))
+        .route("/projects", get(public::projects).post(commands::draft_project))
+        .route("/projects/{id}", get(public::project).put(commands::update_project))
+        .route("/projects/{id}/submit", post(commands::submit_project))
+        .route("/projects/{id}/review", post(commands::review_project))
+        .route("/projects/{id}/register", post(commands::register_project))
+        .route("/projects/{id}/reports", post(commands::submit_report))
+        .route("/projects/{id}/losses", post(commands::report_loss))
+        .route("/reports", get(public::reports))
+        .route("/reports/{id}/review", post(commands::review_report))
+        .route("/reports/{id}/issue", post(commands::issue_credits))
+        .route("/batches", get(public::batches))
+        .route("/batches/{id}", get(public::batch))
+        .route("/serials/{serial}", get(public::serial))
+        .route("/accounts/{id}", get(public::account))
+        .route("/accounts/{id}/transfers", post(commands::transfer))
+        .route("/accounts/{id}/retirements", post(commands::retire))
+        .route("/accounts/{id}/cancellations", post(commands::cancel))
+        .route("/accounts/{id}/holds", post(commands::place_hold))
+        .route("/holds/{id}/release", post(commands::release_hold))
+        .route("/retirements", get(public::retirements))
+        .route("/retirements/{id}", get(public::retirement))
+        .route("/retirements/{id}/proof", get(public::retirement_proof))
+        .route("/tree-head", get(public::tree_head))
+        .route("/proofs/inclusion/{seq}", get(public::inclusion_proof))
+        .route("/proofs/consistency", get(public::consistency_proof))
+        .route("/stats", get(public::stats))
+        .fallback(api_not_found);
+    Router::new()
+        .nest("/api/v1", api)
+        .route("/api/openapi.json", get(openapi::document))
+        .route("/", get(home))
+        .layer(DefaultBodyLimit::max(REQUEST_BODY_BYTES_MAX))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(AppState { store })
+}
+
+async fn api_not_found(uri: axum::http::Uri) -> error::ApiError {
+    error::ApiError::not_found(format!("there is no endpoint {}", uri.path()))
+}
+
+async fn home() -> axum::response::Html<&'static str> {
+    axum::response::Html(
+        "<!doctype html><meta charset=utf-8><title>Mangrove</title>\
+         <h1>Mangrove — Rayong carbon registry</h1>\
+         <p>API: <a href=/api/openapi.json>/api/openapi.json</a> · \
+         <a href=/api/v1/stats>/api/v1/stats</a> · <a href=/api/v1/projects>/api/v1/projects</a></p>",
+    )
+}
+
+/// Serves until `shutdown` resolves, then finishes the requests under way.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    store: Store,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(store)).with_graceful_shutdown(shutdown).await
+}

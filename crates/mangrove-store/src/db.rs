@@ -349,7 +349,12 @@ impl Db {
 
     /// Writes one group commit: events, projection rows and the signed tree
     /// head, in one transaction.
-    pub async fn write_group(&self, events: &[StoredEvent], changes: &Changes, head: &SignedTreeHead) -> sqlx::Result<()> {
+    pub async fn write_group(
+        &self,
+        events: &[StoredEvent],
+        changes: &Changes,
+        head: &SignedTreeHead,
+    ) -> sqlx::Result<()> {
         match self {
             Db::Sqlite(pool) => {
                 let mut tx = pool.begin().await?;

@@ -17,9 +17,9 @@
 mod db;
 pub mod projection;
 pub mod sequencer;
-pub mod verify;
 #[doc(hidden)]
 pub mod testing;
+pub mod verify;
 
 pub use db::{Db, StoredEvent, UserRecord};
 pub use sequencer::{Receipt, SequencerHandle, SubmitError};
@@ -66,7 +66,8 @@ pub fn system_clock() -> Clock {
 pub fn bangkok_date(time_ms: i64) -> Date {
     const BANGKOK_OFFSET_MS: i64 = 7 * 3_600_000;
     let days = (time_ms + BANGKOK_OFFSET_MS).div_euclid(86_400_000);
-    let date = time::Date::from_julian_day(2_440_588 + i32::try_from(days).expect("dates within range")).expect("valid day");
+    let date =
+        time::Date::from_julian_day(2_440_588 + i32::try_from(days).expect("dates within range")).expect("valid day");
     Date::from_ymd(date.year(), date.month() as u8, date.day()).expect("valid date")
 }
 
@@ -242,7 +243,10 @@ impl Store {
     /// Proof that the signed head of size `second` extends that of size `first`.
     pub async fn consistency_proof(&self, first: u64, second: u64) -> Result<ConsistencyProof, StoreError> {
         let signed = |size| async move {
-            self.db.tree_head(size).await?.ok_or_else(|| StoreError::Invalid(format!("no tree head was signed at size {size}")))
+            self.db
+                .tree_head(size)
+                .await?
+                .ok_or_else(|| StoreError::Invalid(format!("no tree head was signed at size {size}")))
         };
         let (first_head, second_head) = (signed(first).await?, signed(second).await?);
         let path = self

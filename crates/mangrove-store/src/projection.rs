@@ -188,12 +188,22 @@ pub fn changes(app: &App, dirty: &Dirty) -> Changes {
             changes.deletes.push((table, absent.into_iter().map(|(key, _)| key).collect()));
         }
     };
-    add(0, dirty.organisations.iter().map(|id| (vec![int(id.0)], registry.organisation(*id).map(organisation_row))).collect());
+    add(
+        0,
+        dirty
+            .organisations
+            .iter()
+            .map(|id| (vec![int(id.0)], registry.organisation(*id).map(organisation_row)))
+            .collect(),
+    );
     add(1, dirty.accounts.iter().map(|id| (vec![int(id.0)], registry.account(*id).map(account_row))).collect());
     add(2, dirty.classes.iter().map(|id| (vec![int(id.0)], registry.class(*id).map(class_row))).collect());
     add(3, dirty.projects.iter().map(|id| (vec![int(id.0)], registry.project(*id).map(project_row))).collect());
     add(4, dirty.reports.iter().map(|id| (vec![int(id.0)], registry.report(*id).map(report_row))).collect());
-    add(5, dirty.batches.iter().map(|id| (vec![int(id.0)], registry.batch(*id).map(|b| batch_row(registry, b)))).collect());
+    add(
+        5,
+        dirty.batches.iter().map(|id| (vec![int(id.0)], registry.batch(*id).map(|b| batch_row(registry, b)))).collect(),
+    );
     add(
         6,
         dirty
@@ -214,8 +224,22 @@ pub fn changes(app: &App, dirty: &Dirty) -> Changes {
             })
             .collect(),
     );
-    add(8, dirty.retirements.iter().map(|id| (vec![int(id.0)], registry.retirement(*id).map(|r| retirement_row(registry, r)))).collect());
-    add(9, dirty.cancellations.iter().map(|id| (vec![int(id.0)], registry.cancellation(*id).map(cancellation_row))).collect());
+    add(
+        8,
+        dirty
+            .retirements
+            .iter()
+            .map(|id| (vec![int(id.0)], registry.retirement(*id).map(|r| retirement_row(registry, r))))
+            .collect(),
+    );
+    add(
+        9,
+        dirty
+            .cancellations
+            .iter()
+            .map(|id| (vec![int(id.0)], registry.cancellation(*id).map(cancellation_row)))
+            .collect(),
+    );
     add(10, dirty.holds.iter().map(|id| (vec![int(id.0)], registry.hold(*id).map(hold_row))).collect());
     changes
 }

@@ -127,7 +127,11 @@ impl Sequencer {
         }
         if ledger.tree.len() > first_seq {
             let changes = projection::changes(&ledger.app, &dirty);
-            let head = self.key.sign(TreeHead { tree_size: ledger.tree.len(), timestamp_ms: now_ms, root_hash: ledger.tree.root() });
+            let head = self.key.sign(TreeHead {
+                tree_size: ledger.tree.len(),
+                timestamp_ms: now_ms,
+                root_hash: ledger.tree.root(),
+            });
             self.db.write_group(&stored, &changes, &head).await?;
             ledger.latest_head = Some(head);
         }

@@ -113,7 +113,12 @@ async fn check_projections(db: &Db, app: &App) -> Result<(), StoreError> {
                 (None, None) => break,
                 (Some(s), Some(e)) if s[..key_columns] == e[..key_columns] => {
                     if s != e {
-                        Some(format!("row {} differs: stored {}, the journal gives {}", show(&s[..key_columns]), show(s), show(e)))
+                        Some(format!(
+                            "row {} differs: stored {}, the journal gives {}",
+                            show(&s[..key_columns]),
+                            show(s),
+                            show(e)
+                        ))
                     } else {
                         None
                     }
@@ -141,7 +146,9 @@ fn show(row: &[Value]) -> String {
         .iter()
         .map(|value| match value {
             Value::Int(Some(number)) => number.to_string(),
-            Value::Text(Some(text)) if text.chars().count() > 60 => format!("{:?}…", text.chars().take(60).collect::<String>()),
+            Value::Text(Some(text)) if text.chars().count() > 60 => {
+                format!("{:?}…", text.chars().take(60).collect::<String>())
+            }
             Value::Text(Some(text)) => format!("{text:?}"),
             Value::Int(None) | Value::Text(None) => "null".into(),
         })

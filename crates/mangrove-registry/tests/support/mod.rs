@@ -238,7 +238,7 @@ impl World {
             claimed_tco2e: claimed,
             calculation: "{\"method\": \"allometric\", \"plots\": 12}".into(),
         };
-        match self.run(&member(proponent, Role::Proponent), &command).as_slice() {
+        match self.run(&self.member(proponent), &command).as_slice() {
             [Event::ReportSubmitted { report }] => report.id,
             other => panic!("unexpected events {other:?}"),
         }
@@ -301,12 +301,7 @@ impl World {
     /// (active, held, retired, cancelled) of `batch`.
     pub fn totals(&self, batch: BatchId) -> (u64, u64, u64, u64) {
         let totals = self.registry.batch_totals(batch);
-        (
-            totals.active_tco2e.get(),
-            totals.held_tco2e.get(),
-            totals.retired_tco2e.get(),
-            totals.cancelled_tco2e.get(),
-        )
+        (totals.active_tco2e.get(), totals.held_tco2e.get(), totals.retired_tco2e.get(), totals.cancelled_tco2e.get())
     }
 
     /// Replays every event so far into a fresh registry.

@@ -1,0 +1,197 @@
+//! `mangrove bench registry`: acknowledged durable transfers per second
+//! through the sequencer, one transaction per command against group
+//! commit, on the embedded default (and PostgreSQL when configured).
+
+use anyhow::Context as _;
+use clap::Subcommand;
+use indicatif::{ProgressBar, ProgressStyle};
+use mangrove_app::Submission;
+use mangrove_core::*;
+use mangrove_registry::*;
+use mangrove_store::testing::TestDatabase;
+use mangrove_store::{Store, StoreOptions};
+use serde_json::json;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+#[derive(Subcommand)]
+pub enum BenchCommand {
+    /// Durable transfers per second: one transaction per command against group commit.
+    Registry {
+        /// Transfers to time with group commit.
+        #[arg(long, default_value_t = 100_000)]
+        transfers: u64,
+        /// Transfers to time with one transaction per command.
+        #[arg(long, default_value_t = 2_000)]
+        single_transfers: u64,
+        /// Clients submitting at once.
+        #[arg(long, default_value_t = 512)]
+        clients: u64,
+        /// Also measure PostgreSQL at this URL (a fresh schema is used).
+        #[arg(long, env = "MANGROVE_TEST_POSTGRES")]
+        postgres: Option<String>,
+    },
+}
+
+pub async fn run(command: &BenchCommand) -> anyhow::Result<()> {
+    let BenchCommand::Registry { transfers, single_transfers, clients, postgres } = command;
+    let mut rows = Vec::new();
+    let sqlite = TestDatabase::sqlite();
+    rows.push(("sqlite", measure(&sqlite, *single_transfers, *transfers, *clients).await?));
+    if let Some(url) = postgres.as_deref().filter(|url| !url.is_empty()) {
+        // The test helper reads the same variable; set it for this process.
+        std::env::set_var("MANGROVE_TEST_POSTGRES", url);
+        let database = TestDatabase::postgres().await.context("connecting to PostgreSQL")?;
+        rows.push(("postgres", measure(&database, *single_transfers, *transfers, *clients).await?));
+    }
+    print_table(&rows);
+    let mut figures = serde_json::Map::new();
+    for (name, figure) in &rows {
+        figures.insert(
+            (*name).into(),
+            json!({
+                "one_transaction_per_command_transfers_per_s": figure.single.round(),
+                "group_commit_transfers_per_s": figure.grouped.round(),
+                "ratio": (figure.grouped / figure.single * 10.0).round() / 10.0,
+                "group_commit_transfers": figure.grouped_count,
+                "one_transaction_per_command_transfers": figure.single_count,
+                "clients": clients,
+            }),
+        );
+    }
+    println!("{}", json!({ "bench": "registry", "figures": figures }));
+    Ok(())
+}
+
+struct Figures {
+    single: f64,
+    grouped: f64,
+    single_count: u64,
+    grouped_count: u64,
+}
+
+async fn measure(database: &TestDatabase, single: u64, grouped: u64, clients: u64) -> anyhow::Result<Figures> {
+    let mut options = database.options.clone();
+    options.group_commands_max = 1;
+    let single_rate =
+        timed(options, single, clients, &format!("{}: one transaction per command", database.name)).await?;
+    let fresh = match database.name {
+        "sqlite" => TestDatabase::sqlite(),
+        _ => TestDatabase::postgres().await.context("a second PostgreSQL schema")?,
+    };
+    let grouped_rate =
+        timed(fresh.options.clone(), grouped, clients, &format!("{}: group commit", database.name)).await?;
+    Ok(Figures { single: single_rate, grouped: grouped_rate, single_count: single, grouped_count: grouped })
+}
+
+/// Sets up a registry with one large batch and times `count` transfers of
+/// one tonne each, from `clients` concurrent submitters.
+async fn timed(options: StoreOptions, count: u64, clients: u64, label: &str) -> anyhow::Result<f64> {
+    let store = Store::open(options).await?;
+    let (from, to, owner) = setup(&store).await?;
+    let progress = ProgressBar::new(count).with_message(label.to_string());
+    progress
+        .set_style(ProgressStyle::with_template("{msg:40} {bar:30} {pos}/{len} {per_sec}").expect("a valid template"));
+    let next = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..clients.max(1) {
+        let (store, next, progress) = (store.clone(), next.clone(), progress.clone());
+        tasks.push(tokio::spawn(async move {
+            while next.fetch_add(1, std::sync::atomic::Ordering::Relaxed) < count {
+                let command =
+                    Command::Transfer { from, to, selection: Selection::Quantity { batch: BatchId(1), quantity: 1 } };
+                store.sequencer().submit(Submission::new(&owner, None, command)?).await?;
+                progress.inc(1);
+            }
+            anyhow::Ok(())
+        }));
+    }
+    for task in tasks {
+        task.await??;
+    }
+    let elapsed = started.elapsed().max(Duration::from_micros(1));
+    progress.finish_and_clear();
+    let moved = store.ledger().read().await.app.registry.holding(to, BatchId(1)).active_tco2e.get();
+    anyhow::ensure!(moved == count, "{label}: {moved} tonnes arrived, {count} were acknowledged");
+    Ok(count as f64 / elapsed.as_secs_f64())
+}
+
+async fn setup(store: &Store) -> anyhow::Result<(AccountId, AccountId, Actor)> {
+    let run = |actor: Actor, command: Command| {
+        let store = store.clone();
+        async move { anyhow::Ok(store.sequencer().submit(Submission::new(&actor, None, command)?).await?) }
+    };
+    let member = |org: u64, role: Role| Actor::Member { user: UserId(org), org: OrgId(org), role };
+    for (name, role) in [
+        ("Operator", Role::Operator),
+        ("Verifier", Role::Verifier),
+        ("Seller", Role::Proponent),
+        ("Buyer", Role::Factory),
+    ] {
+        run(Actor::System, Command::CreateOrganisation { name: name.into(), role }).await?;
+    }
+    let (operator, verifier, seller) =
+        (member(1, Role::Operator), member(2, Role::Verifier), member(3, Role::Proponent));
+    let class = Command::CreateCreditClass {
+        code: "BENCH".into(),
+        name: "Benchmark".into(),
+        methodology: "none".into(),
+        kind: ClassKind::Reduction,
+        default_buffer_bps: 0,
+    };
+    run(operator, class).await?;
+    let details = ProjectDetails {
+        class: ClassId(1),
+        name: "Benchmark project".into(),
+        description: String::new(),
+        jurisdiction: "TH-21".into(),
+        location: vec![[101.0, 12.0], [101.1, 12.0], [101.1, 12.1]],
+        area_rai: 1,
+        buffer_bps: None,
+    };
+    run(seller, Command::DraftProject { details }).await?;
+    run(seller, Command::SubmitProject { project: ProjectId(1) }).await?;
+    run(
+        verifier,
+        Command::ReviewProject { project: ProjectId(1), decision: ProjectDecision::Validate, note: String::new() },
+    )
+    .await?;
+    run(operator, Command::RegisterProject { project: ProjectId(1) }).await?;
+    let period = (Date::parse("2025-01-01").expect("date"), Date::parse("2025-12-31").expect("date"));
+    let report = Command::SubmitReport {
+        project: ProjectId(1),
+        period_start: period.0,
+        period_end: period.1,
+        claimed_tco2e: 100_000_000,
+        calculation: String::new(),
+    };
+    run(seller, report).await?;
+    let review = Command::ReviewReport {
+        report: ReportId(1),
+        decision: ReportDecision::Verify,
+        verified_tco2e: 100_000_000,
+        note: String::new(),
+    };
+    run(verifier, review).await?;
+    run(verifier, Command::IssueCredits { report: ReportId(1) }).await?;
+    let registry = &store.ledger().read().await.app.registry;
+    let account = |org: u64| registry.organisation(OrgId(org)).map(|org| org.account).context("organisation exists");
+    Ok((account(3)?, account(4)?, seller))
+}
+
+fn print_table(rows: &[(&str, Figures)]) {
+    println!();
+    println!("Acknowledged durable transfers per second through the sequencer");
+    println!("{:<10} {:>22} {:>18} {:>8}", "database", "1 transaction/command", "group commit", "ratio");
+    for (name, figure) in rows {
+        println!(
+            "{:<10} {:>22.0} {:>18.0} {:>7.1}×",
+            name,
+            figure.single,
+            figure.grouped,
+            figure.grouped / figure.single
+        );
+    }
+    println!();
+}

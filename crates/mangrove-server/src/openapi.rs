@@ -1,0 +1,30 @@
+//! The OpenAPI 3 document, generated from the handlers' annotations.
+
+use crate::routes::{commands, people, public};
+use utoipa::OpenApi;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Mangrove", description = "Rayong's carbon-credit registry: projects, issuance, transfers, retirements and proofs."),
+    paths(
+        people::login, people::logout, people::me, people::create_user, people::list_users,
+        commands::create_organisation, commands::create_credit_class, commands::draft_project, commands::update_project,
+        commands::submit_project, commands::review_project, commands::register_project, commands::submit_report,
+        commands::review_report, commands::issue_credits, commands::report_loss, commands::transfer, commands::retire,
+        commands::cancel, commands::place_hold, commands::release_hold,
+        public::projects, public::project, public::batches, public::batch, public::serial, public::retirements,
+        public::retirement, public::retirement_proof, public::tree_head, public::inclusion_proof,
+        public::consistency_proof, public::stats, public::organisations, public::credit_classes, public::reports,
+        public::account,
+    ),
+    tags(
+        (name = "public", description = "Read without signing in"),
+        (name = "registry", description = "Commands that change the registry"),
+        (name = "people", description = "Sign-in and users"),
+    )
+)]
+pub struct ApiDoc;
+
+pub async fn document() -> axum::Json<utoipa::openapi::OpenApi> {
+    axum::Json(ApiDoc::openapi())
+}

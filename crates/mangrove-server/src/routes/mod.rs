@@ -1,0 +1,45 @@
+//! The routes of `/api/v1`, by audience: public reads, sign-in, and the
+//! commands that change the registry.
+
+pub mod commands;
+pub mod people;
+pub mod public;
+
+use serde::{Deserialize, Serialize};
+
+/// Rows per page by default, and at most.
+pub const PAGE_ROWS_DEFAULT: usize = 20;
+pub const PAGE_ROWS_MAX: usize = 100;
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct PageQuery {
+    /// Page number, from 1.
+    pub page: Option<usize>,
+    /// Rows per page, 1 to 100.
+    pub per_page: Option<usize>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Paged<T> {
+    pub items: Vec<T>,
+    pub total: usize,
+    pub page: usize,
+    pub per_page: usize,
+}
+
+impl PageQuery {
+    pub fn take<T>(&self, rows: impl Iterator<Item = T>) -> Paged<T> {
+        let per_page = self.per_page.unwrap_or(PAGE_ROWS_DEFAULT).clamp(1, PAGE_ROWS_MAX);
+        let page = self.page.unwrap_or(1).max(1);
+        let mut total = 0;
+        let mut items = Vec::new();
+        let skip = (page - 1).saturating_mul(per_page);
+        for row in rows {
+            if total >= skip && items.len() < per_page {
+                items.push(row);
+            }
+            total += 1;
+        }
+        Paged { items, total, page, per_page }
+    }
+}

@@ -1,0 +1,455 @@
+//! Public reads: projects, batches, serials, retirements with their
+//! certificates and proofs, the signed tree head and live figures. They
+//! are answered from memory under the ledger's read lock, so they see
+//! exactly what has been committed.
+
+use super::{PageQuery, Paged};
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{Path, Query};
+use crate::AppState;
+use axum::extract::State;
+use axum::Json;
+use mangrove_core::proof::{ConsistencyProof, InclusionProof};
+use mangrove_core::signing::SignedTreeHead;
+use mangrove_core::*;
+use mangrove_registry::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ProjectView {
+    #[serde(flatten)]
+    #[schema(value_type = Object)]
+    pub project: Project,
+    pub class_code: String,
+    pub proponent_name: String,
+    pub issued_tco2e: u64,
+    pub retired_tco2e: u64,
+}
+
+fn project_view(registry: &Registry, project: &Project) -> ProjectView {
+    let batches = registry.batches().filter(|batch| batch.project == project.id);
+    let (issued, retired) = batches.fold((0, 0), |(issued, retired), batch| {
+        (issued + batch.issued_tco2e.get(), retired + registry.batch_totals(batch.id).retired_tco2e.get())
+    });
+    ProjectView {
+        project: project.clone(),
+        class_code: registry.class(project.class).map(|class| class.code.clone()).unwrap_or_default(),
+        proponent_name: registry.organisation(project.proponent).map(|org| org.name.clone()).unwrap_or_default(),
+        issued_tco2e: issued,
+        retired_tco2e: retired,
+    }
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct ProjectFilter {
+    /// draft, submitted, changes_requested, validated, registered or rejected.
+    pub status: Option<ProjectStatus>,
+    /// Only this proponent's projects.
+    pub proponent: Option<u64>,
+    /// Words in the name.
+    pub q: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/projects", tag = "public", params(PageQuery, ProjectFilter), responses((status = 200, body = Object)))]
+pub async fn projects(
+    State(state): State<AppState>,
+    Query(page): Query<PageQuery>,
+    Query(filter): Query<ProjectFilter>,
+) -> Json<Paged<ProjectView>> {
+    let ledger = state.store.ledger().read().await;
+    let registry = &ledger.app.registry;
+    let needle = filter.q.as_deref().map(str::to_lowercase);
+    let rows = registry
+        .projects()
+        .filter(|project| filter.status.is_none_or(|status| project.status == status))
+        .filter(|project| filter.proponent.is_none_or(|org| project.proponent.get() == org))
+        .filter(|project| needle.as_deref().is_none_or(|needle| project.name.to_lowercase().contains(needle)))
+        .map(|project| project_view(registry, project));
+    Json(page.take(rows))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ProjectDetail {
+    #[serde(flatten)]
+    pub project: ProjectView,
+    pub batches: Vec<BatchView>,
+    #[schema(value_type = Vec<Object>)]
+    pub reports: Vec<MonitoringReport>,
+}
+
+#[utoipa::path(get, path = "/api/v1/projects/{id}", tag = "public", responses((status = 200, body = Object), (status = 404)))]
+pub async fn project(State(state): State<AppState>, Path(id): Path<u64>) -> ApiResult<Json<ProjectDetail>> {
+    let ledger = state.store.ledger().read().await;
+    let registry = &ledger.app.registry;
+    let project =
+        registry.project(ProjectId(id)).ok_or_else(|| ApiError::not_found(format!("there is no project {id}")))?;
+    Ok(Json(ProjectDetail {
+        project: project_view(registry, project),
+        batches: registry
+            .batches()
+            .filter(|batch| batch.project == project.id)
+            .map(|batch| batch_view(registry, batch))
+            .collect(),
+        reports: registry.reports().filter(|report| report.project == project.id).cloned().collect(),
+    }))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct BatchView {
+    #[serde(flatten)]
+    #[schema(value_type = Object)]
+    pub batch: Batch,
+    #[serde(flatten)]
+    #[schema(value_type = Object)]
+    pub totals: BatchTotals,
+    pub serial: String,
+    pub project_name: String,
+}
+
+fn batch_view(registry: &Registry, batch: &Batch) -> BatchView {
+    let range = UnitRange { first: 1, last: batch.issued_tco2e.get().max(1) };
+    BatchView {
+        batch: batch.clone(),
+        totals: registry.batch_totals(batch.id),
+        serial: registry.serial(batch.id, range).map(|serial| serial.to_string()).unwrap_or_default(),
+        project_name: registry.project(batch.project).map(|project| project.name.clone()).unwrap_or_default(),
+    }
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct BatchFilter {
+    pub project: Option<u64>,
+}
+
+#[utoipa::path(get, path = "/api/v1/batches", tag = "public", params(PageQuery, BatchFilter), responses((status = 200, body = Object)))]
+pub async fn batches(
+    State(state): State<AppState>,
+    Query(page): Query<PageQuery>,
+    Query(filter): Query<BatchFilter>,
+) -> Json<Paged<BatchView>> {
+    let ledger = state.store.ledger().read().await;
+    let registry = &ledger.app.registry;
+    let rows = registry
+        .batches()
+        .filter(|batch| filter.project.is_none_or(|project| batch.project.get() == project))
+        .map(|batch| batch_view(registry, batch));
+    Json(page.take(rows))
+}
+
+#[utoipa::path(get, path = "/api/v1/batches/{id}", tag = "public", responses((status = 200, body = BatchView), (status = 404)))]
+pub async fn batch(State(state): State<AppState>, Path(id): Path<u64>) -> ApiResult<Json<BatchView>> {
+    let ledger = state.store.ledger().read().await;
+    let registry = &ledger.app.registry;
+    let batch = registry.batch(BatchId(id)).ok_or_else(|| ApiError::not_found(format!("there is no batch {id}")))?;
+    Ok(Json(batch_view(registry, batch)))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct BlockView {
+    pub serial: String,
+    pub quantity_tco2e: u64,
+    #[serde(flatten)]
+    #[schema(value_type = Object)]
+    pub state: UnitState,
+    pub account_id: u64,
+    pub holder: String,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct SerialView {
+    pub serial: String,
+    pub batch: BatchView,
+    pub blocks: Vec<BlockView>,
+}
+
+#[utoipa::path(get, path = "/api/v1/serials/{serial}", tag = "public", responses((status = 200, body = SerialView), (status = 404), (status = 422)))]
+pub async fn serial(State(state): State<AppState>, Path(text): Path<String>) -> ApiResult<Json<SerialView>> {
+    let serial = Serial::parse(&text).map_err(|why| ApiError::invalid("serial", why))?;
+    let ledger = state.store.ledger().read().await;
+    let registry = &ledger.app.registry;
+    let unknown = || ApiError::not_found(format!("no credits carry the serial {text}")).with_field("serial");
+    let batch = registry.batch(serial.batch).ok_or_else(unknown)?;
+    if batch.project != serial.project
+        || batch.vintage_end.year() != serial.vintage_year
+        || serial.range.last > batch.issued_tco2e.get()
+    {
+        return Err(unknown());
+    }
+    let blocks = registry
+        .blocks_overlapping(serial.batch, serial.range)
+        .into_iter()
+        .map(|block| {
+            let range = UnitRange {
+                first: block.range.first.max(serial.range.first),
+                last: block.range.last.min(serial.range.last),
+            };
+            let holder = registry.account(block.account).and_then(|account| registry.organisation(account.org));
+            BlockView {
+                serial: registry.serial(block.batch, range).map(|s| s.to_string()).unwrap_or_default(),
+                quantity_tco2e: range.len(),
+                state: block.state,
+                account_id: block.account.get(),
+                holder: holder.map(|org| org.name.clone()).unwrap_or_default(),
+            }
+        })
+        .collect();
+    Ok(Json(SerialView { serial: serial.to_string(), batch: batch_view(registry, batch), blocks }))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct RetirementView {
+    #[serde(flatten)]
+    #[schema(value_type = Object)]
+    pub retirement: Retirement,
+    pub serials: Vec<String>,
+    pub project_id: u64,
+    pub project_name: String,
+    pub vintage_start: String,
+    pub vintage_end: String,
+    pub retired_by: String,
+    /// The journal event that records this retirement (its proof's leaf).
+    pub seq: Option<u64>,
+}
+
+fn retirement_view(app: &mangrove_app::App, retirement: &Retirement) -> RetirementView {
+    let registry = &app.registry;
+    let batch = registry.batch(retirement.batch);
+    let project = batch.and_then(|batch| registry.project(batch.project));
+    let retired_by = registry.account(retirement.account).and_then(|account| registry.organisation(account.org));
+    RetirementView {
+        retirement: retirement.clone(),
+        serials: retirement
+            .ranges
+            .iter()
+            .filter_map(|range| registry.serial(retirement.batch, *range))
+            .map(|s| s.to_string())
+            .collect(),
+        project_id: project.map_or(0, |project| project.id.get()),
+        project_name: project.map(|project| project.name.clone()).unwrap_or_default(),
+        vintage_start: batch.map(|batch| batch.vintage_start.to_string()).unwrap_or_default(),
+        vintage_end: batch.map(|batch| batch.vintage_end.to_string()).unwrap_or_default(),
+        retired_by: retired_by.map(|org| org.name.clone()).unwrap_or_default(),
+        seq: app.retirement_seq(retirement.id),
+    }
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct RetirementFilter {
+    pub account: Option<u64>,
+    pub project: Option<u64>,
+    /// Words in the beneficiary's name.
+    pub beneficiary: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/retirements", tag = "public", params(PageQuery, RetirementFilter), responses((status = 200, body = Object)))]
+pub async fn retirements(
+    State(state): State<AppState>,
+    Query(page): Query<PageQuery>,
+    Query(filter): Query<RetirementFilter>,
+) -> Json<Paged<RetirementView>> {
+    let ledger = state.store.ledger().read().await;
+    let app = &ledger.app;
+    let needle = filter.beneficiary.as_deref().map(str::to_lowercase);
+    let rows = app
+        .registry
+        .retirements()
+        .rev()
+        .filter(|r| filter.account.is_none_or(|account| r.account.get() == account))
+        .filter(|r| {
+            filter.project.is_none_or(|project| app.registry.batch(r.batch).is_some_and(|b| b.project.get() == project))
+        })
+        .filter(|r| needle.as_deref().is_none_or(|needle| r.beneficiary.to_lowercase().contains(needle)))
+        .map(|retirement| retirement_view(app, retirement));
+    Json(page.take(rows))
+}
+
+#[utoipa::path(get, path = "/api/v1/retirements/{id}", tag = "public", responses((status = 200, body = RetirementView), (status = 404)))]
+pub async fn retirement(State(state): State<AppState>, Path(id): Path<u64>) -> ApiResult<Json<RetirementView>> {
+    let ledger = state.store.ledger().read().await;
+    let retirement = ledger
+        .app
+        .registry
+        .retirement(RetirementId(id))
+        .ok_or_else(|| ApiError::not_found(format!("there is no retirement {id}")))?;
+    Ok(Json(retirement_view(&ledger.app, retirement)))
+}
+
+#[utoipa::path(get, path = "/api/v1/retirements/{id}/proof", tag = "public", responses((status = 200, body = InclusionProof), (status = 404)))]
+pub async fn retirement_proof(State(state): State<AppState>, Path(id): Path<u64>) -> ApiResult<Json<InclusionProof>> {
+    let seq = state.store.ledger().read().await.app.retirement_seq(RetirementId(id));
+    let seq = seq.ok_or_else(|| ApiError::not_found(format!("there is no retirement {id}")))?;
+    Ok(Json(state.store.inclusion_proof(seq).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/tree-head", tag = "public", responses((status = 200, body = Object), (status = 404)))]
+pub async fn tree_head(State(state): State<AppState>) -> ApiResult<Json<SignedTreeHead>> {
+    let head = state.store.ledger().read().await.latest_head.clone();
+    head.map(Json).ok_or_else(|| ApiError::not_found("nothing has been journaled yet"))
+}
+
+#[utoipa::path(get, path = "/api/v1/proofs/inclusion/{seq}", tag = "public", responses((status = 200, body = InclusionProof), (status = 404)))]
+pub async fn inclusion_proof(State(state): State<AppState>, Path(seq): Path<u64>) -> ApiResult<Json<InclusionProof>> {
+    Ok(Json(state.store.inclusion_proof(seq).await?))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct ConsistencyQuery {
+    /// Size of the earlier signed tree head.
+    pub first: u64,
+    /// Size of the later signed tree head.
+    pub second: u64,
+}
+
+#[utoipa::path(get, path = "/api/v1/proofs/consistency", tag = "public", params(ConsistencyQuery), responses((status = 200, body = ConsistencyProof), (status = 404)))]
+pub async fn consistency_proof(
+    State(state): State<AppState>,
+    Query(query): Query<ConsistencyQuery>,
+) -> ApiResult<Json<ConsistencyProof>> {
+    Ok(Json(state.store.consistency_proof(query.first, query.second).await?))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Stats {
+    pub issued_tco2e: u64,
+    pub active_tco2e: u64,
+    pub retired_tco2e: u64,
+    pub cancelled_tco2e: u64,
+    pub buffer_tco2e: u64,
+    pub projects: usize,
+    pub registered_projects: usize,
+    pub organisations: usize,
+    #[schema(value_type = Object)]
+    pub tree_head: Option<SignedTreeHead>,
+}
+
+#[utoipa::path(get, path = "/api/v1/stats", tag = "public", responses((status = 200, body = Stats)))]
+pub async fn stats(State(state): State<AppState>) -> Json<Stats> {
+    let ledger = state.store.ledger().read().await;
+    let registry = &ledger.app.registry;
+    let mut stats = Stats {
+        issued_tco2e: 0,
+        active_tco2e: 0,
+        retired_tco2e: 0,
+        cancelled_tco2e: 0,
+        buffer_tco2e: 0,
+        projects: registry.projects().count(),
+        registered_projects: registry.projects().filter(|p| p.status == ProjectStatus::Registered).count(),
+        organisations: registry.organisations().count(),
+        tree_head: ledger.latest_head.clone(),
+    };
+    for batch in registry.batches() {
+        let totals = registry.batch_totals(batch.id);
+        stats.issued_tco2e += batch.issued_tco2e.get();
+        stats.active_tco2e += totals.active_tco2e.get() + totals.held_tco2e.get();
+        stats.retired_tco2e += totals.retired_tco2e.get();
+        stats.cancelled_tco2e += totals.cancelled_tco2e.get();
+        if let Some(buffer) = registry.buffer_account() {
+            stats.buffer_tco2e += registry.holding(buffer, batch.id).active_tco2e.get();
+        }
+    }
+    Json(stats)
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct OrganisationView {
+    #[serde(flatten)]
+    #[schema(value_type = Object)]
+    pub organisation: Organisation,
+}
+
+#[utoipa::path(get, path = "/api/v1/organisations", tag = "public", params(PageQuery), responses((status = 200, body = Object)))]
+pub async fn organisations(State(state): State<AppState>, Query(page): Query<PageQuery>) -> Json<Paged<Organisation>> {
+    let ledger = state.store.ledger().read().await;
+    Json(page.take(ledger.app.registry.organisations().cloned()))
+}
+
+#[utoipa::path(get, path = "/api/v1/credit-classes", tag = "public", responses((status = 200, body = Object)))]
+pub async fn credit_classes(State(state): State<AppState>) -> Json<Vec<CreditClass>> {
+    let ledger = state.store.ledger().read().await;
+    Json(ledger.app.registry.classes().cloned().collect())
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct ReportFilter {
+    /// submitted, verified, rejected or issued.
+    pub status: Option<ReportStatus>,
+    pub project: Option<u64>,
+}
+
+#[utoipa::path(get, path = "/api/v1/reports", tag = "public", params(PageQuery, ReportFilter), responses((status = 200, body = Object)))]
+pub async fn reports(
+    State(state): State<AppState>,
+    Query(page): Query<PageQuery>,
+    Query(filter): Query<ReportFilter>,
+) -> Json<Paged<MonitoringReport>> {
+    let ledger = state.store.ledger().read().await;
+    let rows = ledger
+        .app
+        .registry
+        .reports()
+        .filter(|report| filter.status.is_none_or(|status| report.status == status))
+        .filter(|report| filter.project.is_none_or(|project| report.project.get() == project))
+        .cloned();
+    Json(page.take(rows))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct HoldingView {
+    pub batch_id: u64,
+    pub project_id: u64,
+    pub project_name: String,
+    pub vintage_start: String,
+    pub vintage_end: String,
+    pub active_tco2e: u64,
+    pub held_tco2e: u64,
+    /// The serials of the account's active and held blocks of this batch.
+    pub serials: Vec<String>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct AccountView {
+    #[schema(value_type = Object)]
+    pub account: Account,
+    pub organisation: String,
+    pub holdings: Vec<HoldingView>,
+}
+
+/// An account's holdings: for its own organisation and the operator.
+#[utoipa::path(get, path = "/api/v1/accounts/{id}", tag = "registry", responses((status = 200, body = AccountView), (status = 403), (status = 404)))]
+pub async fn account(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<u64>,
+) -> ApiResult<Json<AccountView>> {
+    let ledger = state.store.ledger().read().await;
+    let registry = &ledger.app.registry;
+    let account =
+        registry.account(AccountId(id)).ok_or_else(|| ApiError::not_found(format!("there is no account {id}")))?;
+    if account.org != user.org() && user.role != Role::Operator {
+        return Err(ApiError::forbidden(format!("account {id} belongs to another organisation")));
+    }
+    let holdings = registry
+        .holdings()
+        .filter(|((holder, _), _)| *holder == account.id)
+        .filter_map(|(&(_, batch_id), holding)| {
+            let batch = registry.batch(batch_id)?;
+            let serials = registry
+                .live_blocks_of(account.id, batch_id)
+                .filter_map(|block| registry.serial(block.batch, block.range).map(|s| s.to_string()))
+                .collect();
+            Some(HoldingView {
+                batch_id: batch_id.get(),
+                project_id: batch.project.get(),
+                project_name: registry.project(batch.project).map(|p| p.name.clone()).unwrap_or_default(),
+                vintage_start: batch.vintage_start.to_string(),
+                vintage_end: batch.vintage_end.to_string(),
+                active_tco2e: holding.active_tco2e.get(),
+                held_tco2e: holding.held_tco2e.get(),
+                serials,
+            })
+        })
+        .collect();
+    let organisation = registry.organisation(account.org).map(|org| org.name.clone()).unwrap_or_default();
+    Ok(Json(AccountView { account: account.clone(), organisation, holdings }))
+}
