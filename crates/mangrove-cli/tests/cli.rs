@@ -5,7 +5,13 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 fn mangrove(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mangrove")).current_dir(dir).env("MANGROVE_LOG", "error").env("RUST_BACKTRACE", "0").args(args).output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_mangrove"))
+        .current_dir(dir)
+        .env("MANGROVE_LOG", "error")
+        .env("RUST_BACKTRACE", "0")
+        .args(args)
+        .output()
+        .unwrap()
 }
 
 fn text(output: &Output) -> String {
@@ -55,7 +61,9 @@ fn proofs_written_to_files_verify_offline_and_tampering_is_caught() {
     let checked = mangrove(dir.path(), &["proof", "verify", "proof.json"]);
     assert!(checked.status.success() && text(&checked).contains("OK: inclusion proof verifies"), "{}", text(&checked));
 
-    let body = String::from_utf8(proof.stdout.clone()).unwrap().replace("\\\"quantity_tco2e\\\":600", "\\\"quantity_tco2e\\\":6000");
+    let body = String::from_utf8(proof.stdout.clone())
+        .unwrap()
+        .replace("\\\"quantity_tco2e\\\":600", "\\\"quantity_tco2e\\\":6000");
     assert_ne!(body.as_bytes(), proof.stdout.as_slice(), "the retirement of 600 t is in the proof");
     std::fs::write(dir.path().join("forged.json"), body).unwrap();
     let forged = mangrove(dir.path(), &["proof", "verify", "forged.json"]);

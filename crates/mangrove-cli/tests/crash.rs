@@ -99,12 +99,29 @@ async fn acknowledged_transfers_survive_sigkill() {
         assert_eq!(again["replayed"], true, "{key} was acknowledged but is not in the journal");
         assert_eq!(again["events"], answer["events"], "{key} is journaled as it was acknowledged");
     }
-    let account: Value =
-        client.get(format!("{url}/api/v1/accounts/{to}")).bearer_auth(login(&client, &url, "olefins").await.0).send().await.unwrap().json().await.unwrap();
-    let held: u64 = account["holdings"].as_array().unwrap().iter().filter(|h| h["batch_id"] == 1).map(|h| h["active_tco2e"].as_u64().unwrap()).sum();
+    let account: Value = client
+        .get(format!("{url}/api/v1/accounts/{to}"))
+        .bearer_auth(login(&client, &url, "olefins").await.0)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let held: u64 = account["holdings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|h| h["batch_id"] == 1)
+        .map(|h| h["active_tco2e"].as_u64().unwrap())
+        .sum();
     // The demo leaves olefins with 1,200 − 600 = 600 of batch 1; the killed
     // server may also have committed transfers it had not yet answered.
-    assert!(held >= 600 + acknowledged.len() as u64, "olefins holds {held}, {} transfers were acknowledged", acknowledged.len());
+    assert!(
+        held >= 600 + acknowledged.len() as u64,
+        "olefins holds {held}, {} transfers were acknowledged",
+        acknowledged.len()
+    );
     server.kill().unwrap();
     server.wait().unwrap();
 }

@@ -19,6 +19,7 @@ pub mod error;
 pub mod extract;
 pub mod openapi;
 pub mod routes;
+pub mod web;
 
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
@@ -74,7 +75,7 @@ pub fn router(store: Store) -> Router {
     Router::new()
         .nest("/api/v1", api)
         .route("/api/openapi.json", get(openapi::document))
-        .route("/", get(home))
+        .fallback(web::asset)
         .layer(DefaultBodyLimit::max(REQUEST_BODY_BYTES_MAX))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(AppState { store })
@@ -82,15 +83,6 @@ pub fn router(store: Store) -> Router {
 
 async fn api_not_found(uri: axum::http::Uri) -> error::ApiError {
     error::ApiError::not_found(format!("there is no endpoint {}", uri.path()))
-}
-
-async fn home() -> axum::response::Html<&'static str> {
-    axum::response::Html(
-        "<!doctype html><meta charset=utf-8><title>Mangrove</title>\
-         <h1>Mangrove — Rayong carbon registry</h1>\
-         <p>API: <a href=/api/openapi.json>/api/openapi.json</a> · \
-         <a href=/api/v1/stats>/api/v1/stats</a> · <a href=/api/v1/projects>/api/v1/projects</a></p>",
-    )
 }
 
 /// Serves until `shutdown` resolves, then finishes the requests under way.
