@@ -1,5 +1,5 @@
 //! House rules checked as ordinary tests: every Rust file opens with a `//!`
-//! doc saying what it is, no test is switched off with `#[ignore]`, and the
+//! doc saying what it is, no test is switched off with an ignore attribute, and the
 //! architecture map names every crate.
 
 use std::path::{Path, PathBuf};
