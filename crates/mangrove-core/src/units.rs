@@ -113,9 +113,15 @@ const DATE_FORMAT: &[time::format_description::BorrowedFormatItem<'static>] =
 
 impl Date {
     pub fn parse(text: &str) -> Result<Self, String> {
-        time::Date::parse(text, DATE_FORMAT)
-            .map(Date)
-            .map_err(|_| format!("'{text}' is not a date of the form YYYY-MM-DD"))
+        time::Date::parse(text, DATE_FORMAT).map(Date).map_err(|_| {
+            let shaped = text.len() == 10
+                && text.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+            if shaped {
+                format!("'{text}' is not a day of the calendar")
+            } else {
+                format!("'{text}' is not a date of the form YYYY-MM-DD")
+            }
+        })
     }
     pub fn from_ymd(year: i32, month: u8, day: u8) -> Option<Self> {
         let month = time::Month::try_from(month).ok()?;

@@ -28,6 +28,14 @@ pub fn hash_password(password: &str) -> ApiResult<String> {
     Argon2::default().hash_password(password.as_bytes(), &salt).map(|hash| hash.to_string()).map_err(ApiError::internal)
 }
 
+/// Spends the time of a real check, so that an unknown username answers
+/// as slowly as a wrong password and does not reveal who has an account.
+pub fn verify_nobody(password: &str) {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let hash = HASH.get_or_init(|| hash_password("not anyone's password").unwrap_or_default());
+    let _ = verify_password(hash, password);
+}
+
 pub fn verify_password(hash: &str, password: &str) -> bool {
     PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
 }
@@ -98,8 +106,12 @@ impl CurrentUser {
 }
 
 fn bearer_token(parts: &Parts) -> Option<String> {
-    if let Some(value) = parts.headers.get(axum::http::header::AUTHORIZATION).and_then(|v| v.to_str().ok()) {
-        return value.strip_prefix("Bearer ").map(|token| token.trim().to_string());
+    let authorization = parts.headers.get(axum::http::header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+    // The scheme is case-insensitive (RFC 9110 §11.1); another scheme falls through to the cookie.
+    if let Some((scheme, token)) = authorization.and_then(|value| value.trim().split_once(' ')) {
+        if scheme.eq_ignore_ascii_case("bearer") {
+            return Some(token.trim().to_string());
+        }
     }
     let cookies = parts.headers.get(axum::http::header::COOKIE)?.to_str().ok()?;
     cookies.split(';').find_map(|cookie| cookie.trim().strip_prefix(&format!("{SESSION_COOKIE}=")).map(str::to_string))

@@ -66,8 +66,21 @@ impl From<DomainError> for ApiError {
             ErrorKind::Conflict | ErrorKind::Insufficient => StatusCode::CONFLICT,
             _ => StatusCode::BAD_REQUEST,
         };
-        ApiError { status, code: error.kind.code(), message: error.message, field: error.field.map(str::to_string) }
+        ApiError { status, code: error.kind.code(), message: error.message, field: error.field.and_then(api_field) }
     }
+}
+
+/// The request field a registry field is called in the API. Ids that the
+/// API takes in the path (the project, report, sending account, hold) are
+/// named by no body field, so a form shows those errors at its top.
+fn api_field(registry_field: &str) -> Option<String> {
+    let field = match registry_field {
+        "to" => "to_account",
+        "batch" => "batch_id",
+        "from" | "account" | "project" | "report" | "hold" => return None,
+        other => other,
+    };
+    Some(field.to_string())
 }
 
 impl From<SubmitError> for ApiError {

@@ -3,62 +3,76 @@
 //! `Idempotency-Key` header.
 
 use crate::error::ApiError;
-use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::body::Bytes;
+use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
-use axum::http::StatusCode;
+use axum::http::{header, StatusCode};
 use serde::de::DeserializeOwned;
 
-/// A JSON body; errors name the field serde could not read.
+/// A JSON body; errors name the field serde could not read, by its path
+/// in the request (`quantity`, `location[2]`).
 pub struct Json<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
-        match axum::Json::<T>::from_request(request, state).await {
-            Ok(axum::Json(value)) => Ok(Json(value)),
-            Err(rejection) => Err(json_rejection(rejection)),
+        let is_json =
+            request.headers().get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok()).is_some_and(|value| {
+                value.split(';').next().is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"))
+            });
+        if !is_json {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "malformed",
+                "send the body as JSON with Content-Type: application/json",
+            ));
         }
+        let bytes = Bytes::from_request(request, state).await.map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", "the request body is too large")
+            } else {
+                ApiError::new(rejection.status(), "malformed", rejection.body_text())
+            }
+        })?;
+        parse_json(&bytes).map(Json)
     }
 }
 
-fn json_rejection(rejection: JsonRejection) -> ApiError {
-    let status = rejection.status();
-    let (code, message) = match &rejection {
-        JsonRejection::JsonDataError(error) => ("invalid", format!("the request body does not fit: {}", inner(error))),
-        JsonRejection::JsonSyntaxError(error) => {
-            ("malformed", format!("the request body is not valid JSON: {}", inner(error)))
+/// Parses a JSON body, naming the field of the first error.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+        let path = error.path().to_string();
+        let inner = error.into_inner();
+        if inner.is_syntax() || inner.is_eof() {
+            return ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "malformed",
+                format!("the request body is not valid JSON: {inner}"),
+            );
         }
-        JsonRejection::MissingJsonContentType(_) => {
-            ("malformed", "send the body as JSON with Content-Type: application/json".into())
-        }
-        _ if status == StatusCode::PAYLOAD_TOO_LARGE => ("too_large", "the request body is too large".into()),
-        other => ("malformed", other.body_text()),
-    };
-    let status = if status == StatusCode::UNPROCESSABLE_ENTITY { StatusCode::UNPROCESSABLE_ENTITY } else { status };
-    let mut error = ApiError::new(status, code, message);
-    if let JsonRejection::JsonDataError(data) = &rejection {
-        error.field = field_of(&inner(data));
-    }
-    error
+        let message = inner.to_string();
+        let field = if path == "." { missing_field(&message) } else { Some(path.clone()) };
+        let shown = match &field {
+            Some(field) if !message.contains(&format!("`{field}`")) => format!("{field}: {message}"),
+            _ => message,
+        };
+        let mut api_error = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", shown);
+        api_error.field = field;
+        api_error
+    })?;
+    deserializer.end().map_err(|error| {
+        ApiError::new(StatusCode::BAD_REQUEST, "malformed", format!("the request body is not valid JSON: {error}"))
+    })?;
+    Ok(value)
 }
 
-/// serde's innermost message, without axum's prefix.
-fn inner(error: &dyn std::error::Error) -> String {
-    let mut source: &dyn std::error::Error = error;
-    while let Some(next) = source.source() {
-        source = next;
-    }
-    source.to_string()
-}
-
-/// serde_path_to_error is not in use, so take the field from serde's message
-/// ("missing field `name`", "unknown variant ... for `role`" is not named).
-fn field_of(message: &str) -> Option<String> {
-    let start = message.find('`')? + 1;
-    let end = start + message[start..].find('`')?;
-    message.starts_with("missing field").then(|| message[start..end].to_string())
+/// serde names a missing field only in its message: "missing field `name`".
+fn missing_field(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("missing field `")?;
+    rest.find('`').map(|end| rest[..end].to_string())
 }
 
 /// Path parameters; a malformed one is a 404 naming what was expected.

@@ -81,7 +81,7 @@ pub fn router(store: Store) -> Router {
         .with_state(AppState { store })
 }
 
-async fn api_not_found(uri: axum::http::Uri) -> error::ApiError {
+async fn api_not_found(axum::extract::OriginalUri(uri): axum::extract::OriginalUri) -> error::ApiError {
     error::ApiError::not_found(format!("there is no endpoint {}", uri.path()))
 }
 

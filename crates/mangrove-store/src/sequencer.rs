@@ -126,6 +126,13 @@ impl Sequencer {
             }
         }
         if ledger.tree.len() > first_seq {
+            // Debug builds (every test) re-check every invariant at every commit;
+            // release builds check them at start-up and in `mangrove verify`.
+            if cfg!(debug_assertions) {
+                if let Err(why) = ledger.app.registry.check_invariants() {
+                    panic!("a registry invariant broke: {why}");
+                }
+            }
             let changes = projection::changes(&ledger.app, &dirty);
             let head = self.key.sign(TreeHead {
                 tree_size: ledger.tree.len(),

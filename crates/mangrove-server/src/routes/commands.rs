@@ -253,12 +253,16 @@ impl Units {
         match (&self.serial, self.quantity) {
             (Some(serial), None) => {
                 let parsed = Serial::parse(serial).map_err(|why| ApiError::invalid("serial", why))?;
+                if let Some(batch_id) = self.batch_id.filter(|id| *id != parsed.batch.get()) {
+                    let message = format!("the serial names batch {}, not batch {batch_id}", parsed.batch.get());
+                    return Err(ApiError::invalid("batch_id", message));
+                }
                 let ledger = state.store.ledger().read().await;
                 let batch = ledger.app.registry.batch(parsed.batch);
                 let matches = batch.is_some_and(|batch| {
                     batch.project == parsed.project && batch.vintage_end.year() == parsed.vintage_year
                 });
-                if !matches || self.batch_id.is_some_and(|id| id != parsed.batch.get()) {
+                if !matches {
                     return Err(
                         ApiError::not_found(format!("no credits carry the serial {serial}")).with_field("serial")
                     );
@@ -276,11 +280,22 @@ impl Units {
     }
 }
 
+/// The registry's selection for a request's `batch_id`, `quantity` and `serial`.
+async fn selection(
+    state: &AppState,
+    batch_id: Option<u64>,
+    quantity: Option<u64>,
+    serial: Option<&str>,
+) -> ApiResult<Selection> {
+    Units { batch_id, quantity, serial: serial.map(str::to_string) }.selection(state).await
+}
+
 #[derive(Deserialize, ToSchema)]
 pub struct TransferRequest {
     pub to_account: u64,
-    #[serde(flatten)]
-    pub units: Units,
+    pub batch_id: Option<u64>,
+    pub quantity: Option<u64>,
+    pub serial: Option<String>,
 }
 
 #[utoipa::path(post, path = "/api/v1/accounts/{id}/transfers", tag = "registry", request_body = TransferRequest,
@@ -292,15 +307,16 @@ pub async fn transfer(
     Path(id): Path<u64>,
     Json(body): Json<TransferRequest>,
 ) -> Answer {
-    let selection = body.units.selection(&state).await?;
+    let selection = selection(&state, body.batch_id, body.quantity, body.serial.as_deref()).await?;
     submit(&state, &user, key, Command::Transfer { from: AccountId(id), to: AccountId(body.to_account), selection })
         .await
 }
 
 #[derive(Deserialize, ToSchema)]
 pub struct RetireRequest {
-    #[serde(flatten)]
-    pub units: Units,
+    pub batch_id: Option<u64>,
+    pub quantity: Option<u64>,
+    pub serial: Option<String>,
     pub beneficiary: String,
     pub reason: String,
     /// ISO 3166-2 code of where the claim is made; Rayong is TH-21.
@@ -317,7 +333,7 @@ pub async fn retire(
     Path(id): Path<u64>,
     Json(body): Json<RetireRequest>,
 ) -> Answer {
-    let selection = body.units.selection(&state).await?;
+    let selection = selection(&state, body.batch_id, body.quantity, body.serial.as_deref()).await?;
     let command = Command::Retire {
         account: AccountId(id),
         selection,
@@ -331,8 +347,9 @@ pub async fn retire(
 
 #[derive(Deserialize, ToSchema)]
 pub struct CancelRequest {
-    #[serde(flatten)]
-    pub units: Units,
+    pub batch_id: Option<u64>,
+    pub quantity: Option<u64>,
+    pub serial: Option<String>,
     pub reason: String,
 }
 
@@ -345,7 +362,7 @@ pub async fn cancel(
     Path(id): Path<u64>,
     Json(body): Json<CancelRequest>,
 ) -> Answer {
-    let selection = body.units.selection(&state).await?;
+    let selection = selection(&state, body.batch_id, body.quantity, body.serial.as_deref()).await?;
     submit(&state, &user, key, Command::Cancel { account: AccountId(id), selection, reason: body.reason }).await
 }
 

@@ -306,6 +306,9 @@ pub async fn consistency_proof(
     State(state): State<AppState>,
     Query(query): Query<ConsistencyQuery>,
 ) -> ApiResult<Json<ConsistencyProof>> {
+    if query.first == 0 || query.first > query.second {
+        return Err(ApiError::invalid("first", "a consistency proof needs 1 <= first <= second"));
+    }
     Ok(Json(state.store.consistency_proof(query.first, query.second).await?))
 }
 
