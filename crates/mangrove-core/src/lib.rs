@@ -3,9 +3,9 @@
 //! journal's hashing (hash chain, RFC 9162 Merkle tree, signed tree heads).
 //!
 //! ```
-//! use mangrove_core::{Tco2e, Date};
+//! use mangrove_core::{BasisPoints, Date, Tco2e};
 //! let issued = Tco2e::new(4_700);
-//! let buffer = issued.share_rounded_up(1_500); // 15.00 %
+//! let buffer = issued.share_rounded_up(BasisPoints::new(1_500, "buffer").unwrap()); // 15.00 %
 //! assert_eq!(buffer.get(), 705);
 //! assert_eq!(Date::parse("2025-12-31").unwrap().year(), 2025);
 //! ```
