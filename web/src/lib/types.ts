@@ -1,0 +1,188 @@
+//! The shapes of the API's JSON (see the server's OpenAPI document at
+//! /api/openapi.json). Only the fields the client reads are listed.
+
+import type { InclusionProof, TreeHead } from './proof';
+
+export type { InclusionProof, TreeHead };
+
+export type Role = 'operator' | 'verifier' | 'proponent' | 'factory' | 'citizen';
+export const ROLES: Role[] = ['operator', 'verifier', 'proponent', 'factory', 'citizen'];
+
+export type ProjectStatus = 'draft' | 'submitted' | 'changes_requested' | 'validated' | 'registered' | 'rejected';
+export const PROJECT_STATUSES: ProjectStatus[] = [
+  'draft',
+  'submitted',
+  'changes_requested',
+  'validated',
+  'registered',
+  'rejected',
+];
+
+export type ReportStatus = 'submitted' | 'verified' | 'rejected' | 'issued';
+export const REPORT_STATUSES: ReportStatus[] = ['submitted', 'verified', 'rejected', 'issued'];
+
+export type ClassKind = 'removal' | 'reduction';
+
+export interface Paged<T> {
+  items: T[];
+  total: number;
+  page: number;
+  per_page: number;
+}
+
+export interface User {
+  id: number;
+  username: string;
+  display_name: string;
+  org_id: number;
+  org_name: string;
+  account_id: number | null;
+  role: Role;
+}
+
+export interface Organisation {
+  id: number;
+  name: string;
+  role: Role;
+  account: number;
+}
+
+export interface CreditClass {
+  id: number;
+  code: string;
+  name: string;
+  methodology: string;
+  kind: ClassKind;
+  default_buffer_bps: number;
+}
+
+export type LonLat = [number, number];
+
+export interface Project {
+  id: number;
+  class: number;
+  proponent: number;
+  name: string;
+  description: string;
+  jurisdiction: string;
+  location: LonLat[];
+  area_rai: number;
+  buffer_bps: number;
+  status: ProjectStatus;
+  review_note: string;
+  class_code: string;
+  proponent_name: string;
+  issued_tco2e: number;
+  retired_tco2e: number;
+}
+
+export interface Report {
+  id: number;
+  project: number;
+  period_start: string;
+  period_end: string;
+  claimed_tco2e: number;
+  calculation: string;
+  status: ReportStatus;
+  verified_tco2e: number;
+  verifier: number | null;
+  review_note: string;
+}
+
+export interface Batch {
+  id: number;
+  project: number;
+  report: number;
+  vintage_start: string;
+  vintage_end: string;
+  issued_tco2e: number;
+  buffer_tco2e: number;
+  issued_to: number;
+  corresponding_adjustment: 'not_applied' | 'applied';
+  issued_at_ms: number;
+  active_tco2e: number;
+  held_tco2e: number;
+  retired_tco2e: number;
+  cancelled_tco2e: number;
+  serial: string;
+  project_name: string;
+}
+
+export interface ProjectDetail extends Project {
+  batches: Batch[];
+  reports: Report[];
+}
+
+export interface Block {
+  serial: string;
+  quantity_tco2e: number;
+  state: 'active' | 'held' | 'retired' | 'cancelled';
+  by?: number;
+  account_id: number;
+  holder: string;
+}
+
+export interface SerialView {
+  serial: string;
+  batch: Batch;
+  blocks: Block[];
+}
+
+export interface Retirement {
+  id: number;
+  account: number;
+  batch: number;
+  quantity_tco2e: number;
+  beneficiary: string;
+  reason: string;
+  jurisdiction: string;
+  inventory_year: number;
+  retired_at_ms: number;
+  serials: string[];
+  project_id: number;
+  project_name: string;
+  vintage_start: string;
+  vintage_end: string;
+  retired_by: string;
+  seq: number | null;
+}
+
+export interface Stats {
+  issued_tco2e: number;
+  active_tco2e: number;
+  retired_tco2e: number;
+  cancelled_tco2e: number;
+  buffer_tco2e: number;
+  projects: number;
+  registered_projects: number;
+  organisations: number;
+  tree_head: TreeHead | null;
+}
+
+export interface Holding {
+  batch_id: number;
+  project_id: number;
+  project_name: string;
+  vintage_start: string;
+  vintage_end: string;
+  active_tco2e: number;
+  held_tco2e: number;
+  serials: string[];
+}
+
+export interface AccountView {
+  account: { id: number; org: number; kind: 'holding' | 'buffer_pool' };
+  organisation: string;
+  holdings: Holding[];
+}
+
+export interface JournalEvent {
+  seq: number;
+  time_ms: number;
+  payload: { event: string; [key: string]: unknown };
+}
+
+export interface CommandResponse {
+  replayed: boolean;
+  events: JournalEvent[];
+}
