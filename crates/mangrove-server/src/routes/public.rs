@@ -153,6 +153,9 @@ pub struct BlockView {
     #[schema(value_type = Object)]
     pub state: UnitState,
     pub account_id: u64,
+    /// `holding`, or `buffer_pool` for the registry's buffer.
+    #[schema(value_type = String)]
+    pub account_kind: AccountKind,
     pub holder: String,
 }
 
@@ -190,6 +193,7 @@ pub async fn serial(State(state): State<AppState>, Path(text): Path<String>) -> 
                 quantity_tco2e: range.len(),
                 state: block.state,
                 account_id: block.account.get(),
+                account_kind: registry.account(block.account).map_or(AccountKind::Holding, |account| account.kind),
                 holder: holder.map(|org| org.name.clone()).unwrap_or_default(),
             }
         })
@@ -322,6 +326,8 @@ pub struct Stats {
     pub projects: usize,
     pub registered_projects: usize,
     pub organisations: usize,
+    /// The buffer pool's account, which no organisation trades from.
+    pub buffer_account_id: Option<u64>,
     #[schema(value_type = Object)]
     pub tree_head: Option<SignedTreeHead>,
 }
@@ -339,6 +345,7 @@ pub async fn stats(State(state): State<AppState>) -> Json<Stats> {
         projects: registry.projects().count(),
         registered_projects: registry.projects().filter(|p| p.status == ProjectStatus::Registered).count(),
         organisations: registry.organisations().count(),
+        buffer_account_id: registry.buffer_account().map(AccountId::get),
         tree_head: ledger.latest_head.clone(),
     };
     for batch in registry.batches() {
@@ -361,10 +368,30 @@ pub struct OrganisationView {
     pub organisation: Organisation,
 }
 
-#[utoipa::path(get, path = "/api/v1/organisations", tag = "public", params(PageQuery), responses((status = 200, body = Object)))]
-pub async fn organisations(State(state): State<AppState>, Query(page): Query<PageQuery>) -> Json<Paged<Organisation>> {
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct OrganisationFilter {
+    /// Words in the name.
+    pub q: Option<String>,
+    /// operator, verifier, proponent, factory or citizen.
+    pub role: Option<Role>,
+}
+
+#[utoipa::path(get, path = "/api/v1/organisations", tag = "public", params(PageQuery, OrganisationFilter), responses((status = 200, body = Object)))]
+pub async fn organisations(
+    State(state): State<AppState>,
+    Query(page): Query<PageQuery>,
+    Query(filter): Query<OrganisationFilter>,
+) -> Json<Paged<Organisation>> {
     let ledger = state.store.ledger().read().await;
-    Json(page.take(ledger.app.registry.organisations().cloned()))
+    let needle = filter.q.as_deref().map(str::to_lowercase);
+    let rows = ledger
+        .app
+        .registry
+        .organisations()
+        .filter(|org| filter.role.is_none_or(|role| org.role == role))
+        .filter(|org| needle.as_deref().is_none_or(|needle| org.name.to_lowercase().contains(needle)))
+        .cloned();
+    Json(page.take(rows))
 }
 
 #[utoipa::path(get, path = "/api/v1/credit-classes", tag = "public", responses((status = 200, body = Object)))]
@@ -380,20 +407,30 @@ pub struct ReportFilter {
     pub project: Option<u64>,
 }
 
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ReportView {
+    #[serde(flatten)]
+    #[schema(value_type = Object)]
+    pub report: MonitoringReport,
+    pub project_name: String,
+}
+
 #[utoipa::path(get, path = "/api/v1/reports", tag = "public", params(PageQuery, ReportFilter), responses((status = 200, body = Object)))]
 pub async fn reports(
     State(state): State<AppState>,
     Query(page): Query<PageQuery>,
     Query(filter): Query<ReportFilter>,
-) -> Json<Paged<MonitoringReport>> {
+) -> Json<Paged<ReportView>> {
     let ledger = state.store.ledger().read().await;
-    let rows = ledger
-        .app
-        .registry
+    let registry = &ledger.app.registry;
+    let rows = registry
         .reports()
         .filter(|report| filter.status.is_none_or(|status| report.status == status))
         .filter(|report| filter.project.is_none_or(|project| report.project.get() == project))
-        .cloned();
+        .map(|report| ReportView {
+            report: report.clone(),
+            project_name: registry.project(report.project).map(|project| project.name.clone()).unwrap_or_default(),
+        });
     Json(page.take(rows))
 }
 
