@@ -143,7 +143,7 @@ async fn check_serial(app: &TestApp, serial: &str, retirement: u64) {
     let (status, view) = app.get(&format!("/api/v1/serials/{serial}"), None).await;
     assert_eq!(status, StatusCode::OK, "{view}");
     let expected = json!([{ "serial": serial, "quantity_tco2e": RETIRED, "state": "retired", "by": retirement,
-        "account_id": PLASTICS_ACCOUNT, "holder": "Eastern Plastics Compounding (synthetic)" }]);
+        "account_id": PLASTICS_ACCOUNT, "account_kind": "holding", "holder": "Eastern Plastics Compounding (synthetic)" }]);
     assert_eq!(view["blocks"], expected, "{view}");
     assert_eq!(view["batch"]["retired_tco2e"], RETIRED);
     assert_eq!(view["batch"]["active_tco2e"], VERIFIED - RETIRED);
