@@ -2,6 +2,7 @@
 //! database, make and check proofs, and measure.
 
 mod bench;
+mod mrv;
 
 use anyhow::{bail, Context as _};
 use clap::{Parser, Subcommand};
@@ -46,6 +47,11 @@ enum Command {
     Bench {
         #[command(subcommand)]
         command: bench::BenchCommand,
+    },
+    /// Measurement, reporting and verification: forest carbon from plot surveys, factory inventories.
+    Mrv {
+        #[command(subcommand)]
+        command: mrv::MrvCommand,
     },
 }
 
@@ -92,6 +98,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Verify => verify(options(&cli)?).await,
         Command::Proof { command } => proof(&cli, command).await,
         Command::Bench { command } => bench::run(command).await,
+        Command::Mrv { command } => mrv::run(command),
     }
 }
 
