@@ -57,11 +57,9 @@ fn build_web() -> Result<(), String> {
         return Ok(());
     }
     let mut install = Command::new("npm");
-    install.current_dir(&web).args(if web.join("package-lock.json").exists() {
-        ["ci", "--no-audit"]
-    } else {
-        ["install", "--no-audit"]
-    });
+    // `npm install` honours the lock file; `npm ci` trips over optional
+    // platform packages that npm leaves unresolved in it on some machines.
+    install.current_dir(&web).args(["install", "--no-audit", "--no-fund"]);
     run(install)?;
     let mut build = Command::new("npm");
     build.current_dir(&web).args(["run", "build"]);
@@ -99,7 +97,7 @@ fn test(args: &[String]) -> Result<(), String> {
     if web.join("package.json").exists() {
         if !web.join("node_modules").exists() {
             let mut install = Command::new("npm");
-            install.current_dir(&web).args(["ci", "--no-audit"]);
+            install.current_dir(&web).args(["install", "--no-audit", "--no-fund"]);
             run(install)?;
         }
         // The browser tests drive the debug binary the Rust tests just built.
