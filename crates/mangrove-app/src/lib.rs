@@ -21,14 +21,62 @@
 
 use mangrove_core::journal::{sha256_hex, Envelope};
 use mangrove_core::{DomainError, DomainResult, RetirementId};
-use mangrove_registry::{Actor, Command, Context, Dirty, Event, Registry};
+use mangrove_mrv::{Catalogue, FactoryBook, MeasureCommand, MeasureDirty, MeasureEvent};
+use mangrove_registry::{Actor, Command, Context, Dirty, Event, Registry, Role};
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Longest idempotency key a client may send.
 pub const IDEMPOTENCY_KEY_BYTES_MAX: usize = 128;
 
+/// A command to any domain.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum AppCommand {
+    Registry(Command),
+    Measure(MeasureCommand),
+}
+
+impl From<Command> for AppCommand {
+    fn from(command: Command) -> Self {
+        AppCommand::Registry(command)
+    }
+}
+
+impl From<MeasureCommand> for AppCommand {
+    fn from(command: MeasureCommand) -> Self {
+        AppCommand::Measure(command)
+    }
+}
+
+/// An event of any domain. Untagged: each domain's events carry their own
+/// `event` tag, and the names never collide, so the JSON of a registry
+/// event is the same as before the factory book joined.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum AppEvent {
+    Registry(Event),
+    Measure(MeasureEvent),
+}
+
+impl AppEvent {
+    pub fn registry(&self) -> Option<&Event> {
+        match self {
+            AppEvent::Registry(event) => Some(event),
+            AppEvent::Measure(_) => None,
+        }
+    }
+}
+
+/// What every domain's events touched, for the projections.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct AppDirty {
+    pub registry: Dirty,
+    pub measure: MeasureDirty,
+}
+
 /// What the journal stores.
-pub type JournalEvent = Envelope<Event>;
+pub type JournalEvent = Envelope<AppEvent>;
 
 /// A command with who sent it and under which command id.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,12 +85,13 @@ pub struct Submission {
     /// `<actor>/<client key>` when the client sent an idempotency key.
     pub command_id: Option<String>,
     pub command_hash: String,
-    pub command: Command,
+    pub command: AppCommand,
 }
 
 impl Submission {
     /// Checks the idempotency key and fingerprints the command.
-    pub fn new(actor: &Actor, idempotency_key: Option<&str>, command: Command) -> DomainResult<Self> {
+    pub fn new(actor: &Actor, idempotency_key: Option<&str>, command: impl Into<AppCommand>) -> DomainResult<Self> {
+        let command = command.into();
         let command_id = match idempotency_key {
             None => None,
             Some(key) => {
@@ -67,7 +116,7 @@ impl Submission {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
     /// The command was decided now; these events are to be journaled.
-    Applied(Vec<Event>),
+    Applied(Vec<AppEvent>),
     /// The same command was applied before under the same key: its events
     /// are the `count` events from `first_seq` in the journal.
     Replayed { first_seq: u64, count: u64 },
@@ -80,19 +129,34 @@ struct Receipt {
     count: u64,
 }
 
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Clone)]
 pub struct App {
     pub registry: Registry,
+    pub factories: FactoryBook,
+    /// Emission factors and the other tables, shipped in the binary.
+    pub catalogue: &'static Catalogue,
     receipts: BTreeMap<String, Receipt>,
     /// The journal position of each retirement, for its certificate's proof.
     retirement_seqs: BTreeMap<RetirementId, u64>,
+}
+
+impl Default for App {
+    fn default() -> Self {
+        App {
+            registry: Registry::default(),
+            factories: FactoryBook::default(),
+            catalogue: Catalogue::embedded(),
+            receipts: BTreeMap::new(),
+            retirement_seqs: BTreeMap::new(),
+        }
+    }
 }
 
 impl App {
     /// Decides a submission whose events, if any, will be numbered from
     /// `next_seq`, and applies them.
     pub fn submit(&mut self, context: &Context, submission: &Submission, next_seq: u64) -> DomainResult<Outcome> {
-        self.submit_tracked(context, submission, next_seq, &mut Dirty::default())
+        self.submit_tracked(context, submission, next_seq, &mut AppDirty::default())
     }
 
     pub fn submit_tracked(
@@ -100,7 +164,7 @@ impl App {
         context: &Context,
         submission: &Submission,
         next_seq: u64,
-        dirty: &mut Dirty,
+        dirty: &mut AppDirty,
     ) -> DomainResult<Outcome> {
         if let Some(command_id) = &submission.command_id {
             if let Some(receipt) = self.receipts.get(command_id) {
@@ -114,7 +178,7 @@ impl App {
                 return Ok(Outcome::Replayed { first_seq: receipt.first_seq, count: receipt.count });
             }
         }
-        let events = self.registry.execute(context, &submission.command, dirty)?;
+        let events = self.execute(context, &submission.command, dirty)?;
         for (offset, event) in events.iter().enumerate() {
             self.note_position(event, next_seq + offset as u64);
         }
@@ -129,11 +193,60 @@ impl App {
         Ok(Outcome::Applied(events))
     }
 
+    fn execute(
+        &mut self,
+        context: &Context,
+        command: &AppCommand,
+        dirty: &mut AppDirty,
+    ) -> DomainResult<Vec<AppEvent>> {
+        match command {
+            AppCommand::Registry(command) => {
+                let events = self.registry.execute(context, command, &mut dirty.registry)?;
+                Ok(events.into_iter().map(AppEvent::Registry).collect())
+            }
+            AppCommand::Measure(command) => {
+                self.allow_measure(&context.actor, command)?;
+                let events = self.factories.decide(self.catalogue, command)?;
+                for event in &events {
+                    self.factories.apply(event, &mut dirty.measure);
+                }
+                Ok(events.into_iter().map(AppEvent::Measure).collect())
+            }
+        }
+    }
+
+    /// A factory keeps its own book; the operator may register factories.
+    /// Only organisations of the factory role have one.
+    fn allow_measure(&self, actor: &Actor, command: &MeasureCommand) -> DomainResult<()> {
+        let org = match command {
+            MeasureCommand::RegisterFactory { profile } => profile.org,
+            MeasureCommand::RecordYear { year } => year.org,
+            MeasureCommand::SetTarget { org, .. } => *org,
+        };
+        let organisation = self
+            .registry
+            .organisation(org)
+            .ok_or_else(|| DomainError::not_found("org", format!("there is no organisation {}", org.get())))?;
+        if organisation.role != Role::Factory {
+            return Err(DomainError::invalid("org", format!("{} is not a factory", organisation.name)));
+        }
+        let registering = matches!(command, MeasureCommand::RegisterFactory { .. });
+        match actor {
+            Actor::System => Ok(()),
+            Actor::Member { org: own, .. } if *own == org => Ok(()),
+            Actor::Member { role: Role::Operator, .. } if registering => Ok(()),
+            Actor::Member { .. } => Err(DomainError::forbidden("only the factory itself keeps its inventory")),
+        }
+    }
+
     /// Applies one journaled event during replay, remembering the client's
     /// idempotency key so that a retry after a restart is still answered
     /// from the journal.
-    pub fn replay(&mut self, event: &JournalEvent, dirty: &mut Dirty) {
-        self.registry.apply(&event.payload, dirty);
+    pub fn replay(&mut self, event: &JournalEvent, dirty: &mut AppDirty) {
+        match &event.payload {
+            AppEvent::Registry(payload) => self.registry.apply(payload, &mut dirty.registry),
+            AppEvent::Measure(payload) => self.factories.apply(payload, &mut dirty.measure),
+        }
         self.note_position(&event.payload, event.seq);
         if event.command_id.contains('/') {
             let receipt = self.receipts.entry(event.command_id.clone()).or_insert_with(|| Receipt {
@@ -145,8 +258,8 @@ impl App {
         }
     }
 
-    fn note_position(&mut self, event: &Event, seq: u64) {
-        if let Event::Retired { retirement } = event {
+    fn note_position(&mut self, event: &AppEvent, seq: u64) {
+        if let AppEvent::Registry(Event::Retired { retirement }) = event {
             self.retirement_seqs.insert(retirement.id, seq);
         }
     }
@@ -211,7 +324,7 @@ mod tests {
                 actor: "system".into(),
                 payload,
             };
-            replayed.replay(&envelope, &mut Dirty::default());
+            replayed.replay(&envelope, &mut AppDirty::default());
         }
         assert_eq!(replayed.registry, app.registry);
         assert_eq!(replayed.submit(&context(), &submission, 2).unwrap(), Outcome::Replayed { first_seq: 0, count: 2 });

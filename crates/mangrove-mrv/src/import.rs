@@ -191,7 +191,7 @@ pub(crate) fn number(
 }
 
 /// One month of one activity, as read from a file or given by an API.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct ActivityLine {
     /// The file's line number (1 is the header), or the position in a list.
     pub line: u64,

@@ -12,7 +12,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// How fuel burnt is turned into CO2e; stated by the inventory, like the GWP set.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CombustionMethod {
     /// Quantity × TGO's combined factor per unit (kgCO2e/L, /kg, /MJ): one CO2e line per fuel line.

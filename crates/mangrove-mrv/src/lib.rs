@@ -24,6 +24,7 @@
 pub mod catalogue;
 pub mod efficiency;
 pub mod error;
+pub mod factories;
 pub mod fixed;
 pub mod forestry;
 pub mod import;
@@ -35,6 +36,10 @@ pub mod uncertainty;
 pub use catalogue::{Catalogue, Factor, GwpSet, Scope, Status, Tables};
 pub use efficiency::{steam_savings, Boiler, SteamRecord, SteamSavings};
 pub use error::{DataErrors, LineError, Problem};
+pub use factories::{
+    FactoryBook, FactoryProfile, FactoryYear, MeasureCommand, MeasureDirty, MeasureEvent, Province, Sector,
+    TargetSetting,
+};
 pub use fixed::{Co2e, Micro, Month};
 pub use forestry::{forestry, parse_survey, tree_biomass, ForestryInputs, ForestryRecord, Survey};
 pub use import::{import_activities, ActivityLine, LINES_MAX};

@@ -39,7 +39,7 @@ impl Demo {
         login: (&'static str, &str),
     ) -> anyhow::Result<(Actor, AccountId)> {
         let receipt = self.run(Actor::System, Command::CreateOrganisation { name: name.into(), role }).await?;
-        let Event::OrganisationCreated { organisation } = &receipt.events[0].payload else {
+        let Some(Event::OrganisationCreated { organisation }) = receipt.events[0].payload.registry() else {
             anyhow::bail!("creating {name} created no organisation");
         };
         let user = auth::create_user(&self.state, login.0, DEMO_PASSWORD, login.1, organisation.id)
@@ -198,7 +198,9 @@ async fn register(
     details: ProjectDetails,
 ) -> anyhow::Result<ProjectId> {
     let receipt = demo.run(proponent, Command::DraftProject { details }).await?;
-    let Event::ProjectDrafted { project } = &receipt.events[0].payload else { anyhow::bail!("no project drafted") };
+    let Some(Event::ProjectDrafted { project }) = receipt.events[0].payload.registry() else {
+        anyhow::bail!("no project drafted")
+    };
     let project = project.id;
     demo.run(proponent, Command::SubmitProject { project }).await?;
     demo.run(verifier, Command::ReviewProject { project, decision: ProjectDecision::Validate, note: String::new() })
@@ -225,7 +227,9 @@ async fn issue(
         calculation,
     };
     let receipt = demo.run(proponent, report).await?;
-    let Event::ReportSubmitted { report } = &receipt.events[0].payload else { anyhow::bail!("no report submitted") };
+    let Some(Event::ReportSubmitted { report }) = receipt.events[0].payload.registry() else {
+        anyhow::bail!("no report submitted")
+    };
     let report = report.id;
     let review = Command::ReviewReport {
         report,
@@ -235,7 +239,9 @@ async fn issue(
     };
     demo.run(verifier, review).await?;
     let receipt = demo.run(verifier, Command::IssueCredits { report }).await?;
-    let Event::CreditsIssued { batch, .. } = &receipt.events[0].payload else { anyhow::bail!("nothing issued") };
+    let Some(Event::CreditsIssued { batch, .. }) = receipt.events[0].payload.registry() else {
+        anyhow::bail!("nothing issued")
+    };
     Ok(batch.id)
 }
 
@@ -257,7 +263,9 @@ async fn pending_work(
         buffer_bps: None,
     };
     let receipt = demo.run(refinery, Command::DraftProject { details: steam }).await?;
-    let Event::ProjectDrafted { project } = &receipt.events[0].payload else { anyhow::bail!("no project drafted") };
+    let Some(Event::ProjectDrafted { project }) = receipt.events[0].payload.registry() else {
+        anyhow::bail!("no project drafted")
+    };
     demo.run(refinery, Command::SubmitProject { project: project.id }).await?;
     let report = Command::SubmitReport {
         project: forest_project,

@@ -3,8 +3,9 @@
 //! verifier (every row, compared with what is stored), so the two can
 //! never disagree about the layout.
 
-use mangrove_app::App;
+use mangrove_app::{App, AppDirty};
 use mangrove_core::*;
+use mangrove_mrv::{FactoryProfile, FactoryYear};
 use mangrove_registry::*;
 use serde::Serialize;
 
@@ -33,7 +34,7 @@ pub struct Table {
 
 use Kind::{Int as I, Text as T};
 
-pub const TABLES: [Table; 11] = [
+pub const TABLES: [Table; 13] = [
     Table { name: "organisations", columns: &[("id", I), ("name", T), ("role", T), ("account_id", I)], key_columns: 1 },
     Table { name: "accounts", columns: &[("id", I), ("org_id", I), ("kind", T)], key_columns: 1 },
     Table {
@@ -147,6 +148,24 @@ pub const TABLES: [Table; 11] = [
         columns: &[("id", I), ("account_id", I), ("batch_id", I), ("ranges", T), ("quantity_tco2e", I)],
         key_columns: 1,
     },
+    Table {
+        name: "factories",
+        columns: &[
+            ("org_id", I),
+            ("licence", T),
+            ("sector", T),
+            ("district", T),
+            ("publish", I),
+            ("synthetic", I),
+            ("target", T),
+        ],
+        key_columns: 1,
+    },
+    Table {
+        name: "factory_years",
+        columns: &[("org_id", I), ("year", I), ("gwp_set", T), ("combustion", T), ("line_count", I), ("lines", T)],
+        key_columns: 2,
+    },
 ];
 
 fn int(value: u64) -> Value {
@@ -176,8 +195,11 @@ pub struct Changes {
 }
 
 /// The projection rows an applied group of commands touched.
-pub fn changes(app: &App, dirty: &Dirty) -> Changes {
+pub fn changes(app: &App, dirty: &AppDirty) -> Changes {
     let registry = &app.registry;
+    let book = &app.factories;
+    let measure = &dirty.measure;
+    let dirty = &dirty.registry;
     let mut changes = Changes { upserts: Vec::new(), deletes: Vec::new() };
     let mut add = |table: usize, rows: Vec<(Row, Option<Row>)>| {
         let (present, absent): (Vec<_>, Vec<_>) = rows.into_iter().partition(|(_, row)| row.is_some());
@@ -241,6 +263,22 @@ pub fn changes(app: &App, dirty: &Dirty) -> Changes {
             .collect(),
     );
     add(10, dirty.holds.iter().map(|id| (vec![int(id.0)], registry.hold(*id).map(hold_row))).collect());
+    add(
+        11,
+        measure
+            .factories
+            .iter()
+            .map(|org| (vec![int(org.0)], book.factory(*org).map(|f| factory_row(app, f))))
+            .collect(),
+    );
+    add(
+        12,
+        measure
+            .years
+            .iter()
+            .map(|&(org, year)| (vec![int(org.0), signed(year.into())], book.year(org, year).map(factory_year_row)))
+            .collect(),
+    );
     changes
 }
 
@@ -259,6 +297,8 @@ pub fn expected_rows(app: &App, table: usize) -> Vec<Row> {
         8 => registry.retirements().map(|retirement| retirement_row(registry, retirement)).collect(),
         9 => registry.cancellations().map(cancellation_row).collect(),
         10 => registry.holds().map(hold_row).collect(),
+        11 => app.factories.factories().map(|factory| factory_row(app, factory)).collect(),
+        12 => app.factories.years().map(factory_year_row).collect(),
         _ => unreachable!("there are {} projection tables", TABLES.len()),
     };
     let key_columns = TABLES[table].key_columns;
@@ -380,6 +420,29 @@ fn cancellation_row(cancellation: &Cancellation) -> Row {
         int(cancellation.quantity_tco2e.get()),
         text(&cancellation.reason),
         signed(cancellation.cancelled_at_ms),
+    ]
+}
+fn factory_row(app: &App, factory: &FactoryProfile) -> Row {
+    let target =
+        app.factories.target(factory.org).map(|target| serde_json::to_string(target).expect("targets serialise"));
+    vec![
+        int(factory.org.0),
+        text(&factory.licence),
+        name(&factory.sector),
+        text(&factory.district),
+        signed(factory.publish.into()),
+        signed(factory.synthetic.into()),
+        Value::Text(target),
+    ]
+}
+fn factory_year_row(year: &FactoryYear) -> Row {
+    vec![
+        int(year.org.0),
+        signed(year.year.into()),
+        name(&year.gwp_set),
+        name(&year.combustion),
+        int(year.lines.len() as u64),
+        json(&year.lines),
     ]
 }
 fn hold_row(hold: &Hold) -> Row {

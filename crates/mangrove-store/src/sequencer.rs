@@ -12,11 +12,11 @@
 use crate::db::{Db, StoredEvent};
 use crate::projection;
 use crate::{Clock, Ledger, StoreError};
-use mangrove_app::{App, JournalEvent, Outcome, Submission};
+use mangrove_app::{App, AppDirty, AppEvent, JournalEvent, Outcome, Submission};
 use mangrove_core::journal::{seal, Envelope};
 use mangrove_core::signing::{DeploymentKey, TreeHead};
 use mangrove_core::DomainError;
-use mangrove_registry::{Context, Dirty, Event};
+use mangrove_registry::Context;
 use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot, RwLock};
 
@@ -104,7 +104,7 @@ impl Sequencer {
         let today = crate::bangkok_date(now_ms);
         let mut ledger = self.ledger.write().await;
         let first_seq = ledger.tree.len();
-        let mut dirty = Dirty::default();
+        let mut dirty = AppDirty::default();
         let mut pending = Vec::with_capacity(requests.len());
         let mut stored = Vec::new();
         for request in requests.drain(..) {
@@ -165,7 +165,7 @@ impl Sequencer {
 /// Seals a command's events into the chain and the tree.
 fn journal_events(
     ledger: &mut Ledger,
-    events: Vec<Event>,
+    events: Vec<AppEvent>,
     now_ms: i64,
     command_id: &str,
     submission: &Submission,

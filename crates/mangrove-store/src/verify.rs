@@ -6,11 +6,10 @@
 use crate::db::Db;
 use crate::projection::{expected_rows, Row, Value, TABLES};
 use crate::StoreError;
-use mangrove_app::{App, JournalEvent};
+use mangrove_app::{App, AppDirty, JournalEvent};
 use mangrove_core::journal::{chain_hash, GENESIS_CHAIN_HASH};
 use mangrove_core::merkle::{leaf_hash, Hash, MerkleTree};
 use mangrove_core::signing::SignedTreeHead;
-use mangrove_registry::Dirty;
 
 /// How many events are read per query while loading.
 const LOAD_PAGE_EVENTS: u64 = 20_000;
@@ -40,7 +39,7 @@ async fn replay_journal(db: &Db) -> Result<(App, MerkleTree, Hash), StoreError> 
     let mut app = App::default();
     let mut tree = MerkleTree::new();
     let mut chain = GENESIS_CHAIN_HASH;
-    let mut dirty = Dirty::default();
+    let mut dirty = AppDirty::default();
     loop {
         let first = tree.len();
         let page = db.events(first, first + LOAD_PAGE_EVENTS).await?;
@@ -72,7 +71,7 @@ async fn replay_journal(db: &Db) -> Result<(App, MerkleTree, Hash), StoreError> 
             app.replay(&event, &mut dirty);
             tree.push(leaf);
         }
-        dirty = Dirty::default();
+        dirty = AppDirty::default();
     }
     Ok((app, tree, chain))
 }

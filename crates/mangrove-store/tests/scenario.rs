@@ -30,7 +30,9 @@ fn member(org: u64, role: Role) -> Actor {
 
 async fn organisation(store: &Store, name: &str, role: Role) -> (Actor, AccountId) {
     let receipt = submit(store, Actor::System, Command::CreateOrganisation { name: name.into(), role }).await;
-    let Event::OrganisationCreated { organisation } = &receipt.events[0].payload else { panic!("created") };
+    let Some(Event::OrganisationCreated { organisation }) = receipt.events[0].payload.registry() else {
+        panic!("created")
+    };
     (member(organisation.id.0, role), organisation.account)
 }
 
@@ -135,7 +137,7 @@ async fn an_altered_event_is_named_by_verification() {
             .await
             .unwrap()
             .iter()
-            .find(|event| matches!(event.payload, Event::Retired { .. }))
+            .find(|event| matches!(event.payload.registry(), Some(Event::Retired { .. })))
             .map(|event| event.seq)
             .unwrap();
         let altered = store
@@ -280,4 +282,58 @@ async fn a_rejected_command_writes_nothing() {
         assert_eq!(store.ledger().read().await.tree.len(), events_before);
         assert_eq!(store.journal(0, u64::MAX).await.unwrap().len() as u64, events_before, "{}", database.name);
     }
+}
+
+#[tokio::test]
+async fn a_factorys_book_is_journaled_projected_and_verified() {
+    use mangrove_mrv::*;
+    for database in TestDatabase::all().await {
+        let store = Store::open(database.options.clone()).await.unwrap();
+        let ids = rayong(&store).await;
+        let Actor::Member { org, .. } = ids.factory else { panic!("a member") };
+        let profile = FactoryProfile {
+            org,
+            licence: "3-42(1)-12/2540รย".into(),
+            sector: Sector::Chemicals,
+            district: "Mueang Rayong".into(),
+            publish: true,
+            synthetic: true,
+        };
+        submit_any(&store, ids.operator, MeasureCommand::RegisterFactory { profile }).await;
+        let file = "month,activity,quantity,unit\n2025-01,ไฟฟ้า,120000,กิโลวัตต์ชั่วโมง\n2025-02,diesel,800,L\n";
+        let lines = import_activities(file, Catalogue::embedded()).unwrap();
+        let year =
+            FactoryYear { org, year: 2025, gwp_set: GwpSet::Ar6, combustion: CombustionMethod::TgoCombined, lines };
+        submit_any(&store, ids.factory, MeasureCommand::RecordYear { year }).await;
+        let others = Submission::new(
+            &ids.municipality,
+            None,
+            MeasureCommand::SetTarget {
+                org,
+                target: TargetSetting {
+                    base_year: 2025,
+                    target_year: 2030,
+                    reduction: BasisPoints::new(3_000, "reduction").unwrap(),
+                    net_zero_year: 2050,
+                },
+            },
+        );
+        let refused = store.sequencer().submit(others.unwrap()).await.unwrap_err();
+        assert!(refused.to_string().contains("only the factory itself"), "{refused}");
+        // 120,000 kWh × 0.4999 = 59,988 kg; 800 L × 2.7078 = 2,166.24 kg.
+        let total =
+            store.ledger().read().await.app.factories.inventory(Catalogue::embedded(), org, 2025).unwrap().total();
+        assert_eq!(total.grams(), 59_988_000 + 2_166_240, "{}", database.name);
+        drop(store);
+        let reopened = Store::open(database.options.clone()).await.unwrap();
+        assert!(reopened.ledger().read().await.app.factories.year(org, 2025).is_some());
+        reopened.db().execute("UPDATE factory_years SET line_count = 3").await.unwrap();
+        let error = verify::load_and_verify(reopened.db(), None).await.err().unwrap().to_string();
+        assert!(error.contains("projection factory_years: row (4, 2025) differs"), "{}: {error}", database.name);
+    }
+}
+
+async fn submit_any(store: &Store, actor: Actor, command: mangrove_mrv::MeasureCommand) {
+    let submission = Submission::new(&actor, None, command).unwrap();
+    store.sequencer().submit(submission).await.unwrap();
 }
