@@ -43,7 +43,7 @@ export async function startServer() {
   }
   const dir = mkdtempSync(join(tmpdir(), 'mangrove-e2e-'));
   const database = join(dir, 'm.db');
-  const demo = spawnSync(binary, ['demo', '--database', database], { encoding: 'utf8' });
+  const demo = spawnSync(binary, ['demo', '--database', database, '--factories', '40'], { encoding: 'utf8' });
   if (demo.status !== 0) throw new Error(`mangrove demo failed: ${demo.stderr || demo.stdout}`);
   const child = spawn(binary, ['serve', '--database', database, '--listen', '127.0.0.1:0'], {
     stdio: ['ignore', 'pipe', 'pipe'],

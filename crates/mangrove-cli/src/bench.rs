@@ -1,6 +1,8 @@
 //! `mangrove bench registry`: acknowledged durable transfers per second
 //! through the sequencer, one transaction per command against group
 //! commit, on the embedded default (and PostgreSQL when configured).
+//! `mangrove bench mrv`: the province's inventories recomputed, against one
+//! SQL query per factory, and the dashboard endpoint under load.
 
 use anyhow::Context as _;
 use clap::Subcommand;
@@ -31,14 +33,34 @@ pub enum BenchCommand {
         #[arg(long, env = "MANGROVE_TEST_POSTGRES")]
         postgres: Option<String>,
     },
+    /// Recompute the province (every inventory and the dashboard) against one SQL query per factory,
+    /// then load the dashboard endpoint.
+    Mrv {
+        #[arg(long, default_value_t = mangrove_server::demo_factories::RAYONG_FACTORIES)]
+        factories: usize,
+        /// Seconds of load on the dashboard endpoint.
+        #[arg(long, default_value_t = 5)]
+        load_seconds: u64,
+        #[arg(long, default_value_t = 32)]
+        clients: usize,
+    },
 }
 
 pub async fn run(command: &BenchCommand) -> anyhow::Result<()> {
-    let BenchCommand::Registry { transfers, single_transfers, clients, postgres } = command;
+    match command {
+        BenchCommand::Registry { transfers, single_transfers, clients, postgres } => {
+            registry(*transfers, *single_transfers, *clients, postgres.as_deref()).await
+        }
+        BenchCommand::Mrv { factories, load_seconds, clients } => mrv(*factories, *load_seconds, *clients).await,
+    }
+}
+
+async fn registry(transfers: u64, single_transfers: u64, clients: u64, postgres: Option<&str>) -> anyhow::Result<()> {
+    let (transfers, single_transfers, clients) = (&transfers, &single_transfers, &clients);
     let mut rows = Vec::new();
     let sqlite = TestDatabase::sqlite();
     rows.push(("sqlite", measure(&sqlite, *single_transfers, *transfers, *clients).await?));
-    if let Some(url) = postgres.as_deref().filter(|url| !url.is_empty()) {
+    if let Some(url) = postgres.filter(|url| !url.is_empty()) {
         // The test helper reads the same variable; set it for this process.
         std::env::set_var("MANGROVE_TEST_POSTGRES", url);
         let database = TestDatabase::postgres().await.context("connecting to PostgreSQL")?;
@@ -194,4 +216,133 @@ fn print_table(rows: &[(&str, Figures)]) {
         );
     }
     println!();
+}
+
+/// `mangrove bench mrv`: the whole province recomputed (every inventory of
+/// every factory and year, and the dashboard's sums) from memory, against
+/// the same work with one SQL query per factory; then the dashboard
+/// endpoint under load.
+pub async fn mrv(factories: usize, load_seconds: u64, clients: usize) -> anyhow::Result<()> {
+    let database = TestDatabase::sqlite();
+    let store = Store::open(database.options.clone()).await?;
+    let spinner = ProgressBar::new_spinner().with_message(format!("building the demo with {factories} factories"));
+    spinner.enable_steady_tick(Duration::from_millis(120));
+    mangrove_server::demo::build_with_factories(&store, factories).await?;
+    spinner.finish_and_clear();
+    let (ours, province) = {
+        let ledger = store.ledger().read().await;
+        let started = Instant::now();
+        let dashboard = mangrove_server::routes::dashboard::compute(&ledger.app, ledger.tree.len());
+        (started.elapsed(), dashboard)
+    };
+    let (naive, naive_total) = one_query_per_factory(&store).await?;
+    let latest = *province.total_tco2e_by_year.keys().next_back().context("the demo has activity data")?;
+    anyhow::ensure!(naive_total == province.total_tco2e_by_year[&latest], "both ways agree on the province's total");
+    let load = dashboard_under_load(store.clone(), Duration::from_secs(load_seconds), clients).await?;
+    println!();
+    println!(
+        "The province recomputed: {} inventories, {} activity lines",
+        province.inventories, province.activity_lines
+    );
+    println!("{:<42} {:>12}", "way", "time (ms)");
+    println!("{:<42} {:>12.1}", "mangrove (in memory, one pass)", ours.as_secs_f64() * 1e3);
+    println!("{:<42} {:>12.1}", "one SQL query per factory", naive.as_secs_f64() * 1e3);
+    println!("ratio: {:.1}×", naive.as_secs_f64() / ours.as_secs_f64());
+    println!(
+        "GET /api/v1/dashboard, {clients} clients for {load_seconds} s: {} requests, p50 {:.2} ms, p99 {:.2} ms",
+        load.requests, load.p50_ms, load.p99_ms
+    );
+    println!();
+    println!(
+        "{}",
+        json!({
+            "bench": "mrv",
+            "factories": factories,
+            "inventories": province.inventories,
+            "activity_lines": province.activity_lines,
+            "recompute_ms": (ours.as_secs_f64() * 1e4).round() / 10.0,
+            "one_query_per_factory_ms": (naive.as_secs_f64() * 1e4).round() / 10.0,
+            "ratio": (naive.as_secs_f64() / ours.as_secs_f64() * 10.0).round() / 10.0,
+            "dashboard_requests": load.requests,
+            "dashboard_p50_ms": (load.p50_ms * 100.0).round() / 100.0,
+            "dashboard_p99_ms": (load.p99_ms * 100.0).round() / 100.0,
+        })
+    );
+    Ok(())
+}
+
+/// The naive way: for each factory, ask the database for its years, parse
+/// them, compute each inventory, and add up the latest year.
+async fn one_query_per_factory(store: &Store) -> anyhow::Result<(Duration, mangrove_mrv::Co2e)> {
+    let orgs: Vec<i64> = {
+        let ledger = store.ledger().read().await;
+        ledger.app.factories.factories().map(|f| i64::try_from(f.org.get())).collect::<Result<_, _>>()?
+    };
+    let catalogue = mangrove_mrv::Catalogue::embedded();
+    let started = Instant::now();
+    let mut by_year: std::collections::BTreeMap<i64, mangrove_mrv::Co2e> = std::collections::BTreeMap::new();
+    for org in orgs {
+        for (year, gwp, combustion, lines) in store.db().factory_years_of(org).await? {
+            let options = mangrove_mrv::InventoryOptions {
+                year: i32::try_from(year)?,
+                gwp_set: serde_json::from_value(json!(gwp))?,
+                combustion: serde_json::from_value(json!(combustion))?,
+            };
+            let lines: Vec<mangrove_mrv::ActivityLine> = serde_json::from_str(&lines)?;
+            let inventory =
+                mangrove_mrv::Inventory::compute(catalogue, options, &lines).map_err(|e| anyhow::anyhow!("{e}"))?;
+            *by_year.entry(year).or_default() += inventory.total();
+        }
+    }
+    let elapsed = started.elapsed();
+    let latest = by_year.values().next_back().copied().context("some activity data")?;
+    Ok((elapsed, latest))
+}
+
+struct Load {
+    requests: usize,
+    p50_ms: f64,
+    p99_ms: f64,
+}
+
+/// Serves the store on a loopback port and asks for the dashboard from
+/// `clients` clients at once, for `duration`.
+async fn dashboard_under_load(store: Store, duration: Duration, clients: usize) -> anyhow::Result<Load> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!("http://{}/api/v1/dashboard", listener.local_addr()?);
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(mangrove_server::serve(listener, store, async move {
+        let _ = stopped.await;
+    }));
+    let client = reqwest::Client::new();
+    client.get(&url).send().await?.error_for_status()?; // warm the cache
+    let deadline = Instant::now() + duration;
+    let mut tasks = Vec::new();
+    for _ in 0..clients.max(1) {
+        let (client, url) = (client.clone(), url.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            while Instant::now() < deadline {
+                let started = Instant::now();
+                let body = client.get(&url).send().await?.error_for_status()?.bytes().await?;
+                anyhow::ensure!(!body.is_empty(), "an empty dashboard");
+                latencies.push(started.elapsed().as_secs_f64() * 1e3);
+            }
+            anyhow::Ok(latencies)
+        }));
+    }
+    let mut latencies = Vec::new();
+    for task in tasks {
+        latencies.extend(task.await??);
+    }
+    let _ = stop.send(());
+    server.await??;
+    latencies.sort_by(f64::total_cmp);
+    let at = |share: f64| {
+        latencies
+            .get(((latencies.len() as f64 * share) as usize).min(latencies.len().saturating_sub(1)))
+            .copied()
+            .unwrap_or(0.0)
+    };
+    Ok(Load { requests: latencies.len(), p50_ms: at(0.50), p99_ms: at(0.99) })
 }

@@ -35,6 +35,9 @@ enum Command {
         /// Delete the SQLite file first (never a PostgreSQL database).
         #[arg(long)]
         reset: bool,
+        /// How many factories, all synthetic, with four years of activity data (Rayong has 2,532).
+        #[arg(long, default_value_t = mangrove_server::demo_factories::RAYONG_FACTORIES)]
+        factories: usize,
     },
     /// Replay the journal and check the hash chain, every tree head and every projection.
     Verify,
@@ -94,7 +97,7 @@ fn options(cli: &Cli) -> anyhow::Result<StoreOptions> {
 async fn run(cli: Cli) -> anyhow::Result<()> {
     match &cli.command {
         Command::Serve { listen } => serve(options(&cli)?, listen).await,
-        Command::Demo { reset } => demo(&cli, *reset).await,
+        Command::Demo { reset, factories } => demo(&cli, *reset, *factories).await,
         Command::Verify => verify(options(&cli)?).await,
         Command::Proof { command } => proof(&cli, command).await,
         Command::Bench { command } => bench::run(command).await,
@@ -113,7 +116,7 @@ async fn serve(options: StoreOptions, listen: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn demo(cli: &Cli, reset: bool) -> anyhow::Result<()> {
+async fn demo(cli: &Cli, reset: bool, factories: usize) -> anyhow::Result<()> {
     let options = options(cli)?;
     if reset {
         let Location::Sqlite(path) = &options.location else {
@@ -130,12 +133,21 @@ async fn demo(cli: &Cli, reset: bool) -> anyhow::Result<()> {
         }
     }
     let store = Store::open(options).await.context("opening the database")?;
-    let logins = mangrove_server::demo::build(&store).await?;
+    let spinner = indicatif::ProgressBar::new_spinner()
+        .with_message(format!("building the Rayong demo with {factories} synthetic factories"));
+    spinner.enable_steady_tick(std::time::Duration::from_millis(120));
+    let logins = mangrove_server::demo::build_with_factories(&store, factories).await;
+    spinner.finish_and_clear();
+    let logins = logins?;
     let stats = {
         let ledger = store.ledger().read().await;
-        (ledger.tree.len(), ledger.app.registry.batches().map(|b| b.issued_tco2e.get()).sum::<u64>())
+        let issued = ledger.app.registry.batches().map(|b| b.issued_tco2e.get()).sum::<u64>();
+        (ledger.tree.len(), issued, ledger.app.factories.factories().count())
     };
-    println!("The Rayong demo is ready in {} ({} journal events, {} tCO2e issued).", cli.database, stats.0, stats.1);
+    println!(
+        "The Rayong demo is ready in {} ({} journal events, {} tCO2e issued, {} synthetic factories with 2022–2025 activity data).",
+        cli.database, stats.0, stats.1, stats.2
+    );
     println!("Sign in with any of these; the password is {}", mangrove_server::demo::DEMO_PASSWORD);
     println!("  {:<14} {:<10} organisation", "username", "role");
     for login in logins {

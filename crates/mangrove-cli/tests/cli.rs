@@ -21,16 +21,16 @@ fn text(output: &Output) -> String {
 #[test]
 fn the_demo_prints_its_logins_and_verifies() {
     let dir = tempfile::tempdir().unwrap();
-    let demo = mangrove(dir.path(), &["demo"]);
+    let demo = mangrove(dir.path(), &["demo", "--factories", "12"]);
     assert!(demo.status.success(), "{}", text(&demo));
     let printed = text(&demo);
     for login in ["operator", "verifier", "municipality", "olefins", "somchai", mangrove_server::demo::DEMO_PASSWORD] {
         assert!(printed.contains(login), "the demo names {login}: {printed}");
     }
     assert!(dir.path().join("mangrove.db.key").exists(), "the signing key is its own file");
-    let again = mangrove(dir.path(), &["demo"]);
+    let again = mangrove(dir.path(), &["demo", "--factories", "12"]);
     assert!(!again.status.success() && text(&again).contains("already holds a registry"), "{}", text(&again));
-    assert!(mangrove(dir.path(), &["demo", "--reset"]).status.success());
+    assert!(mangrove(dir.path(), &["demo", "--reset", "--factories", "12"]).status.success());
     let verify = mangrove(dir.path(), &["verify"]);
     assert!(verify.status.success(), "{}", text(&verify));
     assert!(text(&verify).starts_with("OK: "), "{}", text(&verify));
@@ -39,7 +39,7 @@ fn the_demo_prints_its_logins_and_verifies() {
 #[test]
 fn a_tampered_database_fails_verification_naming_the_row() {
     let dir = tempfile::tempdir().unwrap();
-    assert!(mangrove(dir.path(), &["demo"]).status.success());
+    assert!(mangrove(dir.path(), &["demo", "--factories", "12"]).status.success());
     let runtime = tokio::runtime::Runtime::new().unwrap();
     runtime.block_on(async {
         let location = mangrove_store::Location::parse(dir.path().join("mangrove.db").to_str().unwrap()).unwrap();
@@ -54,7 +54,7 @@ fn a_tampered_database_fails_verification_naming_the_row() {
 #[test]
 fn proofs_written_to_files_verify_offline_and_tampering_is_caught() {
     let dir = tempfile::tempdir().unwrap();
-    assert!(mangrove(dir.path(), &["demo"]).status.success());
+    assert!(mangrove(dir.path(), &["demo", "--factories", "12"]).status.success());
     let proof = mangrove(dir.path(), &["proof", "retirement", "1"]);
     assert!(proof.status.success(), "{}", text(&proof));
     std::fs::write(dir.path().join("proof.json"), &proof.stdout).unwrap();

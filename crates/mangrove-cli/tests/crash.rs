@@ -60,7 +60,7 @@ async fn transfer(client: &reqwest::Client, url: &str, token: &str, from: u64, t
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn acknowledged_transfers_survive_sigkill() {
     let dir = tempfile::tempdir().unwrap();
-    assert!(mangrove(dir.path()).arg("demo").stdout(Stdio::null()).status().unwrap().success());
+    assert!(mangrove(dir.path()).args(["demo", "--factories", "12"]).stdout(Stdio::null()).status().unwrap().success());
     let (mut server, url) = start_server(dir.path());
     let client = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().unwrap();
     let (token, from) = login(&client, &url, "municipality").await;

@@ -66,14 +66,27 @@ fn date(text: &str) -> Date {
     Date::parse(text).expect("demo dates are valid")
 }
 
-/// Builds the demo into an empty store and returns its logins.
+/// Builds the demo into an empty store and returns its logins: the
+/// registry's organisations and credits, and `factories` factories (the
+/// three named ones among them) with four years of activity data.
+pub async fn build_with_factories(store: &Store, factories: usize) -> anyhow::Result<Vec<DemoLogin>> {
+    let logins = build(store).await?;
+    let named: Vec<OrgId> = {
+        let ledger = store.ledger().read().await;
+        ledger.app.registry.organisations().filter(|org| org.role == Role::Factory).map(|org| org.id).collect()
+    };
+    crate::demo_factories::build(store, &named, factories.max(named.len())).await?;
+    Ok(logins)
+}
+
+/// Builds the registry part of the demo into an empty store and returns its logins.
 pub async fn build(store: &Store) -> anyhow::Result<Vec<DemoLogin>> {
     if !store.ledger().read().await.tree.is_empty() {
         anyhow::bail!(
             "the database already holds a registry; run the demo on a new database (or pass --reset for a SQLite file)"
         );
     }
-    let mut demo = Demo { state: AppState { store: store.clone() }, logins: Vec::new() };
+    let mut demo = Demo { state: AppState::new(store.clone()), logins: Vec::new() };
     let (operator, _) =
         demo.organisation("Rayong City Development Company", Role::Operator, ("operator", "Operator desk")).await?;
     let (verifier, _) =

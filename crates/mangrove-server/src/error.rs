@@ -14,6 +14,18 @@ pub struct ApiError {
     pub code: &'static str,
     pub message: String,
     pub field: Option<String>,
+    /// For a file: every line that is wrong.
+    pub lines: Vec<LineProblem>,
+}
+
+/// One wrong line of an imported file.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct LineProblem {
+    pub line: u64,
+    pub column: Option<String>,
+    /// A stable code, e.g. `unknown_activity`.
+    pub problem: String,
+    pub message: String,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -29,11 +41,14 @@ pub struct ErrorDetail {
     pub message: String,
     /// The request field the error is about, if any.
     pub field: Option<String>,
+    /// For an imported file, every wrong line; absent otherwise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub lines: Vec<LineProblem>,
 }
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        ApiError { status, code, message: message.into(), field: None }
+        ApiError { status, code, message: message.into(), field: None, lines: Vec::new() }
     }
     pub fn with_field(mut self, field: impl Into<String>) -> Self {
         self.field = Some(field.into());
@@ -66,7 +81,8 @@ impl From<DomainError> for ApiError {
             ErrorKind::Conflict | ErrorKind::Insufficient => StatusCode::CONFLICT,
             _ => StatusCode::BAD_REQUEST,
         };
-        ApiError { status, code: error.kind.code(), message: error.message, field: error.field.and_then(api_field) }
+        let field = error.field.and_then(api_field);
+        ApiError { status, code: error.kind.code(), message: error.message, field, lines: Vec::new() }
     }
 }
 
@@ -110,7 +126,8 @@ impl From<StoreError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = ErrorBody { error: ErrorDetail { code: self.code, message: self.message, field: self.field } };
+        let detail = ErrorDetail { code: self.code, message: self.message, field: self.field, lines: self.lines };
+        let body = ErrorBody { error: detail };
         (self.status, axum::Json(body)).into_response()
     }
 }

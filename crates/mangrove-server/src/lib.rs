@@ -15,6 +15,7 @@
 
 pub mod auth;
 pub mod demo;
+pub mod demo_factories;
 pub mod error;
 pub mod extract;
 pub mod openapi;
@@ -25,7 +26,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
 use mangrove_store::Store;
-use routes::{commands, people, public};
+use routes::{commands, dashboard, measure, people, public};
 use std::future::Future;
 
 /// Largest request body: room for a 256 KiB calculation record and its JSON.
@@ -34,6 +35,13 @@ pub const REQUEST_BODY_BYTES_MAX: usize = 512 * 1024;
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
+    pub dashboard: routes::dashboard::DashboardCache,
+}
+
+impl AppState {
+    pub fn new(store: Store) -> Self {
+        AppState { store, dashboard: Default::default() }
+    }
 }
 
 /// The whole application: API, OpenAPI document and a fallback.
@@ -71,6 +79,17 @@ pub fn router(store: Store) -> Router {
         .route("/proofs/inclusion/{seq}", get(public::inclusion_proof))
         .route("/proofs/consistency", get(public::consistency_proof))
         .route("/stats", get(public::stats))
+        .route("/dashboard", get(dashboard::dashboard))
+        .route("/factories", get(measure::factories).post(measure::register_factory))
+        .route("/factories/{org}", get(measure::factory))
+        .route(
+            "/factories/{org}/years/{year}",
+            axum::routing::put(measure::record_year).layer(DefaultBodyLimit::max(measure::IMPORT_BODY_BYTES_MAX)),
+        )
+        .route("/factories/{org}/target", axum::routing::put(measure::set_target))
+        .route("/factories/{org}/progress", get(measure::progress))
+        .route("/factories/{org}/inventories/{year}", get(measure::inventory))
+        .route("/factories/{org}/inventories/{year}/report.csv", get(measure::inventory_csv))
         .fallback(api_not_found);
     Router::new()
         .nest("/api/v1", api)
@@ -78,7 +97,7 @@ pub fn router(store: Store) -> Router {
         .fallback(web::asset)
         .layer(DefaultBodyLimit::max(REQUEST_BODY_BYTES_MAX))
         .layer(tower_http::trace::TraceLayer::new_for_http())
-        .with_state(AppState { store })
+        .with_state(AppState::new(store))
 }
 
 async fn api_not_found(axum::extract::OriginalUri(uri): axum::extract::OriginalUri) -> error::ApiError {

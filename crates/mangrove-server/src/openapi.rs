@@ -1,6 +1,6 @@
 //! The OpenAPI 3 document, generated from the handlers' annotations.
 
-use crate::routes::{commands, people, public};
+use crate::routes::{commands, dashboard, measure, people, public};
 use utoipa::OpenApi;
 
 #[derive(OpenApi)]
@@ -16,11 +16,14 @@ use utoipa::OpenApi;
         public::retirement, public::retirement_proof, public::tree_head, public::inclusion_proof,
         public::consistency_proof, public::stats, public::organisations, public::credit_classes, public::reports,
         public::account,
+        measure::register_factory, measure::factories, measure::factory, measure::record_year, measure::set_target,
+        measure::inventory, measure::inventory_csv, measure::progress, dashboard::dashboard,
     ),
     tags(
         (name = "public", description = "Read without signing in"),
         (name = "registry", description = "Commands that change the registry"),
         (name = "people", description = "Sign-in and users"),
+        (name = "measure", description = "Factories, inventories and the province dashboard"),
     )
 )]
 pub struct ApiDoc;

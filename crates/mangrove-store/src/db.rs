@@ -284,6 +284,15 @@ macro_rules! backend {
                 Ok(())
             }
 
+            /// One factory's activity years as stored: (year, GWP set, combustion method, lines as JSON).
+            pub async fn factory_years_of(pool: &Pool<Db>, org: i64) -> sqlx::Result<Vec<(i64, String, String, String)>> {
+                let rows = sqlx::query("SELECT year, gwp_set, combustion, lines FROM factory_years WHERE org_id = $1 ORDER BY year")
+                    .bind(org)
+                    .fetch_all(pool)
+                    .await?;
+                rows.iter().map(|row| Ok((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?, row.try_get(3)?))).collect()
+            }
+
             /// Runs raw SQL (tests use it to tamper with a database).
             pub async fn execute(pool: &Pool<Db>, sql: &str) -> sqlx::Result<u64> {
                 Ok(sqlx::query(sql).execute(pool).await?.rows_affected())
@@ -342,6 +351,9 @@ impl Db {
     }
     pub async fn delete_session(&self, token_hash: &str) -> sqlx::Result<()> {
         dispatch!(self, delete_session(token_hash))
+    }
+    pub async fn factory_years_of(&self, org: i64) -> sqlx::Result<Vec<(i64, String, String, String)>> {
+        dispatch!(self, factory_years_of(org))
     }
     pub async fn execute(&self, sql: &str) -> sqlx::Result<u64> {
         dispatch!(self, execute(sql))

@@ -23,18 +23,18 @@ pub struct CommandResponse {
     pub events: Vec<JournalEvent>,
 }
 
-async fn submit(
+pub(crate) async fn submit(
     state: &AppState,
     user: &CurrentUser,
     key: IdempotencyKey,
-    command: Command,
+    command: impl Into<mangrove_app::AppCommand>,
 ) -> ApiResult<axum::Json<CommandResponse>> {
     let submission = Submission::new(&user.actor(), key.0.as_deref(), command)?;
     let receipt = state.store.sequencer().submit(submission).await?;
     Ok(axum::Json(CommandResponse { replayed: receipt.replayed, events: receipt.events }))
 }
 
-type Answer = ApiResult<axum::Json<CommandResponse>>;
+pub(crate) type Answer = ApiResult<axum::Json<CommandResponse>>;
 
 #[derive(Deserialize, ToSchema)]
 pub struct NewOrganisation {

@@ -2,6 +2,8 @@
 //! commands that change the registry.
 
 pub mod commands;
+pub mod dashboard;
+pub mod measure;
 pub mod people;
 pub mod public;
 
