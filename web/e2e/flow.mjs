@@ -177,6 +177,57 @@ async function factoryRetires(c) {
     await c.expectText(page.getByTestId('proof-result'), c.t('proof.verified'));
 }
 
+async function publicDashboard(c) {
+    const page = await c.as('public');
+    await page.goto('/dashboard');
+    await page.getByRole('heading', { level: 1, name: c.t('dashboard.title') }).waitFor();
+    await c.expectText(page.getByTestId('synthetic-label'), c.t('dashboard.synthetic_label'));
+    for (const chart of ['chart-total', 'chart-sector', 'chart-district', 'chart-credits']) {
+      const bars = await page.getByTestId(chart).locator('svg rect.bar').count();
+      if (bars < 1) throw new Error(`${chart} has no bars`);
+    }
+    const totals = await page.getByTestId('chart-total').locator('svg rect.bar').count();
+    if (totals < 4) throw new Error(`the emissions chart shows ${totals} years, not 2022 to 2025`);
+    await page.getByTestId('chart-total').locator('polyline.trend').waitFor();
+    const marks = await page.getByTestId('chart-total').locator('.marker text').allTextContents();
+    if (!marks.some((m) => m.includes('2050')) || !marks.some((m) => m.includes('2065'))) throw new Error(`the markers read ${marks}`);
+    const ticks = (await page.getByTestId('chart-total').locator('svg .tick').allTextContents()).join(' ');
+    if (!/\d{1,3}(,\d{3})+/.test(ticks)) throw new Error(`the axis reads "${ticks}" without thousands separators`);
+    await page.getByTestId('top-emitters').locator('tbody tr').first().waitFor();
+    await c.photograph(page, 'dashboard');
+}
+
+// Line 3 has no number; the fixed file, 10,000 kWh of grid electricity and
+// 1,000 L of diesel, replaces the factory's 2025 (another year would move
+// the dashboard's base or latest year).
+const BAD_CSV = 'month,activity,quantity,unit\n2025-01,electricity,10000,kWh\n2025-02,diesel,lots,litre\n';
+const GOOD_CSV = BAD_CSV.replace('lots', '1000');
+
+async function factoryImports(c) {
+    const page = await c.as('olefins');
+    await page.goto('/factory');
+    await page.getByRole('heading', { level: 1, name: c.t('factory.title') }).waitFor();
+    await page.getByTestId('inventory').waitFor();
+    await page.getByTestId('report-csv').waitFor();
+    await c.photograph(page, 'factory-inventory');
+    await page.fill('#import-year', '2025');
+    await page.fill('#import-csv', BAD_CSV);
+    await page.getByTestId('import').click();
+    await c.expectText(page.getByTestId('csv-problems'), c.t('factory.bad_line', { line: 3, column: 'quantity' }));
+    if ((await page.inputValue('#import-csv')) !== BAD_CSV) throw new Error('the CSV typed was lost');
+    if ((await page.inputValue('#import-year')) !== '2025') throw new Error('the year typed was lost');
+    await c.photograph(page, 'factory-import-error');
+    await page.fill('#import-csv', GOOD_CSV);
+    await page.getByTestId('import').click();
+    await page.getByTestId('notice').waitFor();
+    await page.waitForURL(/year=2025/);
+    await c.expectText(page.getByTestId('inventory'), c.t('factory.inventory_title', { year: 2025 }));
+    await c.expectText(page.getByTestId('figure-total'), c.t('unit.tonnes', { value: '7.71' }));
+    const rows = await page.getByTestId('line-table').locator('tbody tr').count();
+    if (rows !== 2) throw new Error(`the imported inventory has ${rows} lines, not 2`);
+    await c.photograph(page, 'factory-imported');
+}
+
 async function publicChecksCertificate(c) {
     const page = await c.as('public');
     await page.goto('/retirements');
@@ -279,6 +330,7 @@ async function signOut(c) {
 /// The story, in order: each step builds on the ones before.
 const STEPS = [
   ["the landing page starts in the browser's language with live figures", landingPage],
+  ['the public dashboard draws its charts and says the data are synthetic', publicDashboard],
   ['a form keeps what was typed and shows the server error beside its field', formKeepsInputAndShowsErrors],
   ['a proponent creates and submits a project', proponentCreatesAndSubmits],
   ['a verifier validates it', verifierValidates],
@@ -288,6 +340,7 @@ const STEPS = [
   ['the verifier verifies the report and credits are issued', verifierVerifiesAndIssues],
   ['the proponent transfers some to a factory', proponentTransfers],
   ['the factory retires some and its certificate says the proof verifies', factoryRetires],
+  ['the factory imports a year: a bad line is named, then the fixed file gives its inventory', factoryImports],
   ['the public explorer shows the retirement and its certificate verifies in the browser', publicChecksCertificate],
   ['the public explorer lists projects with their map, batches and serials', publicExplores],
   ['language and calendar switch and are remembered', languageAndCalendar],

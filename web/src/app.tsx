@@ -24,6 +24,8 @@ import { Organisations } from './pages/organisations';
 import { Users } from './pages/users';
 import { CreditClasses } from './pages/credit-classes';
 import { AccountPage } from './pages/account';
+import { DashboardPage } from './pages/dashboard';
+import { FactoryPage } from './pages/factory';
 import { NotFound, RequireRole } from './pages/guards';
 
 interface PageProps {
@@ -43,6 +45,7 @@ const HOLDERS: Role[] = ['operator', 'verifier', 'proponent', 'factory', 'citize
 
 const ROUTES: Route[] = [
   { pattern: '/', page: () => <Landing /> },
+  { pattern: '/dashboard', page: () => <DashboardPage /> },
   { pattern: '/projects', page: (p) => <ProjectList location={p.location} /> },
   { pattern: '/projects/new', page: (p) => <ProjectForm user={p.user!} />, roles: ['proponent', 'factory'] },
   { pattern: '/projects/:id', page: (p) => <ProjectPage id={Number(p.params.id)} user={p.user} /> },
@@ -67,6 +70,7 @@ const ROUTES: Route[] = [
   { pattern: '/operator/organisations', page: (p) => <Organisations location={p.location} />, roles: ['operator'] },
   { pattern: '/operator/users', page: () => <Users />, roles: ['operator'] },
   { pattern: '/operator/classes', page: () => <CreditClasses />, roles: ['operator'] },
+  { pattern: '/factory', page: (p) => <FactoryPage user={p.user!} location={p.location} />, roles: ['factory'] },
   { pattern: '/account', page: (p) => <AccountPage user={p.user!} location={p.location} />, roles: HOLDERS },
 ];
 
@@ -85,6 +89,7 @@ interface NavItem {
 }
 
 const NAV: NavItem[] = [
+  { href: '/dashboard', label: 'nav.dashboard' },
   { href: '/projects', label: 'nav.projects' },
   { href: '/batches', label: 'nav.batches' },
   { href: '/retirements', label: 'nav.retirements' },
@@ -94,6 +99,7 @@ const NAV: NavItem[] = [
   { href: '/operator/organisations', label: 'nav.organisations', roles: ['operator'] },
   { href: '/operator/users', label: 'nav.users', roles: ['operator'] },
   { href: '/operator/classes', label: 'nav.classes', roles: ['operator'] },
+  { href: '/factory', label: 'nav.factory', roles: ['factory'] },
   { href: '/account', label: 'nav.account', roles: HOLDERS },
 ];
 

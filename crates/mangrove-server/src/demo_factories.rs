@@ -118,7 +118,8 @@ async fn submit(
 /// ones to make `total` factories, each with four years of activity data.
 pub async fn build(store: &Store, named: &[OrgId], total: usize) -> anyhow::Result<usize> {
     let mut draw = Draw(SEED);
-    let mut orgs = named.to_vec();
+    // Named factories get their sector below; synthetic ones keep the one their name shows.
+    let mut orgs: Vec<(OrgId, Option<Sector>)> = named.iter().map(|org| (*org, None)).collect();
     // Organisations are created one by one so their ids are the same on every run.
     for index in named.len()..total {
         let sector = draw.pick(&SECTORS);
@@ -131,12 +132,12 @@ pub async fn build(store: &Store, named: &[OrgId], total: usize) -> anyhow::Resu
         let Some(Event::OrganisationCreated { organisation }) = receipt.events[0].payload.registry() else {
             anyhow::bail!("no organisation was created");
         };
-        orgs.push(organisation.id);
+        orgs.push((organisation.id, Some(sector)));
     }
     let mut commands: Vec<MeasureCommand> = Vec::new();
     let mut draw = Draw(SEED ^ 1);
-    for (index, org) in orgs.iter().enumerate() {
-        let sector = draw.pick(&SECTORS);
+    for (index, (org, named_sector)) in orgs.iter().enumerate() {
+        let sector = named_sector.unwrap_or(draw.pick(&SECTORS));
         let district = draw.pick(&DISTRICTS);
         let size_percent = 20 + draw.below(20) as i64 * draw.below(20) as i64; // many small plants, a few large ones
         let profile = FactoryProfile {

@@ -14,6 +14,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly field: string | null,
+    /// Whatever else the error carried (an import's bad lines).
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -43,7 +45,8 @@ async function errorOf(response: Response): Promise<ApiError> {
     const body = await response.json();
     const error = body?.error;
     if (error && typeof error.code === 'string') {
-      return new ApiError(response.status, error.code, String(error.message ?? ''), error.field ?? null);
+      const { code, message, field, ...details } = error;
+      return new ApiError(response.status, code, String(message ?? ''), field ?? null, details);
     }
   } catch {
     // Not JSON (a proxy's error page): fall through to a generic error.

@@ -186,3 +186,80 @@ export interface CommandResponse {
   replayed: boolean;
   events: JournalEvent[];
 }
+
+/// Tonnes keyed by year ("2025": 123.4).
+export type ByYear = Record<string, number>;
+
+export interface Dashboard {
+  journal_size: number;
+  factories: number;
+  synthetic_factories: number;
+  inventories: number;
+  activity_lines: number;
+  total_tco2e_by_year: ByYear;
+  scope1_tco2e_by_year: ByYear;
+  scope2_tco2e_by_year: ByYear;
+  by_sector: Record<string, ByYear>;
+  by_district: Record<string, ByYear>;
+  race_to_zero: {
+    base_year: number;
+    base_tco2e: number;
+    carbon_neutral_year: number;
+    net_zero_year: number;
+    trajectory: ByYear;
+  };
+  removals_tco2e_by_vintage: ByYear;
+  issued_tco2e_by_vintage: ByYear;
+  retired_tco2e_by_inventory_year: ByYear;
+  top_emitters_year: number | null;
+  top_emitters: { org_id: number; name: string; sector: string; tco2e: number; synthetic: boolean }[];
+}
+
+export interface Factory {
+  org_id: number;
+  name: string;
+  licence: string;
+  sector: string;
+  district: string;
+  publish: boolean;
+  synthetic: boolean;
+  years: number[];
+  target: unknown;
+}
+
+export interface InventoryLine {
+  line: number;
+  month: string;
+  scope: number;
+  category: string;
+  source: string;
+  gas: string;
+  quantity: string;
+  unit: string;
+  emissions_tco2e: number;
+  factors: { id: string; version: number }[];
+  gwp_set: string;
+  gwp: number | null;
+}
+
+export interface FactoryInventory {
+  factory: Factory;
+  year: number;
+  inventory: {
+    options: { year: number; gwp_set: string; combustion: string };
+    lines: InventoryLine[];
+    total_tco2e: number;
+    by_scope: Record<string, number>;
+    by_gas: Record<string, number>;
+    by_source: Record<string, number>;
+  };
+  retired_tco2e: number;
+  net_tco2e: number;
+}
+
+export interface CsvProblem {
+  line: number;
+  column: string | null;
+  problem: string;
+  message: string;
+}
