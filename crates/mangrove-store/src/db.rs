@@ -380,8 +380,4 @@ impl Db {
             }
         }
     }
-
-    pub fn is_sqlite(&self) -> bool {
-        matches!(self, Db::Sqlite(_))
-    }
 }

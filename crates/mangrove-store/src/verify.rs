@@ -4,7 +4,7 @@
 //! `mangrove verify` run the same code; the first discrepancy is named.
 
 use crate::db::Db;
-use crate::projection::{expected_rows, Row, Value, TABLES};
+use crate::projection::{expected_rows, Value, TABLES};
 use crate::StoreError;
 use mangrove_app::{App, AppDirty, JournalEvent};
 use mangrove_core::journal::{chain_hash, GENESIS_CHAIN_HASH};
@@ -153,10 +153,4 @@ fn show(row: &[Value]) -> String {
         })
         .collect();
     format!("({})", parts.join(", "))
-}
-
-/// For tests of the comparison itself.
-#[doc(hidden)]
-pub fn describe_row(row: &Row) -> String {
-    show(row)
 }

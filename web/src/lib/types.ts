@@ -87,6 +87,8 @@ export interface Report {
   verified_tco2e: number;
   verifier: number | null;
   review_note: string;
+  /** Given by `GET /reports`; absent where reports come inside their project. */
+  project_name?: string;
 }
 
 export interface Batch {

@@ -9,7 +9,6 @@ import { Empty, LoadError, Loading, PageTitle, Pager, pageOf } from '../ui/bits'
 import { useFetch } from '../ui/fetch';
 import { Link } from '../ui/link';
 import { DataTable } from '../ui/table';
-import { useRegisteredProjects } from './batches';
 
 const QUEUE_ROWS = 20;
 
@@ -60,8 +59,7 @@ function ReportQueue({ status, title, empty, location }: QueueProps<ReportStatus
   const param = `reports_${status}`;
   const page = pageOf(location, param);
   const list = useFetch((signal) => getPage<Report>('/reports', { status, page, per_page: QUEUE_ROWS }, signal), [status, page]);
-  const projects = useRegisteredProjects();
-  const nameOf = (id: number) => projects.data?.items.find((p) => p.id === id)?.name ?? t('project.number', { id });
+  const nameOf = (r: Report) => r.project_name || t('project.number', { id: r.project });
   return (
     <section aria-labelledby={`queue-report-${status}`}>
       <h2 id={`queue-report-${status}`}>{t(title)}</h2>
@@ -78,7 +76,7 @@ function ReportQueue({ status, title, empty, location }: QueueProps<ReportStatus
           rowKey={(r) => r.id}
           testid={`queue-reports-${status}`}
           columns={[
-            { label: 'report.project', cell: (r) => <Link href={`/projects/${r.project}`}>{nameOf(r.project)}</Link> },
+            { label: 'report.project', cell: (r) => <Link href={`/projects/${r.project}`}>{nameOf(r)}</Link> },
             { label: 'report.id', cell: (r) => `#${r.id}` },
             { label: 'report.period', cell: (r) => period(r.period_start, r.period_end) },
             { label: 'report.claimed', cell: (r) => tonnes(r.claimed_tco2e), numeric: true },

@@ -361,13 +361,6 @@ pub async fn stats(State(state): State<AppState>) -> Json<Stats> {
     Json(stats)
 }
 
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct OrganisationView {
-    #[serde(flatten)]
-    #[schema(value_type = Object)]
-    pub organisation: Organisation,
-}
-
 #[derive(Deserialize, utoipa::IntoParams)]
 pub struct OrganisationFilter {
     /// Words in the name.
