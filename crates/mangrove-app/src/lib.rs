@@ -20,9 +20,9 @@
 //! ```
 
 use mangrove_core::journal::{sha256_hex, Envelope};
-use mangrove_core::{DomainError, DomainResult, RetirementId};
+use mangrove_core::{DomainError, DomainResult, ReductionId, RetirementId};
 use mangrove_mrv::{Catalogue, FactoryBook, MeasureCommand, MeasureDirty, MeasureEvent};
-use mangrove_registry::{Actor, Command, Context, Dirty, Event, Registry, Role};
+use mangrove_registry::{Actor, ClassKind, Command, Context, Dirty, Event, ProjectDetails, Registry, Role};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -35,6 +35,22 @@ pub const IDEMPOTENCY_KEY_BYTES_MAX: usize = 128;
 pub enum AppCommand {
     Registry(Command),
     Measure(MeasureCommand),
+    Across(AcrossCommand),
+}
+
+/// A command that changes more than one domain in one step.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "command")]
+pub enum AcrossCommand {
+    /// A factory's reduction project that follows a credit methodology
+    /// becomes a draft registry project, and the two stay linked.
+    PromoteReduction { reduction: ReductionId, details: ProjectDetails },
+}
+
+impl From<AcrossCommand> for AppCommand {
+    fn from(command: AcrossCommand) -> Self {
+        AppCommand::Across(command)
+    }
 }
 
 impl From<Command> for AppCommand {
@@ -204,25 +220,70 @@ impl App {
                 let events = self.registry.execute(context, command, &mut dirty.registry)?;
                 Ok(events.into_iter().map(AppEvent::Registry).collect())
             }
-            AppCommand::Measure(command) => {
-                self.allow_measure(&context.actor, command)?;
-                let events = self.factories.decide(self.catalogue, command)?;
-                for event in &events {
-                    self.factories.apply(event, &mut dirty.measure);
-                }
-                Ok(events.into_iter().map(AppEvent::Measure).collect())
+            AppCommand::Measure(MeasureCommand::LinkReduction { .. }) => Err(DomainError::forbidden(
+                "a reduction project is linked to the registry by promoting it, not directly",
+            )),
+            AppCommand::Measure(command) => self.execute_measure(context, command, dirty),
+            AppCommand::Across(AcrossCommand::PromoteReduction { reduction, details }) => {
+                self.promote(context, *reduction, details, dirty)
             }
         }
+    }
+
+    fn execute_measure(
+        &mut self,
+        context: &Context,
+        command: &MeasureCommand,
+        dirty: &mut AppDirty,
+    ) -> DomainResult<Vec<AppEvent>> {
+        self.allow_measure(&context.actor, command)?;
+        let events = self.factories.decide(self.catalogue, command)?;
+        for event in &events {
+            self.factories.apply(event, &mut dirty.measure);
+        }
+        Ok(events.into_iter().map(AppEvent::Measure).collect())
+    }
+
+    /// Every check comes before the registry's draft, so a refusal changes
+    /// nothing; after the draft, the link cannot fail.
+    fn promote(
+        &mut self,
+        context: &Context,
+        reduction: ReductionId,
+        details: &ProjectDetails,
+        dirty: &mut AppDirty,
+    ) -> DomainResult<Vec<AppEvent>> {
+        let link = MeasureCommand::LinkReduction { reduction, project: mangrove_core::ProjectId(0) };
+        self.allow_measure(&context.actor, &link)?;
+        self.factories.promotable(reduction)?;
+        let class = self
+            .registry
+            .class(details.class)
+            .ok_or_else(|| DomainError::not_found("class", format!("there is no {}", details.class)))?;
+        if class.kind != ClassKind::Reduction {
+            return Err(DomainError::invalid("class", format!("{} credits removals, not reductions", class.name)));
+        }
+        let drafted =
+            self.registry.execute(context, &Command::DraftProject { details: details.clone() }, &mut dirty.registry)?;
+        let project = drafted
+            .iter()
+            .find_map(|event| match event {
+                Event::ProjectDrafted { project } => Some(project.id),
+                _ => None,
+            })
+            .expect("a draft records its project");
+        let link = MeasureCommand::LinkReduction { reduction, project };
+        let linked = self.factories.decide(self.catalogue, &link).expect("checked before the draft");
+        for event in &linked {
+            self.factories.apply(event, &mut dirty.measure);
+        }
+        Ok(drafted.into_iter().map(AppEvent::Registry).chain(linked.into_iter().map(AppEvent::Measure)).collect())
     }
 
     /// A factory keeps its own book; the operator may register factories.
     /// Only organisations of the factory role have one.
     fn allow_measure(&self, actor: &Actor, command: &MeasureCommand) -> DomainResult<()> {
-        let org = match command {
-            MeasureCommand::RegisterFactory { profile } => profile.org,
-            MeasureCommand::RecordYear { year } => year.org,
-            MeasureCommand::SetTarget { org, .. } => *org,
-        };
+        let org = self.factories.command_org(command)?;
         let organisation = self
             .registry
             .organisation(org)

@@ -67,3 +67,11 @@ id_type!(
     /// A person who signs in.
     UserId, "user "
 );
+id_type!(
+    /// A factory's reduction project, planned or running.
+    ReductionId, "reduction "
+);
+id_type!(
+    /// A best practice a factory published for the others.
+    PracticeId, "practice "
+);

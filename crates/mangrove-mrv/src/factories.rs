@@ -8,7 +8,10 @@ use crate::catalogue::{Catalogue, GwpSet, Scope};
 use crate::fixed::Co2e;
 use crate::import::ActivityLine;
 use crate::inventory::{CombustionMethod, Inventory, InventoryOptions};
-use mangrove_core::{BasisPoints, DomainError, DomainResult, OrgId};
+use crate::reductions::{
+    checked_plan, checked_practice, BestPractice, PracticeDraft, ReductionPlan, ReductionProject, REDUCTIONS_MAX,
+};
+use mangrove_core::{BasisPoints, DomainError, DomainResult, OrgId, PracticeId, ProjectId, ReductionId};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -100,6 +103,18 @@ pub enum MeasureCommand {
         org: OrgId,
         target: TargetSetting,
     },
+    RegisterReduction {
+        plan: ReductionPlan,
+    },
+    PublishPractice {
+        practice: PracticeDraft,
+    },
+    /// Records that a reduction project became a registry project; the
+    /// application gives it together with the registry's draft.
+    LinkReduction {
+        reduction: ReductionId,
+        project: ProjectId,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -108,6 +123,9 @@ pub enum MeasureEvent {
     FactoryRegistered { factory: FactoryProfile },
     YearRecorded { year: FactoryYear },
     TargetSet { org: OrgId, target: TargetSetting },
+    ReductionRegistered { reduction: ReductionProject },
+    PracticePublished { practice: BestPractice },
+    ReductionLinked { reduction: ReductionId, project: ProjectId },
 }
 
 /// The keys an event touched, for the projections.
@@ -115,6 +133,8 @@ pub enum MeasureEvent {
 pub struct MeasureDirty {
     pub factories: BTreeSet<OrgId>,
     pub years: BTreeSet<(OrgId, i32)>,
+    pub reductions: BTreeSet<ReductionId>,
+    pub practices: BTreeSet<PracticeId>,
 }
 
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -122,6 +142,8 @@ pub struct FactoryBook {
     factories: BTreeMap<OrgId, FactoryProfile>,
     years: BTreeMap<(OrgId, i32), FactoryYear>,
     targets: BTreeMap<OrgId, TargetSetting>,
+    reductions: BTreeMap<ReductionId, ReductionProject>,
+    practices: BTreeMap<PracticeId, BestPractice>,
 }
 
 impl FactoryBook {
@@ -142,6 +164,49 @@ impl FactoryBook {
     }
     pub fn target(&self, org: OrgId) -> Option<&TargetSetting> {
         self.targets.get(&org)
+    }
+    pub fn reduction(&self, id: ReductionId) -> Option<&ReductionProject> {
+        self.reductions.get(&id)
+    }
+    pub fn reductions(&self) -> impl DoubleEndedIterator<Item = &ReductionProject> {
+        self.reductions.values()
+    }
+    pub fn practice(&self, id: PracticeId) -> Option<&BestPractice> {
+        self.practices.get(&id)
+    }
+    pub fn practices(&self) -> impl DoubleEndedIterator<Item = &BestPractice> {
+        self.practices.values()
+    }
+
+    /// The organisation a command concerns, for the application's permission check.
+    pub fn command_org(&self, command: &MeasureCommand) -> DomainResult<OrgId> {
+        Ok(match command {
+            MeasureCommand::RegisterFactory { profile } => profile.org,
+            MeasureCommand::RecordYear { year } => year.org,
+            MeasureCommand::SetTarget { org, .. } => *org,
+            MeasureCommand::RegisterReduction { plan } => plan.org,
+            MeasureCommand::PublishPractice { practice } => practice.org,
+            MeasureCommand::LinkReduction { reduction, .. } => self.existing_reduction(*reduction)?.plan.org,
+        })
+    }
+
+    /// A reduction project that may become a registry project now.
+    pub fn promotable(&self, id: ReductionId) -> DomainResult<&ReductionProject> {
+        let reduction = self.existing_reduction(id)?;
+        if reduction.methodology().is_none() {
+            return Err(DomainError::invalid(
+                "reduction",
+                "Mangrove has no credit methodology for this kind of project yet; it stays a reduction project",
+            ));
+        }
+        if let Some(project) = reduction.registry_project {
+            return Err(DomainError::conflict(format!("this reduction project is already registry {project}")));
+        }
+        Ok(reduction)
+    }
+
+    fn existing_reduction(&self, id: ReductionId) -> DomainResult<&ReductionProject> {
+        self.reductions.get(&id).ok_or_else(|| DomainError::not_found("reduction", format!("there is no {id}")))
     }
 
     /// Checks a command; who may give it is the application's business (it
@@ -168,7 +233,39 @@ impl FactoryBook {
                 self.check_target(*org, target)?;
                 Ok(vec![MeasureEvent::TargetSet { org: *org, target: *target }])
             }
+            MeasureCommand::RegisterReduction { plan } => {
+                self.registered(plan.org)?;
+                if self.reductions.len() >= REDUCTIONS_MAX {
+                    return Err(DomainError::invalid(
+                        "reduction",
+                        "the book holds as many reduction projects as it may",
+                    ));
+                }
+                let id = ReductionId(self.reductions.len() as u64 + 1);
+                let reduction = ReductionProject { id, plan: checked_plan(plan)?, registry_project: None };
+                Ok(vec![MeasureEvent::ReductionRegistered { reduction }])
+            }
+            MeasureCommand::PublishPractice { practice } => self.decide_practice(practice),
+            MeasureCommand::LinkReduction { reduction, project } => {
+                self.promotable(*reduction)?;
+                Ok(vec![MeasureEvent::ReductionLinked { reduction: *reduction, project: *project }])
+            }
         }
+    }
+
+    fn decide_practice(&self, practice: &PracticeDraft) -> DomainResult<Vec<MeasureEvent>> {
+        self.registered(practice.org)?;
+        if let Some(id) = practice.reduction {
+            let reduction = self.existing_reduction(id)?;
+            if reduction.plan.org != practice.org {
+                return Err(DomainError::invalid("reduction", format!("{id} belongs to another factory")));
+            }
+        }
+        if self.practices.len() >= REDUCTIONS_MAX {
+            return Err(DomainError::invalid("practice", "the library holds as many practices as it may"));
+        }
+        let id = PracticeId(self.practices.len() as u64 + 1);
+        Ok(vec![MeasureEvent::PracticePublished { practice: BestPractice { id, draft: checked_practice(practice)? } }])
     }
 
     pub fn apply(&mut self, event: &MeasureEvent, dirty: &mut MeasureDirty) {
@@ -184,6 +281,19 @@ impl FactoryBook {
             MeasureEvent::TargetSet { org, target } => {
                 self.targets.insert(*org, *target);
                 dirty.factories.insert(*org);
+            }
+            MeasureEvent::ReductionRegistered { reduction } => {
+                self.reductions.insert(reduction.id, reduction.clone());
+                dirty.reductions.insert(reduction.id);
+            }
+            MeasureEvent::PracticePublished { practice } => {
+                self.practices.insert(practice.id, practice.clone());
+                dirty.practices.insert(practice.id);
+            }
+            MeasureEvent::ReductionLinked { reduction, project } => {
+                let linked = self.reductions.get_mut(reduction).expect("decided against this book");
+                linked.registry_project = Some(*project);
+                dirty.reductions.insert(*reduction);
             }
         }
     }
@@ -394,5 +504,62 @@ mod tests {
             assert_eq!(named, expected, "{error:?}");
             assert_eq!(book, before);
         }
+    }
+
+    fn plan(org: u64, kind: crate::ReductionKind) -> crate::ReductionPlan {
+        crate::ReductionPlan {
+            org: OrgId(org),
+            kind,
+            title: "Steam traps".into(),
+            description: String::new(),
+            estimated_tco2e_per_year: 500,
+            start_year: 2026,
+            status: crate::ReductionStatus::Planned,
+            synthetic: false,
+        }
+    }
+
+    #[test]
+    fn reduction_projects_link_once_and_only_when_a_methodology_exists() {
+        use crate::ReductionKind::*;
+        let mut book = FactoryBook::default();
+        for (org, licence) in [(5, "a-1"), (6, "b-2")] {
+            let command =
+                MeasureCommand::RegisterFactory { profile: profile(org, licence, Sector::Chemicals, "Klaeng") };
+            run(&mut book, command).unwrap();
+        }
+        run(&mut book, MeasureCommand::RegisterReduction { plan: plan(5, GasTurbineInletFilter) }).unwrap();
+        run(&mut book, MeasureCommand::RegisterReduction { plan: plan(5, SteamReduction) }).unwrap();
+        let before = book.clone();
+        let link = |reduction: u64| MeasureCommand::LinkReduction {
+            reduction: ReductionId(reduction),
+            project: mangrove_core::ProjectId(7),
+        };
+        let practice = crate::PracticeDraft {
+            org: OrgId(6),
+            reduction: Some(ReductionId(2)),
+            kind: SteamReduction,
+            title: "t".into(),
+            summary: "s".into(),
+            measured_reduction_tco2e: 5,
+            measured_year: 2025,
+            measurement: "m".into(),
+            investment_baht: None,
+            synthetic: false,
+        };
+        let cases: Vec<(MeasureCommand, &str)> = vec![
+            (link(1), "reduction"),
+            (link(3), "reduction"),
+            (MeasureCommand::RegisterReduction { plan: plan(9, Other) }, "org"),
+            (MeasureCommand::PublishPractice { practice }, "reduction"),
+        ];
+        for (command, field) in cases {
+            let error = run(&mut book, command).unwrap_err();
+            assert_eq!(error.field, Some(field), "{error:?}");
+            assert_eq!(book, before);
+        }
+        run(&mut book, link(2)).unwrap();
+        assert_eq!(book.reduction(ReductionId(2)).unwrap().registry_project, Some(mangrove_core::ProjectId(7)));
+        assert_eq!(run(&mut book, link(2)).unwrap_err().kind, mangrove_core::ErrorKind::Conflict);
     }
 }

@@ -233,6 +233,11 @@ pub fn survey_result(survey: &Survey, area_rai: Micro, catalogue: &Catalogue) ->
     })
 }
 
+/// The demo mangrove's field surveys of 2024 and 2025 (the same 12 plots),
+/// shipped as the worked example a verifier can rerun.
+pub const EXAMPLE_SURVEY_2024: &str = include_str!("../data/examples/mangrove-2024.csv");
+pub const EXAMPLE_SURVEY_2025: &str = include_str!("../data/examples/mangrove-2025.csv");
+
 /// What the project states besides its surveys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct ForestryInputs {

@@ -30,6 +30,7 @@ pub mod forestry;
 pub mod import;
 pub mod inventory;
 pub mod mobility;
+pub mod reductions;
 pub mod target;
 pub mod uncertainty;
 
@@ -45,4 +46,7 @@ pub use forestry::{forestry, parse_survey, tree_biomass, ForestryInputs, Forestr
 pub use import::{import_activities, ActivityLine, LINES_MAX};
 pub use inventory::{CombustionMethod, EmissionLine, FactorRef, Inventory, InventoryOptions};
 pub use mobility::{electric_mobility, ElectricMobility, MobilityRecord};
+pub use reductions::{
+    BestPractice, CreditMethodology, PracticeDraft, ReductionKind, ReductionPlan, ReductionProject, ReductionStatus,
+};
 pub use target::{net_emissions, Progress, Target};

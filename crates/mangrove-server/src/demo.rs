@@ -20,13 +20,24 @@ pub struct DemoLogin {
     pub role: Role,
 }
 
-struct Demo {
+pub(crate) struct Demo {
     state: AppState,
     logins: Vec<DemoLogin>,
 }
 
+/// The named factories' people, for the steps after the factory book exists.
+pub(crate) struct NamedFactories {
+    pub olefins: Actor,
+    pub refinery: Actor,
+    pub plastics: Actor,
+}
+
 impl Demo {
-    async fn run(&self, actor: Actor, command: Command) -> anyhow::Result<Receipt> {
+    pub(crate) async fn run(
+        &self,
+        actor: Actor,
+        command: impl Into<mangrove_app::AppCommand>,
+    ) -> anyhow::Result<Receipt> {
         let submission = Submission::new(&actor, None, command)?;
         Ok(self.state.store.sequencer().submit(submission).await?)
     }
@@ -51,7 +62,7 @@ impl Demo {
     }
 }
 
-fn outline(longitude: f64, latitude: f64, half_width_degrees: f64) -> Vec<[f64; 2]> {
+pub(crate) fn outline(longitude: f64, latitude: f64, half_width_degrees: f64) -> Vec<[f64; 2]> {
     let (w, h) = (half_width_degrees, half_width_degrees * 0.8);
     vec![
         [longitude - w, latitude - h],
@@ -70,17 +81,22 @@ fn date(text: &str) -> Date {
 /// registry's organisations and credits, and `factories` factories (the
 /// three named ones among them) with four years of activity data.
 pub async fn build_with_factories(store: &Store, factories: usize) -> anyhow::Result<Vec<DemoLogin>> {
-    let logins = build(store).await?;
+    let (demo, named_factories) = build_registry(store).await?;
     let named: Vec<OrgId> = {
         let ledger = store.ledger().read().await;
         ledger.app.registry.organisations().filter(|org| org.role == Role::Factory).map(|org| org.id).collect()
     };
     crate::demo_factories::build(store, &named, factories.max(named.len())).await?;
-    Ok(logins)
+    crate::demo_reductions::build(&demo, &named_factories).await?;
+    Ok(demo.logins)
 }
 
 /// Builds the registry part of the demo into an empty store and returns its logins.
 pub async fn build(store: &Store) -> anyhow::Result<Vec<DemoLogin>> {
+    Ok(build_registry(store).await?.0.logins)
+}
+
+async fn build_registry(store: &Store) -> anyhow::Result<(Demo, NamedFactories)> {
     if !store.ledger().read().await.tree.is_empty() {
         anyhow::bail!(
             "the database already holds a registry; run the demo on a new database (or pass --reset for a SQLite file)"
@@ -106,7 +122,7 @@ pub async fn build(store: &Store) -> anyhow::Result<Vec<DemoLogin>> {
     let (refinery, refinery_account) = demo
         .organisation("Rayong Aromatics Refinery (synthetic)", Role::Factory, ("refinery", "Energy manager"))
         .await?;
-    let (_, _) = demo
+    let (plastics, _) = demo
         .organisation("Eastern Plastics Compounding (synthetic)", Role::Factory, ("plastics", "Plant manager"))
         .await?;
     let (somchai, somchai_account) =
@@ -154,10 +170,9 @@ pub async fn build(store: &Store) -> anyhow::Result<Vec<DemoLogin>> {
     };
     let mangrove_project = register(&demo, municipality, verifier, operator, mangrove).await?;
     let forest_project = register(&demo, forest_group, verifier, operator, reforestation).await?;
-    let mangrove_batch =
-        issue(&demo, municipality, verifier, mangrove_project, 4_700, "demo plot survey, 12 plots").await?;
-    let forest_batch =
-        issue(&demo, forest_group, verifier, forest_project, 1_450, "demo tree count, 9.5 kgCO2/tree/yr").await?;
+    let mangrove_batch = issue(&demo, municipality, verifier, mangrove_project, mangrove_claim(&demo).await?).await?;
+    let tree_count = serde_json::json!({ "source": "demo tree count, 9.5 kgCO2/tree/yr", "claimed_tco2e": 1_450 });
+    let forest_batch = issue(&demo, forest_group, verifier, forest_project, (1_450, tree_count.to_string())).await?;
 
     let transfers = [
         (municipality, municipality_account, olefins_account, mangrove_batch, 1_200),
@@ -199,7 +214,30 @@ pub async fn build(store: &Store) -> anyhow::Result<Vec<DemoLogin>> {
         demo.run(actor, command).await?;
     }
     pending_work(&demo, refinery, forest_group, forest_project).await?;
-    Ok(demo.logins)
+    Ok((demo, NamedFactories { olefins, refinery, plastics }))
+}
+
+/// The mangrove's 2025 claim, computed by the forestry methodology from the
+/// example plot surveys of 2024 and 2025, with its whole record.
+async fn mangrove_claim(demo: &Demo) -> anyhow::Result<(u64, String)> {
+    use mangrove_mrv::forestry::{EXAMPLE_SURVEY_2024, EXAMPLE_SURVEY_2025};
+    let catalogue = mangrove_mrv::Catalogue::embedded();
+    let project = {
+        let ledger = demo.state.store.ledger().read().await;
+        ledger.app.registry.project(ProjectId(1)).cloned().ok_or_else(|| anyhow::anyhow!("no mangrove project"))?
+    };
+    let inputs = mangrove_mrv::ForestryInputs {
+        area_rai: mangrove_mrv::Micro::from_int(project.area_rai.into()),
+        buffer_bps: project.buffer_bps,
+        baseline_tco2e: mangrove_mrv::Co2e::default(),
+        leakage_tco2e: mangrove_mrv::Co2e::default(),
+    };
+    let now = mangrove_mrv::parse_survey(EXAMPLE_SURVEY_2025, catalogue).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let before = mangrove_mrv::parse_survey(EXAMPLE_SURVEY_2024, catalogue).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let record = mangrove_mrv::forestry(catalogue, &now, Some(&before), inputs)?;
+    let verified = record.credits.as_ref().map(|c| c.verified_tco2e.get()).unwrap_or_default();
+    let calculation = crate::routes::monitoring::report_record(&record, EXAMPLE_SURVEY_2025, EXAMPLE_SURVEY_2024);
+    Ok((verified, calculation.to_string()))
 }
 
 /// Drafts, submits, validates and registers a project.
@@ -228,10 +266,8 @@ async fn issue(
     proponent: Actor,
     verifier: Actor,
     project: ProjectId,
-    tonnes: u64,
-    record: &str,
+    (tonnes, calculation): (u64, String),
 ) -> anyhow::Result<BatchId> {
-    let calculation = serde_json::json!({ "source": record, "claimed_tco2e": tonnes }).to_string();
     let report = Command::SubmitReport {
         project,
         period_start: date("2025-01-01"),

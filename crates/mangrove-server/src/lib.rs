@@ -16,6 +16,7 @@
 pub mod auth;
 pub mod demo;
 pub mod demo_factories;
+mod demo_reductions;
 pub mod error;
 pub mod extract;
 pub mod openapi;
@@ -26,7 +27,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
 use mangrove_store::Store;
-use routes::{commands, dashboard, measure, people, public};
+use routes::{commands, dashboard, measure, monitoring, people, public, reductions};
 use std::future::Future;
 
 /// Largest request body: room for a 256 KiB calculation record and its JSON.
@@ -59,6 +60,10 @@ pub fn router(store: Store) -> Router {
         .route("/projects/{id}/review", post(commands::review_project))
         .route("/projects/{id}/register", post(commands::register_project))
         .route("/projects/{id}/reports", post(commands::submit_report))
+        .route(
+            "/projects/{id}/reports/forestry",
+            post(monitoring::submit_forestry_report).layer(DefaultBodyLimit::max(measure::IMPORT_BODY_BYTES_MAX)),
+        )
         .route("/projects/{id}/losses", post(commands::report_loss))
         .route("/reports", get(public::reports))
         .route("/reports/{id}/review", post(commands::review_report))
@@ -90,6 +95,12 @@ pub fn router(store: Store) -> Router {
         .route("/factories/{org}/progress", get(measure::progress))
         .route("/factories/{org}/inventories/{year}", get(measure::inventory))
         .route("/factories/{org}/inventories/{year}/report.csv", get(measure::inventory_csv))
+        .route("/factories/{org}/reductions", post(reductions::register_reduction))
+        .route("/factories/{org}/practices", post(reductions::publish_practice))
+        .route("/reductions", get(reductions::reductions))
+        .route("/reductions/{id}", get(reductions::reduction))
+        .route("/reductions/{id}/registry-project", post(reductions::promote_reduction))
+        .route("/practices", get(reductions::practices))
         .fallback(api_not_found);
     Router::new()
         .nest("/api/v1", api)

@@ -1,6 +1,6 @@
 //! The OpenAPI 3 document, generated from the handlers' annotations.
 
-use crate::routes::{commands, dashboard, measure, people, public};
+use crate::routes::{commands, dashboard, measure, monitoring, people, public, reductions};
 use utoipa::OpenApi;
 
 #[derive(OpenApi)]
@@ -18,6 +18,8 @@ use utoipa::OpenApi;
         public::account,
         measure::register_factory, measure::factories, measure::factory, measure::record_year, measure::set_target,
         measure::inventory, measure::inventory_csv, measure::progress, dashboard::dashboard,
+        reductions::register_reduction, reductions::reductions, reductions::reduction, reductions::promote_reduction,
+        reductions::publish_practice, reductions::practices, monitoring::submit_forestry_report,
     ),
     tags(
         (name = "public", description = "Read without signing in"),

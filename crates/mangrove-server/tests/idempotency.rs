@@ -38,7 +38,7 @@ async fn a_retried_transfer_moves_the_credits_once() {
 
         let after = app.snapshot().await;
         assert_eq!(after.journal_events, before.journal_events + 1, "one event for two requests");
-        assert_eq!(app.active(&operator, MUNICIPALITY_ACCOUNT, 1).await, 1_993 - 7);
+        assert_eq!(app.active(&operator, MUNICIPALITY_ACCOUNT, 1).await, 1_777 - 7);
         assert_eq!(app.active(&operator, OLEFINS_ACCOUNT, 1).await, 600 + 7);
 
         let (status, reused) =

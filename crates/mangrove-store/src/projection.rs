@@ -5,7 +5,7 @@
 
 use mangrove_app::{App, AppDirty};
 use mangrove_core::*;
-use mangrove_mrv::{FactoryProfile, FactoryYear};
+use mangrove_mrv::{BestPractice, FactoryProfile, FactoryYear, ReductionProject};
 use mangrove_registry::*;
 use serde::Serialize;
 
@@ -34,7 +34,7 @@ pub struct Table {
 
 use Kind::{Int as I, Text as T};
 
-pub const TABLES: [Table; 13] = [
+pub const TABLES: [Table; 15] = [
     Table { name: "organisations", columns: &[("id", I), ("name", T), ("role", T), ("account_id", I)], key_columns: 1 },
     Table { name: "accounts", columns: &[("id", I), ("org_id", I), ("kind", T)], key_columns: 1 },
     Table {
@@ -166,6 +166,39 @@ pub const TABLES: [Table; 13] = [
         columns: &[("org_id", I), ("year", I), ("gwp_set", T), ("combustion", T), ("line_count", I), ("lines", T)],
         key_columns: 2,
     },
+    Table {
+        name: "reductions",
+        columns: &[
+            ("id", I),
+            ("org_id", I),
+            ("kind", T),
+            ("title", T),
+            ("description", T),
+            ("estimated_tco2e_per_year", I),
+            ("start_year", I),
+            ("status", T),
+            ("synthetic", I),
+            ("registry_project_id", I),
+        ],
+        key_columns: 1,
+    },
+    Table {
+        name: "practices",
+        columns: &[
+            ("id", I),
+            ("org_id", I),
+            ("reduction_id", I),
+            ("kind", T),
+            ("title", T),
+            ("summary", T),
+            ("measured_reduction_tco2e", I),
+            ("measured_year", I),
+            ("measurement", T),
+            ("investment_baht", I),
+            ("synthetic", I),
+        ],
+        key_columns: 1,
+    },
 ];
 
 fn int(value: u64) -> Value {
@@ -279,6 +312,8 @@ pub fn changes(app: &App, dirty: &AppDirty) -> Changes {
             .map(|&(org, year)| (vec![int(org.0), signed(year.into())], book.year(org, year).map(factory_year_row)))
             .collect(),
     );
+    add(13, measure.reductions.iter().map(|id| (vec![int(id.0)], book.reduction(*id).map(reduction_row))).collect());
+    add(14, measure.practices.iter().map(|id| (vec![int(id.0)], book.practice(*id).map(practice_row))).collect());
     changes
 }
 
@@ -299,6 +334,8 @@ pub fn expected_rows(app: &App, table: usize) -> Vec<Row> {
         10 => registry.holds().map(hold_row).collect(),
         11 => app.factories.factories().map(|factory| factory_row(app, factory)).collect(),
         12 => app.factories.years().map(factory_year_row).collect(),
+        13 => app.factories.reductions().map(reduction_row).collect(),
+        14 => app.factories.practices().map(practice_row).collect(),
         _ => unreachable!("there are {} projection tables", TABLES.len()),
     };
     let key_columns = TABLES[table].key_columns;
@@ -443,6 +480,40 @@ fn factory_year_row(year: &FactoryYear) -> Row {
         name(&year.combustion),
         int(year.lines.len() as u64),
         json(&year.lines),
+    ]
+}
+fn optional(value: Option<u64>) -> Value {
+    value.map_or(Value::Int(None), int)
+}
+fn reduction_row(reduction: &ReductionProject) -> Row {
+    let plan = &reduction.plan;
+    vec![
+        int(reduction.id.0),
+        int(plan.org.0),
+        name(&plan.kind),
+        text(&plan.title),
+        text(&plan.description),
+        int(plan.estimated_tco2e_per_year),
+        signed(plan.start_year.into()),
+        name(&plan.status),
+        signed(plan.synthetic.into()),
+        optional(reduction.registry_project.map(ProjectId::get)),
+    ]
+}
+fn practice_row(practice: &BestPractice) -> Row {
+    let draft = &practice.draft;
+    vec![
+        int(practice.id.0),
+        int(draft.org.0),
+        optional(draft.reduction.map(ReductionId::get)),
+        name(&draft.kind),
+        text(&draft.title),
+        text(&draft.summary),
+        int(draft.measured_reduction_tco2e),
+        signed(draft.measured_year.into()),
+        text(&draft.measurement),
+        optional(draft.investment_baht),
+        signed(draft.synthetic.into()),
     ]
 }
 fn hold_row(hold: &Hold) -> Row {

@@ -55,6 +55,8 @@ pub async fn register_factory(
 #[derive(Serialize, ToSchema)]
 pub struct FactoryView {
     pub org_id: u64,
+    /// The organisation's holding account, where its retirements come from.
+    pub account_id: u64,
     pub name: String,
     pub licence: String,
     #[schema(value_type = String)]
@@ -68,9 +70,11 @@ pub struct FactoryView {
 }
 
 fn factory_view(app: &App, profile: &FactoryProfile) -> FactoryView {
+    let organisation = app.registry.organisation(profile.org);
     FactoryView {
         org_id: profile.org.get(),
-        name: app.registry.organisation(profile.org).map(|org| org.name.clone()).unwrap_or_default(),
+        account_id: organisation.map(|org| org.account.get()).unwrap_or_default(),
+        name: organisation.map(|org| org.name.clone()).unwrap_or_default(),
         licence: profile.licence.clone(),
         sector: profile.sector,
         district: profile.district.clone(),
@@ -157,7 +161,7 @@ pub async fn record_year(
     body: Bytes,
 ) -> Answer {
     let upload = upload(&headers, &body, options)?;
-    let lines = import_activities(&upload.csv, Catalogue::embedded()).map_err(file_error)?;
+    let lines = import_activities(&upload.csv, Catalogue::embedded()).map_err(|e| file_error(e, "csv"))?;
     let data = FactoryYear { org: OrgId(org), year, gwp_set: upload.gwp_set, combustion: upload.combustion, lines };
     submit(&state, &user, key, MeasureCommand::RecordYear { year: data }).await
 }
@@ -180,8 +184,9 @@ fn upload(headers: &HeaderMap, body: &[u8], options: YearOptions) -> ApiResult<Y
     parse_json(body)
 }
 
-fn file_error(errors: DataErrors) -> ApiError {
-    let mut error = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", errors.to_string()).with_field("csv");
+/// A refused file as an answer: the first problems in the message, every bad line in `lines`.
+pub(crate) fn file_error(errors: DataErrors, field: &'static str) -> ApiError {
+    let mut error = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", errors.to_string()).with_field(field);
     error.lines = errors
         .errors
         .iter()
@@ -259,6 +264,16 @@ pub struct InventoryView {
     pub retired_tco2e: u64,
     #[schema(value_type = f64)]
     pub net_tco2e: Co2e,
+    /// Every emission factor the lines used, with its value and source, for the report.
+    #[schema(value_type = Vec<Object>)]
+    pub factors_used: Vec<Factor>,
+}
+
+/// The factors behind an inventory's lines, each once, by id and version.
+fn factors_used(catalogue: &Catalogue, inventory: &Inventory) -> Vec<Factor> {
+    let used: std::collections::BTreeSet<(&str, u32)> =
+        inventory.lines().iter().flat_map(|line| &line.factors).map(|f| (f.id.as_str(), f.version)).collect();
+    catalogue.factors().iter().filter(|f| used.contains(&(f.id.as_str(), f.version))).cloned().collect()
 }
 
 #[utoipa::path(get, path = "/api/v1/factories/{org}/inventories/{year}", tag = "measure", responses((status = 200, body = InventoryView), (status = 403), (status = 404)))]
@@ -278,7 +293,8 @@ pub async fn inventory(
     let retired_tco2e = retired_against(app, org, year);
     let net_tco2e = net_emissions(inventory.total(), mangrove_core::Tco2e::new(retired_tco2e));
     let factory = factory_view(app, app.factories.factory(org).expect("checked by may_read"));
-    Ok(Json(InventoryView { factory, year, inventory, retired_tco2e, net_tco2e }))
+    let factors_used = factors_used(app.catalogue, &inventory);
+    Ok(Json(InventoryView { factory, year, inventory, retired_tco2e, net_tco2e, factors_used }))
 }
 
 #[utoipa::path(get, path = "/api/v1/factories/{org}/inventories/{year}/report.csv", tag = "measure", responses((status = 200, content_type = "text/csv"), (status = 404)))]
@@ -330,6 +346,9 @@ fn csv_field(field: &str) -> String {
 pub struct ProgressView {
     #[schema(value_type = Object)]
     pub target: Option<TargetSetting>,
+    /// The emissions allowed each year from the base year to net zero.
+    #[schema(value_type = Vec<Object>)]
+    pub trajectory: Vec<mangrove_mrv::target::TrajectoryPoint>,
     #[schema(value_type = Vec<Object>)]
     pub years: Vec<YearProgress>,
 }
@@ -377,5 +396,6 @@ pub async fn progress(
             })
         })
         .collect();
-    Ok(Json(ProgressView { target: setting, years }))
+    let trajectory = target.as_ref().map(Target::trajectory).unwrap_or_default();
+    Ok(Json(ProgressView { target: setting, trajectory, years }))
 }

@@ -4,8 +4,10 @@
 pub mod commands;
 pub mod dashboard;
 pub mod measure;
+pub mod monitoring;
 pub mod people;
 pub mod public;
+pub mod reductions;
 
 use serde::{Deserialize, Serialize};
 

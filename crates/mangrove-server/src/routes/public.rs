@@ -244,6 +244,8 @@ pub struct RetirementFilter {
     pub project: Option<u64>,
     /// Words in the beneficiary's name.
     pub beneficiary: Option<String>,
+    /// The inventory year the credits were retired against.
+    pub inventory_year: Option<i32>,
 }
 
 #[utoipa::path(get, path = "/api/v1/retirements", tag = "public", params(PageQuery, RetirementFilter), responses((status = 200, body = Object)))]
@@ -260,6 +262,7 @@ pub async fn retirements(
         .retirements()
         .rev()
         .filter(|r| filter.account.is_none_or(|account| r.account.get() == account))
+        .filter(|r| filter.inventory_year.is_none_or(|year| r.inventory_year == year))
         .filter(|r| {
             filter.project.is_none_or(|project| app.registry.batch(r.batch).is_some_and(|b| b.project.get() == project))
         })
