@@ -6,6 +6,7 @@
 
 import { newContext, SCREENSHOTS, selectByText, shoot } from './browser.mjs';
 import { translator } from './catalogue.mjs';
+import { PLANS_STEPS } from './plans.mjs';
 
 const PASSWORD = 'rayong-demo-2026';
 
@@ -341,6 +342,7 @@ const STEPS = [
   ['the proponent transfers some to a factory', proponentTransfers],
   ['the factory retires some and its certificate says the proof verifies', factoryRetires],
   ['the factory imports a year: a bad line is named, then the fixed file gives its inventory', factoryImports],
+  ...PLANS_STEPS,
   ['the public explorer shows the retirement and its certificate verifies in the browser', publicChecksCertificate],
   ['the public explorer lists projects with their map, batches and serials', publicExplores],
   ['language and calendar switch and are remembered', languageAndCalendar],

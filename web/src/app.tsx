@@ -26,6 +26,8 @@ import { CreditClasses } from './pages/credit-classes';
 import { AccountPage } from './pages/account';
 import { DashboardPage } from './pages/dashboard';
 import { FactoryPage } from './pages/factory';
+import { FactoryReportPage } from './pages/factory-report';
+import { PracticesPage } from './pages/practices';
 import { NotFound, RequireRole } from './pages/guards';
 
 interface PageProps {
@@ -71,6 +73,13 @@ const ROUTES: Route[] = [
   { pattern: '/operator/users', page: () => <Users />, roles: ['operator'] },
   { pattern: '/operator/classes', page: () => <CreditClasses />, roles: ['operator'] },
   { pattern: '/factory', page: (p) => <FactoryPage user={p.user!} location={p.location} />, roles: ['factory'] },
+  { pattern: '/factories/:org/report/:year', page: (p) => <FactoryReportPage org={Number(p.params.org)} year={Number(p.params.year)} /> },
+  { pattern: '/practices', page: (p) => <PracticesPage location={p.location} /> },
+  {
+    pattern: '/reductions/:id/promote',
+    page: (p) => <ProjectForm user={p.user!} reduction={Number(p.params.id)} />,
+    roles: ['factory'],
+  },
   { pattern: '/account', page: (p) => <AccountPage user={p.user!} location={p.location} />, roles: HOLDERS },
 ];
 
@@ -90,6 +99,7 @@ interface NavItem {
 
 const NAV: NavItem[] = [
   { href: '/dashboard', label: 'nav.dashboard' },
+  { href: '/practices', label: 'nav.practices' },
   { href: '/projects', label: 'nav.projects' },
   { href: '/batches', label: 'nav.batches' },
   { href: '/retirements', label: 'nav.retirements' },

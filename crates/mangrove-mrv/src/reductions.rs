@@ -127,10 +127,10 @@ pub struct BestPractice {
 fn text(field: &'static str, value: &str, chars_max: usize, required: bool) -> DomainResult<String> {
     let value = value.trim();
     if required && value.is_empty() {
-        return Err(DomainError::invalid(field, "this cannot be empty"));
+        return Err(DomainError::invalid(field, format!("{field} must not be empty")));
     }
     if value.chars().count() > chars_max {
-        return Err(DomainError::invalid(field, format!("at most {chars_max} characters")));
+        return Err(DomainError::invalid(field, format!("{field} must be at most {chars_max} characters")));
     }
     Ok(value.to_string())
 }

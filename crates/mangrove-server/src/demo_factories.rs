@@ -118,8 +118,11 @@ async fn submit(
 /// ones to make `total` factories, each with four years of activity data.
 pub async fn build(store: &Store, named: &[OrgId], total: usize) -> anyhow::Result<usize> {
     let mut draw = Draw(SEED);
-    // Named factories get their sector below; synthetic ones keep the one their name shows.
-    let mut orgs: Vec<(OrgId, Option<Sector>)> = named.iter().map(|org| (*org, None)).collect();
+    // The named factories (olefins, aromatics refinery, plastics compounding) and the synthetic ones
+    // keep the sector their name shows.
+    let named_sectors = [Sector::Chemicals, Sector::Refining, Sector::Plastics];
+    let mut orgs: Vec<(OrgId, Option<Sector>)> =
+        named.iter().enumerate().map(|(index, org)| (*org, named_sectors.get(index).copied())).collect();
     // Organisations are created one by one so their ids are the same on every run.
     for index in named.len()..total {
         let sector = draw.pick(&SECTORS);
@@ -137,7 +140,9 @@ pub async fn build(store: &Store, named: &[OrgId], total: usize) -> anyhow::Resu
     let mut commands: Vec<MeasureCommand> = Vec::new();
     let mut draw = Draw(SEED ^ 1);
     for (index, (org, named_sector)) in orgs.iter().enumerate() {
-        let sector = named_sector.unwrap_or(draw.pick(&SECTORS));
+        // Drawn for every factory, so the draws after it stay the same.
+        let drawn = draw.pick(&SECTORS);
+        let sector = named_sector.unwrap_or(drawn);
         let district = draw.pick(&DISTRICTS);
         let size_percent = 20 + draw.below(20) as i64 * draw.below(20) as i64; // many small plants, a few large ones
         let profile = FactoryProfile {
@@ -151,7 +156,8 @@ pub async fn build(store: &Store, named: &[OrgId], total: usize) -> anyhow::Resu
             ),
             sector,
             district: district.to_string(),
-            publish: draw.below(100) < 35,
+            // The olefins and plastics plants publish, the refinery does not: both cases show.
+            publish: (draw.below(100) < 35 || index == 0 || index == 2) && index != 1,
             synthetic: true,
         };
         commands.push(MeasureCommand::RegisterFactory { profile });

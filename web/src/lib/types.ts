@@ -219,6 +219,7 @@ export interface Dashboard {
 
 export interface Factory {
   org_id: number;
+  account_id: number;
   name: string;
   licence: string;
   sector: string;
@@ -226,7 +227,7 @@ export interface Factory {
   publish: boolean;
   synthetic: boolean;
   years: number[];
-  target: unknown;
+  target: TargetSetting | null;
 }
 
 export interface InventoryLine {
@@ -257,6 +258,88 @@ export interface FactoryInventory {
   };
   retired_tco2e: number;
   net_tco2e: number;
+  factors_used: FactorUsed[];
+}
+
+export interface FactorUsed {
+  id: string;
+  version: number;
+  activity: string;
+  unit: string;
+  gas: string;
+  value: string;
+  value_unit: string;
+  source: string;
+  year: number;
+  region: string;
+  status: string;
+}
+
+export interface TargetSetting {
+  base_year: number;
+  target_year: number;
+  reduction: number;
+  net_zero_year: number;
+}
+
+export interface FactoryProgress {
+  target: TargetSetting | null;
+  trajectory: { year: number; allowed_tco2e: number }[];
+  years: {
+    year: number;
+    actual_tco2e: number;
+    retired_tco2e: number;
+    net_tco2e: number;
+    progress: { allowed_tco2e: number; over_tco2e: number; on_track: boolean; reduction_from_base_bps: number } | null;
+  }[];
+}
+
+export type ReductionKind =
+  | 'steam_reduction'
+  | 'ai_steam_optimisation'
+  | 'gas_turbine_inlet_filter'
+  | 'hydrogen_mobility'
+  | 'electric_vehicles'
+  | 'other';
+
+export const REDUCTION_KINDS: ReductionKind[] = [
+  'steam_reduction',
+  'ai_steam_optimisation',
+  'gas_turbine_inlet_filter',
+  'hydrogen_mobility',
+  'electric_vehicles',
+  'other',
+];
+
+export interface Reduction {
+  id: number;
+  org_id: number;
+  factory: string;
+  kind: ReductionKind;
+  title: string;
+  description: string;
+  estimated_tco2e_per_year: number;
+  start_year: number;
+  status: 'planned' | 'in_operation';
+  synthetic: boolean;
+  methodology: 'steam_efficiency' | 'electric_mobility' | null;
+  registry_project_id: number | null;
+  registry_project_status: string | null;
+}
+
+export interface Practice {
+  id: number;
+  org_id: number;
+  factory: string;
+  reduction_id: number | null;
+  kind: ReductionKind;
+  title: string;
+  summary: string;
+  measured_reduction_tco2e: number;
+  measured_year: number;
+  measurement: string;
+  investment_baht: number | null;
+  synthetic: boolean;
 }
 
 export interface CsvProblem {

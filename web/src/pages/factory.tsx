@@ -14,6 +14,8 @@ import { useFetch } from '../ui/fetch';
 import { Field, FormError, ProblemText, SubmitButton, useForm } from '../ui/form';
 import { DataTable } from '../ui/table';
 import { useNamed } from './dashboard';
+import { ReductionsSection, TargetSection } from './factory-plans';
+import { Link } from '../ui/link';
 
 const SAMPLE = 'month,activity,quantity,unit\n';
 
@@ -66,6 +68,9 @@ function Inventory({ data }: { data: FactoryInventory }) {
         ]}
       />
       <p>
+        <Link href={`/factories/${data.factory.org_id}/report/${data.year}`} class="button primary">
+          {t('factory.printable')}
+        </Link>{' '}
         <a class="button secondary" href={csv} download data-testid="report-csv">
           {t('factory.download')}
         </a>
@@ -246,6 +251,8 @@ export function FactoryPage({ user, location }: { user: User; location: Location
         <Loading />
       ) : null}
       <ImportForm factory={user.org_id} year={String(year ?? new Date().getFullYear() - 1)} done={done} />
+      {f && <TargetSection org={user.org_id} years={years} />}
+      {f && <ReductionsSection org={user.org_id} />}
     </>
   );
 }

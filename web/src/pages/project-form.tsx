@@ -2,7 +2,7 @@ import { useI18n } from '../i18n/i18n';
 import { command, eventOf, get } from '../lib/api';
 import { creditClasses } from '../lib/lookups';
 import { navigate } from '../lib/router';
-import type { CreditClass, Project, User } from '../lib/types';
+import type { CreditClass, Project, Reduction, User } from '../lib/types';
 import { ProjectMap } from '../map/project-map';
 import { formatOutline, parseOutline } from '../map/projection';
 import { LoadError, Loading, PageTitle } from '../ui/bits';
@@ -42,9 +42,15 @@ function valuesOf(project?: Project): ProjectValues {
   };
 }
 
-function Editor({ classes, project }: { classes: CreditClass[]; project?: Project }) {
+/// Edits a project, drafts a new one, or (with `promote`) makes a factory's
+/// reduction project a draft registry project under a reduction class.
+function Editor({ classes, project, promote }: { classes: CreditClass[]; project?: Project; promote?: Reduction }) {
   const { t, percentBps } = useI18n();
   const initial = valuesOf(project);
+  if (promote) {
+    initial.name = promote.title;
+    initial.description = promote.description;
+  }
   if (!initial.class && classes.length) initial.class = String(classes[0].id);
   const form = useForm(initial);
   const outline = parseOutline(form.values.location);
@@ -64,7 +70,11 @@ function Editor({ classes, project }: { classes: CreditClass[]; project?: Projec
       area_rai: area,
       buffer_bps: buffer,
     };
-    if (project) {
+    if (promote) {
+      const answer = await command(`/reductions/${promote.id}/registry-project`, body, key);
+      const drafted = eventOf(answer, 'project_drafted') as { project: Project } | undefined;
+      navigate(drafted ? `/projects/${drafted.project.id}` : '/factory');
+    } else if (project) {
       await command(`/projects/${project.id}`, body, key, 'PUT');
       navigate(`/projects/${project.id}`);
     } else {
@@ -91,7 +101,7 @@ function Editor({ classes, project }: { classes: CreditClass[]; project?: Projec
       <Field form={form} name="buffer_bps" label="project.buffer_percent" inputMode="decimal" hint={t('project.buffer_hint')} />
       <div class="form-actions">
         <SubmitButton busy={form.busy} label={project ? 'project.save' : 'project.create'} testid="save-project" />
-        <Link href={project ? `/projects/${project.id}` : '/my/projects'} class="button secondary">
+        <Link href={project ? `/projects/${project.id}` : promote ? '/factory' : '/my/projects'} class="button secondary">
           {t('common.cancel')}
         </Link>
       </div>
@@ -99,21 +109,27 @@ function Editor({ classes, project }: { classes: CreditClass[]; project?: Projec
   );
 }
 
-export function ProjectForm({ id }: { user: User; id?: number }) {
+export function ProjectForm({ id, reduction }: { user: User; id?: number; reduction?: number }) {
   const { t } = useI18n();
   const classes = useFetch((signal) => creditClasses(signal), []);
   const project = useFetch((signal) => (id ? get<Project>(`/projects/${id}`, {}, signal) : Promise.resolve(undefined)), [id]);
-  const error = classes.error ?? project.error;
+  const promote = useFetch(
+    (signal) => (reduction ? get<Reduction>(`/reductions/${reduction}`, {}, signal) : Promise.resolve(undefined)),
+    [reduction],
+  );
+  const error = classes.error ?? project.error ?? promote.error;
+  // A reduction project earns reduction credits, never removals.
+  const usable = reduction ? classes.data?.filter((c) => c.kind === 'reduction') : classes.data;
   return (
     <section class="narrow">
-      <PageTitle>{id ? t('project.edit_title') : t('project.new_title')}</PageTitle>
-      <p class="lead">{t('project.form_lead')}</p>
+      <PageTitle>{reduction ? t('reduction.promote_title') : id ? t('project.edit_title') : t('project.new_title')}</PageTitle>
+      <p class="lead">{reduction ? t('reduction.promote_lead') : t('project.form_lead')}</p>
       {error ? (
         <LoadError error={error} />
-      ) : !classes.data || (id && !project.data) ? (
+      ) : !usable || (id && !project.data) || (reduction && !promote.data) ? (
         <Loading />
       ) : (
-        <Editor classes={classes.data} project={project.data} />
+        <Editor classes={usable} project={project.data} promote={promote.data} />
       )}
     </section>
   );
