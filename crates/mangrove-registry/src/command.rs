@@ -123,28 +123,80 @@ pub enum Command {
     ReleaseHold {
         hold: HoldId,
     },
+    /// Delivers a hold's units to `to`: all of them, or with `quantity`
+    /// the lowest-numbered that many (a partial fill), the rest staying held.
     SettleHold {
         hold: HoldId,
         to: AccountId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        quantity: Option<u64>,
     },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case", tag = "event")]
 pub enum Event {
-    OrganisationCreated { organisation: Organisation },
-    BufferPoolOpened { account: Account },
-    CreditClassCreated { class: CreditClass },
-    ProjectDrafted { project: Project },
-    ProjectUpdated { project: Project },
-    ProjectStatusChanged { project: ProjectId, status: ProjectStatus, by: Option<OrgId>, note: String },
-    ReportSubmitted { report: MonitoringReport },
-    ReportReviewed { report: ReportId, status: ReportStatus, verified_tco2e: Tco2e, verifier: OrgId, note: String },
-    CreditsIssued { batch: Batch, buffer_account: AccountId },
-    Transferred { from: AccountId, to: AccountId, batch: BatchId, ranges: Vec<UnitRange> },
-    Retired { retirement: Retirement },
-    Cancelled { cancellation: Cancellation },
-    HoldPlaced { hold: Hold },
-    HoldReleased { hold: HoldId },
-    HoldSettled { hold: HoldId, to: AccountId },
+    OrganisationCreated {
+        organisation: Organisation,
+    },
+    BufferPoolOpened {
+        account: Account,
+    },
+    CreditClassCreated {
+        class: CreditClass,
+    },
+    ProjectDrafted {
+        project: Project,
+    },
+    ProjectUpdated {
+        project: Project,
+    },
+    ProjectStatusChanged {
+        project: ProjectId,
+        status: ProjectStatus,
+        by: Option<OrgId>,
+        note: String,
+    },
+    ReportSubmitted {
+        report: MonitoringReport,
+    },
+    ReportReviewed {
+        report: ReportId,
+        status: ReportStatus,
+        verified_tco2e: Tco2e,
+        verifier: OrgId,
+        note: String,
+    },
+    CreditsIssued {
+        batch: Batch,
+        buffer_account: AccountId,
+    },
+    Transferred {
+        from: AccountId,
+        to: AccountId,
+        batch: BatchId,
+        ranges: Vec<UnitRange>,
+    },
+    Retired {
+        retirement: Retirement,
+    },
+    Cancelled {
+        cancellation: Cancellation,
+    },
+    HoldPlaced {
+        hold: Hold,
+    },
+    HoldReleased {
+        hold: HoldId,
+    },
+    HoldSettled {
+        hold: HoldId,
+        to: AccountId,
+    },
+    /// Part of a hold delivered: these ranges (the hold's lowest units) went to `to`.
+    HoldPartlySettled {
+        hold: HoldId,
+        to: AccountId,
+        ranges: Vec<UnitRange>,
+    },
 }

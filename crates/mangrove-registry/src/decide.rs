@@ -61,11 +61,14 @@ impl Registry {
                 self.require_owner(actor, record.account)?;
                 Ok(vec![Event::HoldReleased { hold: *hold }])
             }
-            Command::SettleHold { hold, to } => {
+            Command::SettleHold { hold, to, quantity } => {
                 let record = self.live_hold(*hold)?;
                 self.require_owner(actor, record.account)?;
                 self.require_receiver(record.account, *to)?;
-                Ok(vec![Event::HoldSettled { hold: *hold, to: *to }])
+                match quantity {
+                    None => Ok(vec![Event::HoldSettled { hold: *hold, to: *to }]),
+                    Some(quantity) => settle_part(record, *to, *quantity),
+                }
             }
         }
     }
@@ -612,6 +615,32 @@ impl Registry {
     fn live_hold(&self, id: HoldId) -> DomainResult<&Hold> {
         self.holds.get(&id).ok_or_else(|| DomainError::not_found("hold", format!("there is no open hold {}", id.get())))
     }
+}
+
+/// A partial delivery takes the hold's lowest units; all of them is a
+/// whole settlement.
+fn settle_part(hold: &Hold, to: AccountId, quantity: u64) -> DomainResult<Vec<Event>> {
+    let held = hold.quantity_tco2e.get();
+    if quantity == 0 || quantity > held {
+        return Err(DomainError::invalid(
+            "quantity",
+            format!("hold {} has {held} tCO2e; deliver 1 to {held}", hold.id.get()),
+        ));
+    }
+    if quantity == held {
+        return Ok(vec![Event::HoldSettled { hold: hold.id, to }]);
+    }
+    let mut remaining = quantity;
+    let mut ranges = Vec::new();
+    for range in &hold.ranges {
+        if remaining == 0 {
+            break;
+        }
+        let taken = remaining.min(range.len());
+        ranges.push(UnitRange { first: range.first, last: range.first + taken - 1 });
+        remaining -= taken;
+    }
+    Ok(vec![Event::HoldPartlySettled { hold: hold.id, to, ranges }])
 }
 
 struct ProjectDetailsChecked {

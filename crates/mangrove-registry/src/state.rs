@@ -284,6 +284,7 @@ impl Registry {
             }
             Event::HoldReleased { hold } => self.end_hold(*hold, None, dirty),
             Event::HoldSettled { hold, to } => self.end_hold(*hold, Some(*to), dirty),
+            Event::HoldPartlySettled { hold, to, ranges } => self.settle_part(*hold, *to, ranges, dirty),
         }
     }
 
@@ -305,6 +306,29 @@ impl Registry {
         report.status = ReportStatus::Issued;
         dirty.reports.insert(batch.report);
         dirty.batches.insert(batch.id);
+    }
+
+    /// Delivers a prefix of a hold's ranges and shrinks the hold to the rest.
+    fn settle_part(&mut self, hold: HoldId, to: AccountId, ranges: &[UnitRange], dirty: &mut Dirty) {
+        let record = self.holds.get(&hold).expect("event names a live hold").clone();
+        let mut delivered = 0;
+        for range in ranges {
+            self.move_units(record.batch, *range, record.account, to, UnitState::Active, dirty);
+            delivered += range.len();
+        }
+        let mut rest = Vec::new();
+        let mut skip = delivered;
+        for range in &record.ranges {
+            let taken = skip.min(range.len());
+            skip -= taken;
+            if taken < range.len() {
+                rest.push(UnitRange { first: range.first + taken, last: range.last });
+            }
+        }
+        let shrunk = self.holds.get_mut(&hold).expect("still live");
+        shrunk.ranges = rest;
+        shrunk.quantity_tco2e = Tco2e::new(record.quantity_tco2e.get() - delivered);
+        dirty.holds.insert(hold);
     }
 
     fn end_hold(&mut self, hold: HoldId, to: Option<AccountId>, dirty: &mut Dirty) {

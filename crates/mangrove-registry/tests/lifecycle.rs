@@ -316,7 +316,7 @@ fn holds_lock_units_until_released_or_settled() {
     // Hold ids are never reused; settling moves the held units to the buyer.
     let events = world.run(&factory, &Command::PlaceHold { account: AccountId(5), selection: range(batch, 400, 449) });
     assert!(matches!(events.as_slice(), [Event::HoldPlaced { hold }] if hold.id == HoldId(2)));
-    world.run(&system(), &Command::SettleHold { hold: HoldId(2), to: AccountId(6) });
+    world.run(&system(), &Command::SettleHold { hold: HoldId(2), to: AccountId(6), quantity: None });
     assert_eq!(world.holding(world.factory, batch), (700, 0));
     assert_eq!(world.holding(world.citizen, batch), (50, 0));
     let block = *world.registry.block_containing(batch, 449).unwrap();
@@ -409,7 +409,7 @@ fn replaying_the_events_rebuilds_an_equal_registry() {
     world.run(&factory, &Command::PlaceHold { account: AccountId(5), selection: quantity(batch, 100) });
     world.run(&factory, &Command::PlaceHold { account: AccountId(5), selection: quantity(batch, 10) });
     world.run(&factory, &Command::ReleaseHold { hold: HoldId(1) });
-    world.run(&system(), &Command::SettleHold { hold: HoldId(2), to: AccountId(6) });
+    world.run(&system(), &Command::SettleHold { hold: HoldId(2), to: AccountId(6), quantity: None });
     let cancel = Command::Cancel { account: AccountId(4), selection: quantity(batch, 5), reason: "Error".into() };
     world.run(&world.member(world.operator), &cancel);
     let loss = Command::ReportLoss { project: world.project, quantity: 42, reason: "Erosion".into() };

@@ -214,13 +214,19 @@ impl Model {
                 }
                 next.holds.remove(&hold.get());
             }
-            Command::SettleHold { hold, to } => {
+            Command::SettleHold { hold, to, quantity } => {
                 let account = *self.holds.get(&hold.get()).filter(|account| may_move(actor, **account))?;
                 may_receive(account, to).then_some(())?;
-                for (batch, unit) in self.held_by(hold.get()) {
-                    next.set(batch, &[unit], (to, UnitState::Active));
+                let held = self.held_by(hold.get());
+                let count = quantity.unwrap_or(held.len() as u64);
+                (1..=held.len() as u64).contains(&count).then_some(())?;
+                // A partial delivery takes the hold's lowest units.
+                for (batch, unit) in held.iter().take(count as usize) {
+                    next.set(*batch, &[*unit], (to, UnitState::Active));
                 }
-                next.holds.remove(&hold.get());
+                if count == held.len() as u64 {
+                    next.holds.remove(&hold.get());
+                }
             }
             Command::ReportLoss { project, quantity, .. } => {
                 let known = PROJECT_OF.contains(&project.get());
@@ -299,7 +305,7 @@ enum Op {
     Cancel(Who, usize, Pick),
     PlaceHold(Who, usize, Pick),
     ReleaseHold(Who, HoldPick),
-    SettleHold(Who, HoldPick, Receiver),
+    SettleHold(Who, HoldPick, Receiver, Option<u64>),
     ReportLoss(Who, u64, u64),
 }
 
@@ -386,9 +392,10 @@ impl Op {
                 let hold = hold.id(model);
                 (who.context(hold_account(hold)), Command::ReleaseHold { hold: HoldId(hold) })
             }
-            Op::SettleHold(who, hold, to) => {
+            Op::SettleHold(who, hold, to, quantity) => {
                 let hold = hold.id(model);
-                let command = Command::SettleHold { hold: HoldId(hold), to: to.account(hold_account(hold)) };
+                let to = to.account(hold_account(hold));
+                let command = Command::SettleHold { hold: HoldId(hold), to, quantity };
                 (who.context(hold_account(hold)), command)
             }
             Op::ReportLoss(who, project, quantity) => {
@@ -462,6 +469,11 @@ fn hold() -> impl Strategy<Value = HoldPick> {
     prop_oneof![4 => (0..8usize).prop_map(HoldPick::Open), 1 => (0..=8u64).prop_map(HoldPick::Any)]
 }
 
+/// The whole hold, or part of it (sometimes none or more than held).
+fn settled() -> impl Strategy<Value = Option<u64>> {
+    prop_oneof![2 => Just(None), 3 => (1..=12u64).prop_map(Some), 1 => Just(Some(0)), 1 => Just(Some(u64::MAX))]
+}
+
 fn op() -> impl Strategy<Value = Op> {
     let project = prop_oneof![6 => 1..=2u64, 1 => Just(0u64), 1 => Just(3u64)];
     let loss = prop_oneof![4 => 1..=25u64, 1 => 26..=40u64, 1 => Just(0u64), 1 => Just(MAX + 1), 1 => Just(u64::MAX)];
@@ -471,7 +483,7 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (canceller(), account(), pick()).prop_map(|(w, account, p)| Op::Cancel(w, account, p)),
         2 => (who(), account(), pick()).prop_map(|(w, account, p)| Op::PlaceHold(w, account, p)),
         1 => (who(), hold()).prop_map(|(w, hold)| Op::ReleaseHold(w, hold)),
-        1 => (who(), hold(), receiver()).prop_map(|(w, hold, to)| Op::SettleHold(w, hold, to)),
+        2 => (who(), hold(), receiver(), settled()).prop_map(|(w, hold, to, q)| Op::SettleHold(w, hold, to, q)),
         1 => (who(), project, loss).prop_map(|(w, project, quantity)| Op::ReportLoss(w, project, quantity)),
     ]
 }

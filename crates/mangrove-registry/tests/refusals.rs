@@ -61,7 +61,7 @@ fn release(hold: u64) -> Command {
 }
 
 fn settle(hold: u64, to: AccountId) -> Command {
-    Command::SettleHold { hold: HoldId(hold), to }
+    Command::SettleHold { hold: HoldId(hold), to, quantity: None }
 }
 
 fn issue(report: ReportId) -> Command {
