@@ -21,6 +21,7 @@
 
 use mangrove_core::journal::{sha256_hex, Envelope};
 use mangrove_core::{DomainError, DomainResult, ReductionId, RetirementId};
+use mangrove_ledger::{Ledger, Owner, TransferSpec};
 use mangrove_mrv::{Catalogue, FactoryBook, MeasureCommand, MeasureDirty, MeasureEvent};
 use mangrove_registry::{Actor, ClassKind, Command, Context, Dirty, Event, ProjectDetails, Registry, Role};
 use serde::{Deserialize, Serialize};
@@ -36,6 +37,13 @@ pub enum AppCommand {
     Registry(Command),
     Measure(MeasureCommand),
     Across(AcrossCommand),
+    Ledger(mangrove_ledger::Command),
+}
+
+impl From<mangrove_ledger::Command> for AppCommand {
+    fn from(command: mangrove_ledger::Command) -> Self {
+        AppCommand::Ledger(command)
+    }
 }
 
 /// A command that changes more than one domain in one step.
@@ -73,13 +81,14 @@ impl From<MeasureCommand> for AppCommand {
 pub enum AppEvent {
     Registry(Event),
     Measure(MeasureEvent),
+    Ledger(mangrove_ledger::Event),
 }
 
 impl AppEvent {
     pub fn registry(&self) -> Option<&Event> {
         match self {
             AppEvent::Registry(event) => Some(event),
-            AppEvent::Measure(_) => None,
+            AppEvent::Measure(_) | AppEvent::Ledger(_) => None,
         }
     }
 }
@@ -89,6 +98,7 @@ impl AppEvent {
 pub struct AppDirty {
     pub registry: Dirty,
     pub measure: MeasureDirty,
+    pub ledger: mangrove_ledger::Dirty,
 }
 
 /// What the journal stores.
@@ -149,6 +159,8 @@ struct Receipt {
 pub struct App {
     pub registry: Registry,
     pub factories: FactoryBook,
+    /// Cash (satang) and green points.
+    pub ledger: Ledger,
     /// Emission factors and the other tables, shipped in the binary.
     pub catalogue: &'static Catalogue,
     receipts: BTreeMap<String, Receipt>,
@@ -161,6 +173,7 @@ impl Default for App {
         App {
             registry: Registry::default(),
             factories: FactoryBook::default(),
+            ledger: Ledger::new(),
             catalogue: Catalogue::embedded(),
             receipts: BTreeMap::new(),
             retirement_seqs: BTreeMap::new(),
@@ -227,6 +240,42 @@ impl App {
             AppCommand::Across(AcrossCommand::PromoteReduction { reduction, details }) => {
                 self.promote(context, *reduction, details, dirty)
             }
+            AppCommand::Ledger(command) => {
+                self.allow_ledger(&context.actor, command)?;
+                let decision = self.ledger.execute(context.now_ms, command, &mut dirty.ledger)?;
+                Ok(decision.events().iter().cloned().map(AppEvent::Ledger).collect())
+            }
+        }
+    }
+
+    /// The operator runs the ledger (accounts of any owner, fees, deposits
+    /// and withdrawals, which mirror bank transfers); a member opens its own
+    /// organisation's ordinary account and pays from it. Holds and their
+    /// posts belong to the exchange, which gives them itself.
+    fn allow_ledger(&self, actor: &Actor, command: &mangrove_ledger::Command) -> DomainResult<()> {
+        use mangrove_ledger::{AccountKind, Command as L};
+        let (own, operator) = match actor {
+            Actor::System => return Ok(()),
+            Actor::Member { org, role, .. } => (*org, *role == Role::Operator),
+        };
+        let pays_from_own = |account| {
+            self.ledger.account(account).is_some_and(|a| a.owner == Owner::Org(own) && a.kind == AccountKind::Ordinary)
+        };
+        let allowed = match command {
+            L::OpenAccount { owner, kind, .. } => {
+                operator || (*owner == Owner::Org(own) && *kind == AccountKind::Ordinary)
+            }
+            L::SetFee { .. } => operator,
+            L::Transfer(TransferSpec::Deposit { .. } | TransferSpec::Withdrawal { .. }) => operator,
+            L::Transfer(TransferSpec::Posted { debit, .. }) => pays_from_own(*debit),
+            L::Transfer(_) | L::Batch { .. } | L::ExpireHolds => false,
+        };
+        if allowed {
+            Ok(())
+        } else {
+            Err(DomainError::forbidden(
+                "this ledger operation is the operator's or the exchange's, or the account is not yours",
+            ))
         }
     }
 
@@ -307,6 +356,7 @@ impl App {
         match &event.payload {
             AppEvent::Registry(payload) => self.registry.apply(payload, &mut dirty.registry),
             AppEvent::Measure(payload) => self.factories.apply(payload, &mut dirty.measure),
+            AppEvent::Ledger(payload) => self.ledger.apply(payload, &mut dirty.ledger),
         }
         self.note_position(&event.payload, event.seq);
         if event.command_id.contains('/') {
@@ -328,6 +378,13 @@ impl App {
     /// The sequence number of the event that made a retirement.
     pub fn retirement_seq(&self, id: RetirementId) -> Option<u64> {
         self.retirement_seqs.get(&id).copied()
+    }
+
+    /// Every domain's invariants, checked after each group commit in debug
+    /// builds, at start-up and by `mangrove verify`.
+    pub fn check_invariants(&self) -> Result<(), String> {
+        self.registry.check_invariants().map_err(|why| format!("registry invariant: {why}"))?;
+        self.ledger.check_invariants().map_err(|why| format!("ledger invariant: {why}"))
     }
 
     /// The command id under which the journal records a submission.

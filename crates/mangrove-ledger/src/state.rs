@@ -163,6 +163,10 @@ impl Ledger {
         self.open_hold_count
     }
     /// The fee on trades in `asset`; zero until the operator sets one.
+    /// The assets whose fee the operator has set.
+    pub fn fee_assets(&self) -> impl Iterator<Item = Asset> + '_ {
+        self.fees.keys().copied()
+    }
     pub fn fee_bps(&self, asset: Asset) -> BasisPoints {
         self.fees.get(&asset).copied().unwrap_or_default()
     }

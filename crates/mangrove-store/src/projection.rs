@@ -34,7 +34,7 @@ pub struct Table {
 
 use Kind::{Int as I, Text as T};
 
-pub const TABLES: [Table; 15] = [
+pub const TABLES: [Table; 19] = [
     Table { name: "organisations", columns: &[("id", I), ("name", T), ("role", T), ("account_id", I)], key_columns: 1 },
     Table { name: "accounts", columns: &[("id", I), ("org_id", I), ("kind", T)], key_columns: 1 },
     Table {
@@ -199,6 +199,51 @@ pub const TABLES: [Table; 15] = [
         ],
         key_columns: 1,
     },
+    Table {
+        name: "ledger_accounts",
+        columns: &[
+            ("id", I),
+            ("asset", T),
+            ("owner", T),
+            ("kind", T),
+            ("opened_at_ms", I),
+            ("posted_debits", I),
+            ("posted_credits", I),
+            ("pending_debits", I),
+            ("pending_credits", I),
+        ],
+        key_columns: 1,
+    },
+    Table {
+        name: "ledger_transfers",
+        columns: &[
+            ("id", T),
+            ("kind", T),
+            ("debit_id", I),
+            ("credit_id", I),
+            ("asset", T),
+            ("amount", I),
+            ("pending_id", T),
+            ("at_ms", I),
+        ],
+        key_columns: 1,
+    },
+    Table {
+        name: "ledger_holds",
+        columns: &[
+            ("id", T),
+            ("debit_id", I),
+            ("credit_id", I),
+            ("asset", T),
+            ("amount", I),
+            ("posted", I),
+            ("released", I),
+            ("status", T),
+            ("expires_at_ms", I),
+        ],
+        key_columns: 1,
+    },
+    Table { name: "ledger_fees", columns: &[("asset", T), ("fee_bps", I)], key_columns: 1 },
 ];
 
 fn int(value: u64) -> Value {
@@ -232,6 +277,7 @@ pub fn changes(app: &App, dirty: &AppDirty) -> Changes {
     let registry = &app.registry;
     let book = &app.factories;
     let measure = &dirty.measure;
+    let ledger_dirty = dirty.ledger.clone();
     let dirty = &dirty.registry;
     let mut changes = Changes { upserts: Vec::new(), deletes: Vec::new() };
     let mut add = |table: usize, rows: Vec<(Row, Option<Row>)>| {
@@ -314,6 +360,18 @@ pub fn changes(app: &App, dirty: &AppDirty) -> Changes {
     );
     add(13, measure.reductions.iter().map(|id| (vec![int(id.0)], book.reduction(*id).map(reduction_row))).collect());
     add(14, measure.practices.iter().map(|id| (vec![int(id.0)], book.practice(*id).map(practice_row))).collect());
+    let (ledger, touched) = (&app.ledger, &ledger_dirty);
+    add(15, touched.accounts.iter().map(|id| (vec![int(id.0)], ledger_account_row(ledger, *id))).collect());
+    add(
+        16,
+        touched
+            .transfers
+            .iter()
+            .map(|id| (vec![text(id.as_str())], ledger.transfer(id).map(ledger_transfer_row)))
+            .collect(),
+    );
+    add(17, touched.holds.iter().map(|id| (vec![text(id.as_str())], ledger.hold(id).map(ledger_hold_row))).collect());
+    add(18, touched.fees.iter().map(|asset| (vec![name(asset)], Some(ledger_fee_row(ledger, *asset)))).collect());
     changes
 }
 
@@ -336,6 +394,10 @@ pub fn expected_rows(app: &App, table: usize) -> Vec<Row> {
         12 => app.factories.years().map(factory_year_row).collect(),
         13 => app.factories.reductions().map(reduction_row).collect(),
         14 => app.factories.practices().map(practice_row).collect(),
+        15 => app.ledger.accounts().filter_map(|a| ledger_account_row(&app.ledger, a.id)).collect(),
+        16 => app.ledger.transfers().map(ledger_transfer_row).collect(),
+        17 => app.ledger.holds().map(ledger_hold_row).collect(),
+        18 => app.ledger.fee_assets().map(|asset| ledger_fee_row(&app.ledger, asset)).collect(),
         _ => unreachable!("there are {} projection tables", TABLES.len()),
     };
     let key_columns = TABLES[table].key_columns;
@@ -515,6 +577,49 @@ fn practice_row(practice: &BestPractice) -> Row {
         optional(draft.investment_baht),
         signed(draft.synthetic.into()),
     ]
+}
+fn ledger_account_row(ledger: &mangrove_ledger::Ledger, id: mangrove_ledger::LedgerAccountId) -> Option<Row> {
+    let account = ledger.account(id)?;
+    let balance = ledger.balance(id)?;
+    Some(vec![
+        int(id.0),
+        name(&account.asset),
+        json(&account.owner),
+        name(&account.kind),
+        signed(account.opened_at_ms),
+        int(balance.posted_debits.get()),
+        int(balance.posted_credits.get()),
+        int(balance.pending_debits.get()),
+        int(balance.pending_credits.get()),
+    ])
+}
+fn ledger_transfer_row(transfer: &mangrove_ledger::Transfer) -> Row {
+    vec![
+        text(transfer.id.as_str()),
+        name(&transfer.kind),
+        int(transfer.debit.0),
+        int(transfer.credit.0),
+        name(&transfer.asset),
+        int(transfer.amount.get()),
+        Value::Text(transfer.pending_id.as_ref().map(|id| id.as_str().to_string())),
+        signed(transfer.at_ms),
+    ]
+}
+fn ledger_hold_row(hold: &mangrove_ledger::Hold) -> Row {
+    vec![
+        text(hold.id.as_str()),
+        int(hold.debit.0),
+        int(hold.credit.0),
+        name(&hold.asset),
+        int(hold.amount.get()),
+        int(hold.posted.get()),
+        int(hold.released.get()),
+        name(&hold.status),
+        Value::Int(hold.expires_at_ms),
+    ]
+}
+fn ledger_fee_row(ledger: &mangrove_ledger::Ledger, asset: mangrove_ledger::Asset) -> Row {
+    vec![name(&asset), int(u64::from(ledger.fee_bps(asset).get()))]
 }
 fn hold_row(hold: &Hold) -> Row {
     vec![int(hold.id.0), int(hold.account.0), int(hold.batch.0), json(&hold.ranges), int(hold.quantity_tco2e.get())]

@@ -129,8 +129,8 @@ impl Sequencer {
             // Debug builds (every test) re-check every invariant at every commit;
             // release builds check them at start-up and in `mangrove verify`.
             if cfg!(debug_assertions) {
-                if let Err(why) = ledger.app.registry.check_invariants() {
-                    panic!("a registry invariant broke: {why}");
+                if let Err(why) = ledger.app.check_invariants() {
+                    panic!("an invariant broke: {why}");
                 }
             }
             let changes = projection::changes(&ledger.app, &dirty);
