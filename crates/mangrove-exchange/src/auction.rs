@@ -161,3 +161,91 @@ fn check(supply_tco2e: QtyTco2e, reserve_satang: PriceSatang, bids: &[Bid]) -> R
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Bids as (id, price, qty, seq); the account is the id.
+    fn bids(list: &[(u64, i64, u64, u64)]) -> Vec<Bid> {
+        list.iter()
+            .map(|&(id, price, qty, seq)| Bid {
+                id: OrderId(id),
+                account: AccountId(id),
+                price_satang: PriceSatang(price),
+                qty_tco2e: QtyTco2e(qty),
+                seq,
+            })
+            .collect()
+    }
+
+    fn run(supply: u64, reserve: i64, list: &[(u64, i64, u64, u64)]) -> (Option<i64>, u64, Vec<u64>) {
+        let clearing = clear(QtyTco2e(supply), PriceSatang(reserve), &bids(list)).unwrap();
+        let allocated: Vec<u64> = clearing.allocations.iter().map(|a| a.qty_tco2e.0).collect();
+        assert_eq!(allocated.iter().sum::<u64>(), clearing.volume_tco2e.0);
+        (clearing.price_satang.map(|p| p.0), clearing.volume_tco2e.0, allocated)
+    }
+
+    #[test]
+    fn oversubscribed_clears_where_demand_first_covers_supply() {
+        // Supply 100 at reserve 200. Demand at or above each price:
+        // 300 → 40; 250 → 40 + 50 + 30 = 120 ≥ 100, so 250 sells all 100 and is the highest that does.
+        // Fills by price then arrival: 1 gets 40, 2 gets 50, 3 gets 100 − 90 = 10; 4 (220) and 5 (below reserve) none.
+        let list = [(1, 300, 40, 1), (2, 250, 50, 2), (3, 250, 30, 3), (4, 220, 60, 4), (5, 150, 100, 5)];
+        assert_eq!(run(100, 200, &list), (Some(250), 100, vec![40, 50, 10, 0, 0]));
+    }
+
+    #[test]
+    fn undersubscribed_sells_everything_at_the_lowest_eligible_bid() {
+        // Supply 100 at reserve 200. Bids at or above it: 30 at 300 and 20 at 210, so at most 50 sell.
+        // 50 sell at any price up to 210 and only 30 above it: the price is 210. The bid at 190 is below the reserve.
+        assert_eq!(run(100, 200, &[(1, 300, 30, 1), (2, 210, 20, 2), (3, 190, 50, 3)]), (Some(210), 50, vec![30, 20, 0]));
+    }
+
+    #[test]
+    fn among_prices_selling_as_much_the_highest_wins() {
+        // Supply 50. At 400: 20; at 300: 20 + 30 = 50 = supply; at 200: 60, still capped at 50.
+        // 300 and 200 both sell 50: the seller gets 300, and both filled bids offered at least that.
+        assert_eq!(run(50, 100, &[(1, 400, 20, 1), (2, 300, 30, 2), (3, 200, 10, 3)]), (Some(300), 50, vec![20, 30, 0]));
+    }
+
+    #[test]
+    fn the_marginal_level_fills_in_arrival_order() {
+        // Supply 10, three bids of 6 at 500 arriving 2nd (id 1), 1st (id 2) and 3rd (id 3).
+        // Demand 18 ≥ 10 at 500. Arrival order: id 2 gets 6, id 1 gets 10 − 6 = 4, id 3 nothing.
+        assert_eq!(run(10, 100, &[(1, 500, 6, 5), (2, 500, 6, 2), (3, 500, 6, 9)]), (Some(500), 10, vec![4, 6, 0]));
+    }
+
+    #[test]
+    fn equal_arrival_falls_back_to_the_id() {
+        // Supply 4, two bids of 3 at 500 with the same seq: id 1 before id 2 → 3 and 1.
+        assert_eq!(run(4, 100, &[(2, 500, 3, 7), (1, 500, 3, 7)]), (Some(500), 4, vec![1, 3]));
+    }
+
+    #[test]
+    fn the_reserve_is_inclusive_and_below_it_nothing_sells() {
+        // A bid exactly at the reserve is eligible: 3 sell at 500.
+        assert_eq!(run(10, 500, &[(1, 500, 3, 1)]), (Some(500), 3, vec![3]));
+        // No bid at or above 500: no sale, no price.
+        assert_eq!(run(10, 500, &[(1, 400, 10, 1), (2, 499, 10, 2)]), (None, 0, vec![0, 0]));
+        assert_eq!(run(10, 500, &[]), (None, 0, vec![]));
+    }
+
+    #[test]
+    fn bad_auctions_are_refused_naming_the_bid() {
+        let good = bids(&[(1, 500, 3, 1)]);
+        let cases: [(u64, i64, Vec<Bid>, AuctionErrorKind, Option<u64>); 6] = [
+            (0, 100, good.clone(), AuctionErrorKind::SupplyZero, None),
+            (AUCTION_QTY_MAX + 1, 100, good.clone(), AuctionErrorKind::QuantityTooLarge, None),
+            (10, 0, good.clone(), AuctionErrorKind::ReserveNotPositive, None),
+            (10, 100, bids(&[(1, 500, 0, 1)]), AuctionErrorKind::BidQuantityZero, Some(1)),
+            (10, 100, bids(&[(1, 500, 1, 1), (2, -5, 1, 2)]), AuctionErrorKind::BidPriceNotPositive, Some(2)),
+            (10, 100, bids(&[(1, 500, 1, 1), (1, 400, 1, 2)]), AuctionErrorKind::DuplicateBidId, Some(1)),
+        ];
+        for (supply, reserve, bids, kind, bid) in cases {
+            let error = clear(QtyTco2e(supply), PriceSatang(reserve), &bids).unwrap_err();
+            assert_eq!((error.kind, error.bid), (kind, bid.map(OrderId)));
+            assert!(!error.to_string().is_empty());
+        }
+    }
+}
