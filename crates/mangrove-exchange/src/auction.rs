@@ -199,14 +199,20 @@ mod tests {
     fn undersubscribed_sells_everything_at_the_lowest_eligible_bid() {
         // Supply 100 at reserve 200. Bids at or above it: 30 at 300 and 20 at 210, so at most 50 sell.
         // 50 sell at any price up to 210 and only 30 above it: the price is 210. The bid at 190 is below the reserve.
-        assert_eq!(run(100, 200, &[(1, 300, 30, 1), (2, 210, 20, 2), (3, 190, 50, 3)]), (Some(210), 50, vec![30, 20, 0]));
+        assert_eq!(
+            run(100, 200, &[(1, 300, 30, 1), (2, 210, 20, 2), (3, 190, 50, 3)]),
+            (Some(210), 50, vec![30, 20, 0])
+        );
     }
 
     #[test]
     fn among_prices_selling_as_much_the_highest_wins() {
         // Supply 50. At 400: 20; at 300: 20 + 30 = 50 = supply; at 200: 60, still capped at 50.
         // 300 and 200 both sell 50: the seller gets 300, and both filled bids offered at least that.
-        assert_eq!(run(50, 100, &[(1, 400, 20, 1), (2, 300, 30, 2), (3, 200, 10, 3)]), (Some(300), 50, vec![20, 30, 0]));
+        assert_eq!(
+            run(50, 100, &[(1, 400, 20, 1), (2, 300, 30, 2), (3, 200, 10, 3)]),
+            (Some(300), 50, vec![20, 30, 0])
+        );
     }
 
     #[test]
@@ -234,7 +240,9 @@ mod tests {
     #[test]
     fn bad_auctions_are_refused_naming_the_bid() {
         let good = bids(&[(1, 500, 3, 1)]);
-        let cases: [(u64, i64, Vec<Bid>, AuctionErrorKind, Option<u64>); 6] = [
+        // (supply, reserve, bids, the error, the bid it names)
+        type Case = (u64, i64, Vec<Bid>, AuctionErrorKind, Option<u64>);
+        let cases: [Case; 6] = [
             (0, 100, good.clone(), AuctionErrorKind::SupplyZero, None),
             (AUCTION_QTY_MAX + 1, 100, good.clone(), AuctionErrorKind::QuantityTooLarge, None),
             (10, 0, good.clone(), AuctionErrorKind::ReserveNotPositive, None),

@@ -1,10 +1,10 @@
 //! A realistic, reproducible stream of exchange requests for measuring the
 //! engine, and the timed runners. The stream comes from a seeded SplitMix64,
 //! never from the system: prices cluster around a mid that drifts by single
-//! ticks, most requests are limit orders resting near the mid, about a
-//! third are cancels of orders sent earlier (most still resting, some
-//! already filled, as in a real market), and a few are market, immediate or
-//! fill-or-kill orders that take liquidity. Several accounts trade, so
+//! ticks, most requests are limit orders resting near the mid, about three
+//! in ten are cancels of orders sent earlier (nearly all still resting; a
+//! few arrive after a fill, as in a real market), and some are market,
+//! immediate, fill-or-kill or marketable limit orders that take liquidity. Several accounts trade, so
 //! self-trade prevention is exercised too.
 //!
 //! Order ids are the index of the request in the stream, so another engine
@@ -80,30 +80,52 @@ impl SplitMix64 {
     }
 }
 
-/// The stream described in the module doc.
+/// The stream described in the module doc. It runs the requests through a
+/// book as it makes them, so that its cancels name orders that are still
+/// resting, except for the few that are meant to arrive too late.
 pub fn generate(config: &StreamConfig) -> Vec<StreamOp> {
     let mut random = SplitMix64::new(config.seed);
+    let mut book = OrderBook::new(BookConfig::new(config.tick_satang));
+    let mut events = Vec::new();
     let mut ops = Vec::with_capacity(config.ops);
-    let mut live: Vec<OrderId> = Vec::new();
+    // Ids that may rest; filled ones are weeded out when picked.
+    let mut maybe_live: Vec<OrderId> = Vec::new();
     let tick = config.tick_satang;
     let mut mid = config.mid_start_satang / tick * tick;
     for index in 0..config.ops {
         if random.percent(5) {
             mid = (mid + if random.percent(50) { tick } else { -tick }).max(100 * tick);
         }
-        let cancel_percent = if live.len() > config.live_target { 50 } else { 30 };
-        if !live.is_empty() && random.percent(cancel_percent) {
-            let pick = random.below(live.len() as u64) as usize;
-            ops.push(StreamOp::Cancel(live.swap_remove(pick)));
-            continue;
-        }
-        let order = new_order(&mut random, config, index as u64, mid);
-        if matches!(order.tif, TimeInForce::Gtc | TimeInForce::PostOnly) && order.price_satang.is_some() {
-            live.push(order.id);
-        }
-        ops.push(StreamOp::New(order));
+        let cancel_percent = if book.len() > config.live_target { 45 } else { 30 };
+        let cancel = random.percent(cancel_percent);
+        let op = match cancel.then(|| pick_resting(&mut random, &book, &mut maybe_live)).flatten() {
+            Some(id) => StreamOp::Cancel(id),
+            None => {
+                let order = new_order(&mut random, config, index as u64, mid);
+                if matches!(order.tif, TimeInForce::Gtc | TimeInForce::PostOnly) && order.price_satang.is_some() {
+                    maybe_live.push(order.id);
+                }
+                StreamOp::New(order)
+            }
+        };
+        apply(&mut book, &op, &mut events);
+        ops.push(op);
     }
     ops
+}
+
+/// A random order of `maybe_live`, taken out of it: one that rests, or now
+/// and then (one time in twenty) one that no longer does, as a cancel that
+/// crosses a fill in a real market would.
+fn pick_resting(random: &mut SplitMix64, book: &OrderBook, maybe_live: &mut Vec<OrderId>) -> Option<OrderId> {
+    let late = random.percent(5);
+    while !maybe_live.is_empty() {
+        let id = maybe_live.swap_remove(random.below(maybe_live.len() as u64) as usize);
+        if late || book.get(id).is_some() {
+            return Some(id);
+        }
+    }
+    None
 }
 
 fn new_order(random: &mut SplitMix64, config: &StreamConfig, id: u64, mid: i64) -> NewOrder {
@@ -124,11 +146,11 @@ fn new_order(random: &mut SplitMix64, config: &StreamConfig, id: u64, mid: i64) 
         Side::Sell => mid - through,
     };
     match random.below(100) {
-        0..=5 => NewOrder::market(id, account, side, qty),
-        6..=11 => NewOrder::limit(id, account, side, aggressive, qty).with_tif(TimeInForce::Ioc),
-        12 => NewOrder::limit(id, account, side, aggressive, qty).with_tif(TimeInForce::Fok),
-        13..=17 => NewOrder::limit(id, account, side, passive, qty).with_tif(TimeInForce::PostOnly),
-        18..=29 => NewOrder::limit(id, account, side, aggressive, qty),
+        0..=3 => NewOrder::market(id, account, side, qty),
+        4..=7 => NewOrder::limit(id, account, side, aggressive, qty).with_tif(TimeInForce::Ioc),
+        8 => NewOrder::limit(id, account, side, aggressive, qty).with_tif(TimeInForce::Fok),
+        9..=14 => NewOrder::limit(id, account, side, passive, qty).with_tif(TimeInForce::PostOnly),
+        15..=22 => NewOrder::limit(id, account, side, aggressive, qty),
         _ => NewOrder::limit(id, account, side, passive, qty),
     }
 }
@@ -211,4 +233,48 @@ pub fn percentile(latencies: &mut [u32], share: f64) -> u32 {
     }
     let rank = ((latencies.len() as f64 * share) as usize).min(latencies.len() - 1);
     *latencies.select_nth_unstable(rank).1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_stream_is_reproducible_and_shaped_like_a_market() {
+        let config = StreamConfig { ops: 100_000, ..StreamConfig::default() };
+        let stream = generate(&config);
+        assert_eq!(stream, generate(&config), "the same seed gives the same stream");
+        let mut book = OrderBook::new(BookConfig::new(config.tick_satang));
+        let mut events = Vec::new();
+        let (mut cancels, mut cancels_resting, mut fills, mut book_max) = (0u64, 0u64, 0u64, 0usize);
+        for (index, op) in stream.iter().enumerate() {
+            let result = apply(&mut book, op, &mut events);
+            if matches!(op, StreamOp::Cancel(_)) {
+                cancels += 1;
+                cancels_resting += u64::from(result.is_some());
+            }
+            fills += result.unwrap_or(0);
+            book_max = book_max.max(book.len());
+            if index % 101 == 0 {
+                book.check_invariants().unwrap();
+            }
+        }
+        let share = |part: u64, whole: u64| part as f64 / whole as f64;
+        assert!((0.2..0.4).contains(&share(cancels, stream.len() as u64)), "{cancels} cancels");
+        assert!(share(cancels_resting, cancels) > 0.9, "{cancels_resting} of {cancels} cancels find their order");
+        assert!(share(fills, stream.len() as u64) > 0.1, "{fills} fills");
+        assert!((500..20_000).contains(&book_max), "the book peaks at {book_max} orders");
+        let kinds = |tif| stream.iter().filter(|op| matches!(op, StreamOp::New(o) if o.tif == tif)).count();
+        assert!([TimeInForce::Gtc, TimeInForce::Ioc, TimeInForce::Fok, TimeInForce::PostOnly]
+            .into_iter()
+            .all(|tif| kinds(tif) > 0));
+    }
+
+    #[test]
+    fn percentiles_pick_the_rank() {
+        let mut latencies: Vec<u32> = (1..=100).rev().collect();
+        assert_eq!(percentile(&mut latencies, 0.5), 51);
+        assert_eq!(percentile(&mut latencies, 0.99), 100);
+        assert_eq!(percentile(&mut [], 0.5), 0);
+    }
 }

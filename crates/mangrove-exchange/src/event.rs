@@ -53,9 +53,20 @@ pub enum DropReason {
 pub enum Event {
     Fill(Fill),
     /// The incoming order's unfilled rest now rests in the book.
-    Rested { id: OrderId, account: AccountId, side: Side, price_satang: PriceSatang, qty_tco2e: QtyTco2e },
+    Rested {
+        id: OrderId,
+        account: AccountId,
+        side: Side,
+        price_satang: PriceSatang,
+        qty_tco2e: QtyTco2e,
+    },
     /// The incoming order's unfilled rest was dropped (never a rejection).
-    Dropped { id: OrderId, account: AccountId, qty_tco2e: QtyTco2e, reason: DropReason },
+    Dropped {
+        id: OrderId,
+        account: AccountId,
+        qty_tco2e: QtyTco2e,
+        reason: DropReason,
+    },
     /// A resting order left the book with `qty_tco2e` untraded.
     Cancelled {
         id: OrderId,
@@ -66,7 +77,14 @@ pub enum Event {
         reason: CancelReason,
     },
     /// A resting order was reduced in place and kept its time priority.
-    Reduced { id: OrderId, account: AccountId, side: Side, price_satang: PriceSatang, from_tco2e: QtyTco2e, to_tco2e: QtyTco2e },
+    Reduced {
+        id: OrderId,
+        account: AccountId,
+        side: Side,
+        price_satang: PriceSatang,
+        from_tco2e: QtyTco2e,
+        to_tco2e: QtyTco2e,
+    },
 }
 
 /// Where the quantity of an accepted order went, on arrival: every tonne

@@ -39,4 +39,6 @@ mod types;
 pub use book::{BookConfig, OrderBook, ORDERS_PER_BOOK_MAX_DEFAULT, QTY_PER_ORDER_MAX};
 pub use error::{RejectKind, Rejected};
 pub use event::{CancelReason, DropReason, Event, Fill, Outcome};
-pub use types::{AccountId, LevelView, NewOrder, OrderId, OrderKind, PriceSatang, QtyTco2e, Resting, Side, TimeInForce};
+pub use types::{
+    AccountId, LevelView, NewOrder, OrderId, OrderKind, PriceSatang, QtyTco2e, Resting, Side, TimeInForce,
+};

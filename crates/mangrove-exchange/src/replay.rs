@@ -200,7 +200,9 @@ impl Fields<'_> {
         match self.get(field) {
             None => Err(self.missing(field)),
             Some(Value::String(text)) if !text.is_empty() => Ok(text.clone()),
-            Some(other) => Err(self.error(field, LineErrorKind::WrongType, format!("must be a non-empty string, not {other}"))),
+            Some(other) => {
+                Err(self.error(field, LineErrorKind::WrongType, format!("must be a non-empty string, not {other}")))
+            }
         }
     }
 
@@ -237,9 +239,9 @@ impl Fields<'_> {
                 Err(self.error("price", LineErrorKind::NotAllowed, "must be absent or null for a market order".into()))
             }
             (_, None) => Ok(None),
-            (OrderKind::Limit, Some(price)) => i64::try_from(price).map(Some).map_err(|_| {
-                self.error("price", LineErrorKind::WrongType, format!("is out of range: {price} satang"))
-            }),
+            (OrderKind::Limit, Some(price)) => i64::try_from(price)
+                .map(Some)
+                .map_err(|_| self.error("price", LineErrorKind::WrongType, format!("is out of range: {price} satang"))),
         }
     }
 }

@@ -193,7 +193,8 @@ fn a_market_order_takes_what_there_is_and_drops_the_rest() {
     b.submit(sell(2, 1, 5000, 3)).unwrap();
     assert_eq!(b.submit(NewOrder::market(3, 2, Side::Buy, 10)), Ok(filled(5, 0, 5)));
     assert_eq!(b.fills(), [(1, 3, 1000, 2), (2, 3, 5000, 3)]);
-    let dropped = Event::Dropped { id: OrderId(3), account: AccountId(2), qty_tco2e: QtyTco2e(5), reason: DropReason::Market };
+    let dropped =
+        Event::Dropped { id: OrderId(3), account: AccountId(2), qty_tco2e: QtyTco2e(5), reason: DropReason::Market };
     assert_eq!(b.events.last(), Some(&dropped));
     // Into an empty book: nothing trades, nothing rests, and it is not a rejection.
     assert_eq!(b.submit(NewOrder::market(4, 2, Side::Sell, 7)), Ok(filled(0, 0, 7)));

@@ -76,7 +76,8 @@ impl Model {
 
     /// The best resting order a taker on `side` with `limit` may meet.
     fn best(&self, side: Side, limit: Option<i64>) -> Option<usize> {
-        let candidates = self.orders.iter().enumerate().filter(|(_, o)| o.side != side && crosses(side, limit, o.price));
+        let candidates =
+            self.orders.iter().enumerate().filter(|(_, o)| o.side != side && crosses(side, limit, o.price));
         let key = |o: &ModelOrder| (if side == Side::Buy { o.price } else { -o.price }, o.seq);
         candidates.min_by_key(|(_, o)| key(o)).map(|(i, _)| i)
     }
@@ -182,7 +183,13 @@ impl Model {
             });
             self.next_seq += 1;
             let (id, account, side) = (o.id, o.account, o.side);
-            events.push(Event::Rested { id, account, side, price_satang: PriceSatang(price), qty_tco2e: QtyTco2e(remaining) });
+            events.push(Event::Rested {
+                id,
+                account,
+                side,
+                price_satang: PriceSatang(price),
+                qty_tco2e: QtyTco2e(remaining),
+            });
             return Outcome { filled_tco2e: filled, rested_tco2e: QtyTco2e(remaining), ..Outcome::default() };
         }
         let reason = if o.kind == OrderKind::Market { DropReason::Market } else { DropReason::ImmediateOrCancel };
@@ -197,7 +204,14 @@ impl Model {
         Ok(order.resting())
     }
 
-    fn replace(&mut self, id: OrderId, price: i64, qty: u64, now: i64, events: &mut Vec<Event>) -> Result<Outcome, RejectKind> {
+    fn replace(
+        &mut self,
+        id: OrderId,
+        price: i64,
+        qty: u64,
+        now: i64,
+        events: &mut Vec<Event>,
+    ) -> Result<Outcome, RejectKind> {
         let i = self.position(id).ok_or(RejectKind::NotResting)?;
         let old = self.orders[i];
         if old.expired(now) {
@@ -213,7 +227,14 @@ impl Model {
         if price == old.price && qty <= old.qty {
             self.orders[i].qty = qty;
             let (account, side, price_satang) = (old.account, old.side, PriceSatang(price));
-            events.push(Event::Reduced { id, account, side, price_satang, from_tco2e: QtyTco2e(old.qty), to_tco2e: QtyTco2e(qty) });
+            events.push(Event::Reduced {
+                id,
+                account,
+                side,
+                price_satang,
+                from_tco2e: QtyTco2e(old.qty),
+                to_tco2e: QtyTco2e(qty),
+            });
             return Ok(Outcome { rested_tco2e: QtyTco2e(qty), ..Outcome::default() });
         }
         if old.post_only && self.crossing_live(old.side, Some(price), now).next().is_some() {

@@ -96,7 +96,7 @@ fn a_self_trade_cancels_the_resting_order_without_a_line() {
 fn ids_seen_before_are_duplicates_and_only_resting_ids_can_be_cancelled() {
     let input = lines(&[
         new("o1", "a", "sell", 1000, 2, ""),
-        new("o2", "b", "buy", 1000, 2, ""), // fills o1 whole
+        new("o2", "b", "buy", 1000, 2, ""),  // fills o1 whole
         new("o1", "a", "sell", 1100, 1, ""), // gone, but seen before
         r#"{"op":"cancel","id":"o1"}"#.into(),
         r#"{"op":"cancel","id":"never"}"#.into(),
@@ -162,7 +162,12 @@ fn a_malformed_line_names_its_number_and_field_and_prints_nothing() {
         (r#"{"op":"new""#, LineErrorKind::NotJson, None, "not valid JSON"),
         (r#"["new"]"#, LineErrorKind::NotAnObject, None, "expected a JSON object"),
         (r#"{"id":"o2"}"#, LineErrorKind::MissingField, Some("op"), "field `op` is missing"),
-        (r#"{"op":"amend","id":"o2"}"#, LineErrorKind::UnknownValue, Some("op"), r#"must be one of new, cancel, not "amend""#),
+        (
+            r#"{"op":"amend","id":"o2"}"#,
+            LineErrorKind::UnknownValue,
+            Some("op"),
+            r#"must be one of new, cancel, not "amend""#,
+        ),
         (r#"{"op":"cancel"}"#, LineErrorKind::MissingField, Some("id"), "field `id` is missing"),
         (r#"{"op":"cancel","id":7}"#, LineErrorKind::WrongType, Some("id"), "must be a non-empty string, not 7"),
         (

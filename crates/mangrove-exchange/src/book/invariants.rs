@@ -46,7 +46,7 @@ impl OrderBook {
     fn check_level(&self, side: Side, price: PriceSatang, index: u32) -> Result<(usize, usize), String> {
         let level = self.orders.level(index);
         let at = format!("{side:?} level {}", price.0);
-        if level.price != price || level.orders == 0 || level.head == NIL {
+        if level.price != price || level.side != side || level.orders == 0 || level.head == NIL {
             return Err(format!("{at} is empty or stored under the wrong price"));
         }
         let (mut count, mut qty, mut expiring, mut prev) = (0usize, 0u64, 0usize, NIL);

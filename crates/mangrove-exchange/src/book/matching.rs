@@ -76,7 +76,9 @@ impl OrderBook {
         let crosses = move |price: &&PriceSatang| limit.is_none_or(|limit| side.crosses(limit, **price));
         match side {
             Side::Buy => Box::new(self.asks.iter().take_while(move |(price, _)| crosses(price)).map(|(_, &l)| l)),
-            Side::Sell => Box::new(self.bids.iter().rev().take_while(move |(price, _)| crosses(price)).map(|(_, &l)| l)),
+            Side::Sell => {
+                Box::new(self.bids.iter().rev().take_while(move |(price, _)| crosses(price)).map(|(_, &l)| l))
+            }
         }
     }
 }

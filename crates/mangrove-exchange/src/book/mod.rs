@@ -56,13 +56,32 @@ pub struct OrderBook {
     /// Best ask first.
     asks: BTreeMap<PriceSatang, u32>,
     orders: Orders,
+    /// Levels met lately, by a hash of their price. Most orders join a
+    /// level near the top that exists already, and this finds it without
+    /// walking the tree; an entry is only a hint, checked before use.
+    level_hints: [u32; LEVEL_HINTS],
+}
+
+/// How many level hints a book keeps: more than the levels near the top
+/// that see most of the traffic.
+const LEVEL_HINTS: usize = 256;
+
+fn hint_slot(price: PriceSatang) -> usize {
+    // Fibonacci hashing: consecutive ticks land in different slots.
+    ((price.0 as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 56) as usize
 }
 
 impl OrderBook {
     pub fn new(config: BookConfig) -> OrderBook {
         assert!(config.tick_satang.0 > 0, "the tick size is positive");
         assert!(config.orders_per_book_max < NIL, "slot indices are u32 with one value reserved");
-        OrderBook { config, bids: BTreeMap::new(), asks: BTreeMap::new(), orders: Orders::new() }
+        OrderBook {
+            config,
+            bids: BTreeMap::new(),
+            asks: BTreeMap::new(),
+            orders: Orders::new(),
+            level_hints: [NIL; LEVEL_HINTS],
+        }
     }
 
     pub fn config(&self) -> BookConfig {
@@ -191,7 +210,13 @@ impl OrderBook {
     }
 
     /// Applies a decided order: trade, then rest or drop what is left.
-    fn execute(&mut self, order: &NewOrder, limit: Option<PriceSatang>, now_ms: i64, events: &mut Vec<Event>) -> Outcome {
+    fn execute(
+        &mut self,
+        order: &NewOrder,
+        limit: Option<PriceSatang>,
+        now_ms: i64,
+        events: &mut Vec<Event>,
+    ) -> Outcome {
         // A post-only order was checked to meet no live order, so for it this
         // only clears away expired orders it crosses (it would rest crossed
         // with them otherwise).
@@ -222,11 +247,7 @@ impl OrderBook {
     }
 
     fn rest(&mut self, order: &NewOrder, price: PriceSatang, qty_tco2e: u64) {
-        let side = match order.side {
-            Side::Buy => &mut self.bids,
-            Side::Sell => &mut self.asks,
-        };
-        let level = *side.entry(price).or_insert_with(|| self.orders.new_level(price));
+        let level = self.level_for(order.side, price);
         let slot = Slot {
             id: order.id,
             account: order.account,
@@ -240,6 +261,26 @@ impl OrderBook {
             post_only: order.tif == TimeInForce::PostOnly,
         };
         self.orders.push_back(level, slot);
+    }
+
+    /// The level of `side` at `price`, made if there is none.
+    fn level_for(&mut self, side: Side, price: PriceSatang) -> u32 {
+        let hint = hint_slot(price);
+        let hinted = self.level_hints[hint];
+        if hinted != NIL {
+            // Levels in use are never empty, so a freed (or reused) level fails this.
+            let level = self.orders.level(hinted);
+            if level.orders > 0 && level.price == price && level.side == side {
+                return hinted;
+            }
+        }
+        let map = match side {
+            Side::Buy => &mut self.bids,
+            Side::Sell => &mut self.asks,
+        };
+        let level = *map.entry(price).or_insert_with(|| self.orders.new_level(side, price));
+        self.level_hints[hint] = level;
+        level
     }
 
     /// Takes a resting order out of the book, reporting why.

@@ -38,6 +38,7 @@ impl Slot {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Level {
     pub price: PriceSatang,
+    pub side: Side,
     /// The oldest order (matched first), or the next free level.
     pub head: u32,
     pub tail: u32,
@@ -103,8 +104,8 @@ impl Orders {
         &self.levels[index as usize]
     }
 
-    pub fn new_level(&mut self, price: PriceSatang) -> u32 {
-        let level = Level { price, head: NIL, tail: NIL, qty_tco2e: 0, orders: 0 };
+    pub fn new_level(&mut self, side: Side, price: PriceSatang) -> u32 {
+        let level = Level { price, side, head: NIL, tail: NIL, qty_tco2e: 0, orders: 0 };
         self.levels_used += 1;
         if self.free_level == NIL {
             self.levels.push(level);
