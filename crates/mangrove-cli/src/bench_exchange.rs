@@ -173,7 +173,8 @@ fn print_table(config: &StreamConfig, rounds: u32, stream: &[StreamOp], ours: &S
     let cancels = stream.iter().filter(|op| matches!(op, StreamOp::Cancel(_))).count();
     println!();
     println!(
-        "The matching engine alone: {} requests ({} orders, {} cancels), {} accounts, seed {:#x}; median of {rounds} runs",
+        "The matching engine alone: {} requests ({} orders, {} cancels), {} accounts, seed {:#x}; \
+         median of {rounds} runs",
         config.ops,
         config.ops - cancels,
         cancels,

@@ -57,7 +57,7 @@ fn requests(c: &mut Criterion) {
             black_box(book.cancel(OrderId(1_000_000), &mut events).unwrap());
         })
     });
-    group.bench_function("market order sweeping 3 levels", |b| {
+    group.bench_function("market order filling 300 orders over 3 levels", |b| {
         b.iter_batched_ref(
             || warm_book(50, 100),
             |book| {

@@ -14,7 +14,8 @@
 //! assert_eq!(outcome.filled_tco2e, QtyTco2e(4));
 //! // The trade is at the resting order's price: 300 baht a tonne.
 //! let Event::Fill(fill) = events[0] else { panic!("a fill") };
-//! assert_eq!((fill.maker, fill.taker, fill.price_satang, fill.maker_done), (OrderId(1), OrderId(2), PriceSatang(30_000), false));
+//! assert_eq!((fill.maker, fill.taker, fill.price_satang), (OrderId(1), OrderId(2), PriceSatang(30_000)));
+//! assert!(!fill.maker_done, "6 tonnes of order 1 still rest");
 //! assert_eq!(book.best_ask().unwrap().qty_tco2e, QtyTco2e(6));
 //!
 //! let off_tick = book.submit(&NewOrder::limit(3, 8, Side::Buy, 29_990, 1), 0, &mut events);

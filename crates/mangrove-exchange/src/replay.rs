@@ -311,10 +311,13 @@ impl Replay {
     /// Runs one line and writes its fills or its rejection.
     pub fn apply(&mut self, op: &Op, out: &mut impl Write) -> io::Result<()> {
         self.events.clear();
+        match op {
+            Op::New { .. } => self.summary.orders += 1,
+            Op::Cancel { .. } => self.summary.cancels += 1,
+        }
         let refused = match op {
             Op::New { id, .. } if self.ids.contains_key(id) => Some((id, RejectKind::DuplicateId)),
             Op::New { id, account, side, kind, price_satang, qty_tco2e, tif } => {
-                self.summary.orders += 1;
                 let order = NewOrder {
                     id: self.name_order(id),
                     account: self.name_account(account),
@@ -327,13 +330,10 @@ impl Replay {
                 };
                 self.book.submit(&order, 0, &mut self.events).err().map(|rejected| (id, rejected.kind))
             }
-            Op::Cancel { id } => {
-                self.summary.cancels += 1;
-                match self.ids.get(id) {
-                    Some(&order) => self.book.cancel(order, &mut self.events).err().map(|rejected| (id, rejected.kind)),
-                    None => Some((id, RejectKind::NotResting)),
-                }
-            }
+            Op::Cancel { id } => match self.ids.get(id) {
+                Some(&order) => self.book.cancel(order, &mut self.events).err().map(|rejected| (id, rejected.kind)),
+                None => Some((id, RejectKind::NotResting)),
+            },
         };
         if let Some((id, kind)) = refused {
             self.summary.rejections += 1;

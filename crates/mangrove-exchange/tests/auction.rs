@@ -47,7 +47,8 @@ proptest! {
         };
         prop_assert!(price.0 >= reserve);
         prop_assert_eq!(volume_at(supply, &bids, price), best);
-        prop_assert!(candidates.iter().all(|&p| p <= price || volume_at(supply, &bids, p) < best), "the highest such price");
+        let higher_sells_less = candidates.iter().all(|&p| p <= price || volume_at(supply, &bids, p) < best);
+        prop_assert!(higher_sells_less, "the highest price that sells the most");
         for (bid, allocation) in bids.iter().zip(&clearing.allocations) {
             prop_assert_eq!(allocation.id, bid.id);
             prop_assert!(allocation.qty_tco2e <= bid.qty_tco2e);
@@ -59,7 +60,8 @@ proptest! {
         // price and earlier arrival, is filled whole before the other gets anything.
         for (a, alloc_a) in bids.iter().zip(&clearing.allocations) {
             for (b, alloc_b) in bids.iter().zip(&clearing.allocations) {
-                let a_first = (std::cmp::Reverse(a.price_satang), a.seq, a.id) < (std::cmp::Reverse(b.price_satang), b.seq, b.id);
+                let rank = |bid: &Bid| (std::cmp::Reverse(bid.price_satang), bid.seq, bid.id);
+                let a_first = rank(a) < rank(b);
                 if a_first && alloc_b.qty_tco2e.0 > 0 {
                     prop_assert_eq!(alloc_a.qty_tco2e, a.qty_tco2e, "{:?} was passed over for {:?}", a, b);
                 }
