@@ -453,3 +453,13 @@ fn the_same_calls_give_the_same_events_byte_for_byte() {
     };
     assert_eq!(run(), run());
 }
+
+#[test]
+fn a_cloned_book_is_independent() {
+    let mut b = Book::new();
+    b.submit(sell(1, 1, 1000, 5)).unwrap();
+    let mut what_if = b.book.clone();
+    what_if.submit(&buy(2, 2, 1000, 5), 0, &mut b.events).unwrap();
+    assert!(what_if.is_empty());
+    assert_eq!(b.side(Side::Sell), [(1000, 5, 1)]);
+}

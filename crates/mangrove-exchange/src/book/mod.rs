@@ -48,7 +48,8 @@ impl BookConfig {
 
 /// One instrument's book. Prices map to levels in a `BTreeMap` per side;
 /// the levels and orders themselves live in arenas (see `orders.rs`).
-#[derive(Debug)]
+/// Cloning gives an independent book, for a what-if.
+#[derive(Debug, Clone)]
 pub struct OrderBook {
     config: BookConfig,
     /// Best bid last.

@@ -49,7 +49,7 @@ pub(crate) struct Level {
 /// Order ids are chosen by the application, not by an adversary, so a fast
 /// multiplicative hash is enough; it has no random state, which also keeps
 /// the map's behaviour identical from run to run.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub(crate) struct IdHasher(u64);
 
 impl Hasher for IdHasher {
@@ -71,7 +71,7 @@ impl Hasher for IdHasher {
 
 pub(crate) type IdMap = HashMap<OrderId, u32, BuildHasherDefault<IdHasher>>;
 
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct Orders {
     pub slots: Vec<Slot>,
     free_slot: u32,
