@@ -3,6 +3,8 @@
 //! commit, on the embedded default (and PostgreSQL when configured).
 //! `mangrove bench mrv`: the province's inventories recomputed, against one
 //! SQL query per factory, and the dashboard endpoint under load.
+//! `mangrove bench exchange`: the matching engine alone against a peer
+//! crate (`bench_exchange.rs`).
 
 use anyhow::Context as _;
 use clap::Subcommand;
@@ -44,6 +46,17 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 32)]
         clients: usize,
     },
+    /// The matching engine alone against the matchcore crate, on the same seeded stream of orders and cancels.
+    Exchange {
+        /// Requests in the stream (orders and cancels).
+        #[arg(long, default_value_t = 2_000_000)]
+        requests: usize,
+        /// Runs of the whole stream per engine; the median is reported.
+        #[arg(long, default_value_t = 5)]
+        rounds: u32,
+        #[arg(long, default_value_t = mangrove_exchange::bench_stream::StreamConfig::default().seed)]
+        seed: u64,
+    },
 }
 
 pub async fn run(command: &BenchCommand) -> anyhow::Result<()> {
@@ -52,6 +65,11 @@ pub async fn run(command: &BenchCommand) -> anyhow::Result<()> {
             registry(*transfers, *single_transfers, *clients, postgres.as_deref()).await
         }
         BenchCommand::Mrv { factories, load_seconds, clients } => mrv(*factories, *load_seconds, *clients).await,
+        BenchCommand::Exchange { requests, rounds, seed } => {
+            let figures = crate::bench_exchange::run(*requests, *rounds, *seed)?;
+            println!("{}", json!({ "bench": "exchange", "figures": figures }));
+            Ok(())
+        }
     }
 }
 

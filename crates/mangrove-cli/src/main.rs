@@ -2,6 +2,8 @@
 //! database, make and check proofs, and measure.
 
 mod bench;
+mod bench_exchange;
+mod exchange;
 mod mrv;
 
 use anyhow::{bail, Context as _};
@@ -56,6 +58,11 @@ enum Command {
         #[command(subcommand)]
         command: mrv::MrvCommand,
     },
+    /// The exchange's matching engine: replay a file of orders.
+    Exchange {
+        #[command(subcommand)]
+        command: exchange::ExchangeCommand,
+    },
 }
 
 #[derive(Subcommand)]
@@ -102,6 +109,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Proof { command } => proof(&cli, command).await,
         Command::Bench { command } => bench::run(command).await,
         Command::Mrv { command } => mrv::run(command),
+        Command::Exchange { command } => exchange::run(command),
     }
 }
 
