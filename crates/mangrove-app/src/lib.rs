@@ -19,6 +19,12 @@
 //! assert_eq!(again, Outcome::Replayed { first_seq: 0, count: 2 });
 //! ```
 
+pub mod market;
+mod trade;
+
+pub use market::{Market, MarketDirty, MarketEvent};
+pub use trade::MarketCommand;
+
 use mangrove_core::journal::{sha256_hex, Envelope};
 use mangrove_core::{DomainError, DomainResult, ReductionId, RetirementId};
 use mangrove_ledger::{Ledger, Owner, TransferSpec};
@@ -38,6 +44,13 @@ pub enum AppCommand {
     Measure(MeasureCommand),
     Across(AcrossCommand),
     Ledger(mangrove_ledger::Command),
+    Market(MarketCommand),
+}
+
+impl From<MarketCommand> for AppCommand {
+    fn from(command: MarketCommand) -> Self {
+        AppCommand::Market(command)
+    }
 }
 
 impl From<mangrove_ledger::Command> for AppCommand {
@@ -82,13 +95,14 @@ pub enum AppEvent {
     Registry(Event),
     Measure(MeasureEvent),
     Ledger(mangrove_ledger::Event),
+    Market(MarketEvent),
 }
 
 impl AppEvent {
     pub fn registry(&self) -> Option<&Event> {
         match self {
             AppEvent::Registry(event) => Some(event),
-            AppEvent::Measure(_) | AppEvent::Ledger(_) => None,
+            AppEvent::Measure(_) | AppEvent::Ledger(_) | AppEvent::Market(_) => None,
         }
     }
 }
@@ -99,6 +113,7 @@ pub struct AppDirty {
     pub registry: Dirty,
     pub measure: MeasureDirty,
     pub ledger: mangrove_ledger::Dirty,
+    pub market: MarketDirty,
 }
 
 /// What the journal stores.
@@ -161,6 +176,8 @@ pub struct App {
     pub factories: FactoryBook,
     /// Cash (satang) and green points.
     pub ledger: Ledger,
+    /// Instruments, order books, orders, trades and auctions.
+    pub market: Market,
     /// Emission factors and the other tables, shipped in the binary.
     pub catalogue: &'static Catalogue,
     receipts: BTreeMap<String, Receipt>,
@@ -174,6 +191,7 @@ impl Default for App {
             registry: Registry::default(),
             factories: FactoryBook::default(),
             ledger: Ledger::new(),
+            market: Market::default(),
             catalogue: Catalogue::embedded(),
             receipts: BTreeMap::new(),
             retirement_seqs: BTreeMap::new(),
@@ -240,6 +258,7 @@ impl App {
             AppCommand::Across(AcrossCommand::PromoteReduction { reduction, details }) => {
                 self.promote(context, *reduction, details, dirty)
             }
+            AppCommand::Market(command) => self.execute_market(context, command, dirty),
             AppCommand::Ledger(command) => {
                 self.allow_ledger(&context.actor, command)?;
                 let decision = self.ledger.execute(context.now_ms, command, &mut dirty.ledger)?;
@@ -357,6 +376,7 @@ impl App {
             AppEvent::Registry(payload) => self.registry.apply(payload, &mut dirty.registry),
             AppEvent::Measure(payload) => self.factories.apply(payload, &mut dirty.measure),
             AppEvent::Ledger(payload) => self.ledger.apply(payload, &mut dirty.ledger),
+            AppEvent::Market(payload) => self.market.apply(payload, &mut dirty.market),
         }
         self.note_position(&event.payload, event.seq);
         if event.command_id.contains('/') {
@@ -384,7 +404,9 @@ impl App {
     /// builds, at start-up and by `mangrove verify`.
     pub fn check_invariants(&self) -> Result<(), String> {
         self.registry.check_invariants().map_err(|why| format!("registry invariant: {why}"))?;
-        self.ledger.check_invariants().map_err(|why| format!("ledger invariant: {why}"))
+        self.ledger.check_invariants().map_err(|why| format!("ledger invariant: {why}"))?;
+        self.market.check_invariants().map_err(|why| format!("market invariant: {why}"))?;
+        self.check_escrow()
     }
 
     /// The command id under which the journal records a submission.

@@ -75,3 +75,19 @@ id_type!(
     /// A best practice a factory published for the others.
     PracticeId, "practice "
 );
+id_type!(
+    /// A tradable pool of credits: one batch (one vintage of one project).
+    InstrumentId, "instrument "
+);
+id_type!(
+    /// An order on the exchange.
+    OrderId, "order "
+);
+id_type!(
+    /// A trade: credits and cash exchanged at one price.
+    TradeId, "trade "
+);
+id_type!(
+    /// A sealed-bid call auction of credits.
+    AuctionId, "auction "
+);

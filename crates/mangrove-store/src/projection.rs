@@ -34,7 +34,7 @@ pub struct Table {
 
 use Kind::{Int as I, Text as T};
 
-pub const TABLES: [Table; 19] = [
+pub const TABLES: [Table; 23] = [
     Table { name: "organisations", columns: &[("id", I), ("name", T), ("role", T), ("account_id", I)], key_columns: 1 },
     Table { name: "accounts", columns: &[("id", I), ("org_id", I), ("kind", T)], key_columns: 1 },
     Table {
@@ -244,6 +244,78 @@ pub const TABLES: [Table; 19] = [
         key_columns: 1,
     },
     Table { name: "ledger_fees", columns: &[("asset", T), ("fee_bps", I)], key_columns: 1 },
+    Table {
+        name: "market_instruments",
+        columns: &[
+            ("id", I),
+            ("batch_id", I),
+            ("project_id", I),
+            ("vintage_year", I),
+            ("code", T),
+            ("tick_satang", I),
+            ("listed_at_ms", I),
+        ],
+        key_columns: 1,
+    },
+    Table {
+        name: "market_orders",
+        columns: &[
+            ("id", I),
+            ("instrument_id", I),
+            ("org_id", I),
+            ("account_id", I),
+            ("side", T),
+            ("kind", T),
+            ("price_satang", I),
+            ("qty_tco2e", I),
+            ("tif", T),
+            ("expires_at_ms", I),
+            ("placed_at_ms", I),
+            ("escrow", T),
+            ("filled_tco2e", I),
+            ("status", T),
+        ],
+        key_columns: 1,
+    },
+    Table {
+        name: "market_trades",
+        columns: &[
+            ("id", I),
+            ("instrument_id", I),
+            ("price_satang", I),
+            ("qty_tco2e", I),
+            ("buyer_org_id", I),
+            ("buyer_account_id", I),
+            ("buyer_order_id", I),
+            ("seller_org_id", I),
+            ("seller_account_id", I),
+            ("seller_order_id", I),
+            ("maker_side", T),
+            ("fee_satang", I),
+            ("auction_id", I),
+            ("at_ms", I),
+        ],
+        key_columns: 1,
+    },
+    Table {
+        name: "market_auctions",
+        columns: &[
+            ("id", I),
+            ("instrument_id", I),
+            ("seller_org_id", I),
+            ("seller_account_id", I),
+            ("supply_tco2e", I),
+            ("reserve_satang", I),
+            ("opens_at_ms", I),
+            ("closes_at_ms", I),
+            ("hold_id", I),
+            ("status", T),
+            ("price_satang", I),
+            ("sold_tco2e", I),
+            ("bids", T),
+        ],
+        key_columns: 1,
+    },
 ];
 
 fn int(value: u64) -> Value {
@@ -278,6 +350,7 @@ pub fn changes(app: &App, dirty: &AppDirty) -> Changes {
     let book = &app.factories;
     let measure = &dirty.measure;
     let ledger_dirty = dirty.ledger.clone();
+    let market_dirty = dirty.market.clone();
     let dirty = &dirty.registry;
     let mut changes = Changes { upserts: Vec::new(), deletes: Vec::new() };
     let mut add = |table: usize, rows: Vec<(Row, Option<Row>)>| {
@@ -372,6 +445,14 @@ pub fn changes(app: &App, dirty: &AppDirty) -> Changes {
     );
     add(17, touched.holds.iter().map(|id| (vec![text(id.as_str())], ledger.hold(id).map(ledger_hold_row))).collect());
     add(18, touched.fees.iter().map(|asset| (vec![name(asset)], Some(ledger_fee_row(ledger, *asset)))).collect());
+    let (market, touched) = (&app.market, &market_dirty);
+    add(
+        19,
+        touched.instruments.iter().map(|id| (vec![int(id.0)], market.instrument(*id).map(instrument_row))).collect(),
+    );
+    add(20, touched.orders.iter().map(|id| (vec![int(id.0)], market.order(*id).map(order_row))).collect());
+    add(21, touched.trades.iter().map(|id| (vec![int(id.0)], market.trade(*id).map(trade_row))).collect());
+    add(22, touched.auctions.iter().map(|id| (vec![int(id.0)], market.auction(*id).map(auction_row))).collect());
     changes
 }
 
@@ -398,6 +479,10 @@ pub fn expected_rows(app: &App, table: usize) -> Vec<Row> {
         16 => app.ledger.transfers().map(ledger_transfer_row).collect(),
         17 => app.ledger.holds().map(ledger_hold_row).collect(),
         18 => app.ledger.fee_assets().map(|asset| ledger_fee_row(&app.ledger, asset)).collect(),
+        19 => app.market.instruments().map(instrument_row).collect(),
+        20 => app.market.orders().map(order_row).collect(),
+        21 => app.market.trades().iter().map(trade_row).collect(),
+        22 => app.market.auctions().map(auction_row).collect(),
         _ => unreachable!("there are {} projection tables", TABLES.len()),
     };
     let key_columns = TABLES[table].key_columns;
@@ -620,6 +705,74 @@ fn ledger_hold_row(hold: &mangrove_ledger::Hold) -> Row {
 }
 fn ledger_fee_row(ledger: &mangrove_ledger::Ledger, asset: mangrove_ledger::Asset) -> Row {
     vec![name(&asset), int(u64::from(ledger.fee_bps(asset).get()))]
+}
+fn instrument_row(instrument: &mangrove_app::market::Instrument) -> Row {
+    vec![
+        int(instrument.id.0),
+        int(instrument.batch.0),
+        int(instrument.project.0),
+        signed(instrument.vintage_year.into()),
+        text(&instrument.code),
+        int(instrument.tick_satang),
+        signed(instrument.listed_at_ms),
+    ]
+}
+fn order_row(order: &mangrove_app::market::Order) -> Row {
+    vec![
+        int(order.id.0),
+        int(order.instrument.0),
+        int(order.org.0),
+        int(order.account.0),
+        name(&order.side),
+        name(&order.kind),
+        optional(order.price_satang),
+        int(order.qty_tco2e),
+        name(&order.tif),
+        Value::Int(order.expires_at_ms),
+        signed(order.placed_at_ms),
+        json(&order.escrow),
+        int(order.filled_tco2e),
+        name(&order.status),
+    ]
+}
+fn trade_row(trade: &mangrove_app::market::Trade) -> Row {
+    vec![
+        int(trade.id.0),
+        int(trade.instrument.0),
+        int(trade.price_satang),
+        int(trade.qty_tco2e),
+        int(trade.buyer.org.0),
+        int(trade.buyer.account.0),
+        optional(trade.buyer.order.map(OrderId::get)),
+        int(trade.seller.org.0),
+        int(trade.seller.account.0),
+        optional(trade.seller.order.map(OrderId::get)),
+        Value::Text(
+            trade.maker_side.map(|side| {
+                serde_json::to_value(side).expect("sides serialise").as_str().unwrap_or_default().to_string()
+            }),
+        ),
+        int(trade.fee_satang),
+        optional(trade.auction.map(AuctionId::get)),
+        signed(trade.at_ms),
+    ]
+}
+fn auction_row(auction: &mangrove_app::market::Auction) -> Row {
+    vec![
+        int(auction.id.0),
+        int(auction.instrument.0),
+        int(auction.seller_org.0),
+        int(auction.seller_account.0),
+        int(auction.supply_tco2e),
+        int(auction.reserve_satang),
+        signed(auction.opens_at_ms),
+        signed(auction.closes_at_ms),
+        int(auction.hold.0),
+        name(&auction.status),
+        optional(auction.price_satang),
+        int(auction.sold_tco2e),
+        json(&auction.bids),
+    ]
 }
 fn hold_row(hold: &Hold) -> Row {
     vec![int(hold.id.0), int(hold.account.0), int(hold.batch.0), json(&hold.ranges), int(hold.quantity_tco2e.get())]

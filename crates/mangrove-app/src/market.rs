@@ -1,0 +1,428 @@
+//! The exchange's records: instruments (one batch each, so every credit of
+//! an instrument is the same vintage of the same project), orders with the
+//! escrow that backs them, trades, and call auctions with their bids; and
+//! one matching engine per instrument. `trade.rs` decides commands against
+//! these and the registry and ledger; this module only keeps the records
+//! and applies market events, the same way live and in replay.
+//!
+//! An order's placement is journaled as the order itself: applying it runs
+//! the deterministic engine, so replaying the journal rebuilds every book
+//! exactly. The trades, the credits and the cash that follow are journaled
+//! as their own events.
+
+use mangrove_core::{AccountId, AuctionId, BatchId, HoldId, InstrumentId, OrderId, OrgId, ProjectId, TradeId};
+use mangrove_exchange as engine;
+use mangrove_exchange::{BookConfig, OrderBook, OrderKind, Side, TimeInForce};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Most instruments the operator may list.
+pub const INSTRUMENTS_MAX: usize = 10_000;
+/// Most auctions, and most bids in one auction.
+pub const AUCTIONS_MAX: usize = 10_000;
+pub const BIDS_PER_AUCTION_MAX: usize = 10_000;
+/// Highest price a tonne may be offered at: ten million baht.
+pub const PRICE_SATANG_MAX: u64 = 1_000_000_000;
+/// Most tonnes in one order or bid.
+pub const ORDER_TCO2E_MAX: u64 = 10_000_000;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Instrument {
+    pub id: InstrumentId,
+    pub batch: BatchId,
+    pub project: ProjectId,
+    pub vintage_year: i32,
+    /// `TH-RYG-<project>-<vintage>-<batch>`, the serials' prefix.
+    pub code: String,
+    pub tick_satang: u64,
+    pub listed_at_ms: i64,
+}
+
+/// What backs an order: its credits held in the registry (a sell), or its
+/// cash held in the ledger (a buy). A buy with a limit holds the limit for
+/// every tonne and posts that much per fill, the difference to the trade's
+/// price going back at once; a market buy holds what the book asked when
+/// it arrived and posts the trade's value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Escrow {
+    Credits { hold: HoldId },
+    Cash { hold: String, amount_satang: u64, price_cap_satang: Option<u64> },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderStatus {
+    /// Resting in the book.
+    Open,
+    /// Every tonne traded.
+    Filled,
+    /// The owner cancelled it (or replaced it by a new order).
+    Cancelled,
+    /// It would have traded with an order of the same account, which takes priority.
+    SelfTrade,
+    /// Its time ran out.
+    Expired,
+    /// A market or immediate-or-cancel order: what did not trade at once was dropped.
+    Done,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Order {
+    pub id: OrderId,
+    pub instrument: InstrumentId,
+    pub org: OrgId,
+    /// The registry account the credits come from or go to.
+    pub account: AccountId,
+    pub side: Side,
+    pub kind: OrderKind,
+    pub price_satang: Option<u64>,
+    pub qty_tco2e: u64,
+    pub tif: TimeInForce,
+    pub expires_at_ms: Option<i64>,
+    pub placed_at_ms: i64,
+    pub escrow: Escrow,
+    pub filled_tco2e: u64,
+    pub status: OrderStatus,
+}
+
+impl Order {
+    pub fn remaining_tco2e(&self) -> u64 {
+        self.qty_tco2e - self.filled_tco2e
+    }
+
+    pub(crate) fn engine_order(&self) -> engine::NewOrder {
+        engine::NewOrder {
+            id: engine::OrderId(self.id.get()),
+            account: engine::AccountId(self.account.get()),
+            side: self.side,
+            kind: self.kind,
+            price_satang: self.price_satang.map(|p| engine::PriceSatang(p as i64)),
+            qty_tco2e: engine::QtyTco2e(self.qty_tco2e),
+            tif: self.tif,
+            expires_at_ms: self.expires_at_ms,
+        }
+    }
+}
+
+/// One side of a trade.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Party {
+    pub org: OrgId,
+    pub account: AccountId,
+    /// The order, for a trade on the book.
+    pub order: Option<OrderId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Trade {
+    pub id: TradeId,
+    pub instrument: InstrumentId,
+    pub price_satang: u64,
+    pub qty_tco2e: u64,
+    pub buyer: Party,
+    pub seller: Party,
+    /// The resting order's side: the buyer when a seller took its bid.
+    pub maker_side: Option<Side>,
+    /// Charged to the seller, paid to the operator.
+    pub fee_satang: u64,
+    /// The auction that cleared it, for a primary sale.
+    pub auction: Option<AuctionId>,
+    pub at_ms: i64,
+}
+
+impl Trade {
+    pub fn value_satang(&self) -> u64 {
+        self.price_satang * self.qty_tco2e
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuctionStatus {
+    Open,
+    /// Cleared at one price; bids at or above it got credits.
+    Cleared,
+    /// No bid reached the reserve; nothing was sold.
+    NoSale,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Bid {
+    /// Numbered from 1 within the auction, in arrival order.
+    pub number: u64,
+    pub org: OrgId,
+    pub account: AccountId,
+    pub price_satang: u64,
+    pub qty_tco2e: u64,
+    /// The ledger hold of price × quantity.
+    pub hold: String,
+    pub placed_at_ms: i64,
+    pub allocated_tco2e: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Auction {
+    pub id: AuctionId,
+    pub instrument: InstrumentId,
+    pub seller_org: OrgId,
+    pub seller_account: AccountId,
+    pub supply_tco2e: u64,
+    pub reserve_satang: u64,
+    pub opens_at_ms: i64,
+    pub closes_at_ms: i64,
+    /// The seller's credits, held until the auction clears.
+    pub hold: HoldId,
+    pub status: AuctionStatus,
+    pub price_satang: Option<u64>,
+    pub sold_tco2e: u64,
+    pub bids: Vec<Bid>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "event")]
+pub enum MarketEvent {
+    #[serde(rename = "market_instrument_listed")]
+    InstrumentListed { instrument: Instrument },
+    /// Applying it runs the instrument's engine on the order.
+    #[serde(rename = "market_order_placed")]
+    OrderPlaced { order: Order },
+    #[serde(rename = "market_order_cancelled")]
+    OrderCancelled { order: OrderId, at_ms: i64 },
+    /// The resting orders of an instrument whose time had run out at `at_ms` left its book.
+    #[serde(rename = "market_orders_expired")]
+    OrdersExpired { instrument: InstrumentId, at_ms: i64 },
+    #[serde(rename = "market_trade")]
+    Traded { trade: Trade },
+    #[serde(rename = "market_auction_opened")]
+    AuctionOpened { auction: Auction },
+    #[serde(rename = "market_bid_placed")]
+    BidPlaced { auction: AuctionId, bid: Bid },
+    /// Allocations are (bid number, tonnes), for every bid that got some.
+    #[serde(rename = "market_auction_closed")]
+    AuctionClosed { auction: AuctionId, price_satang: Option<u64>, allocations: Vec<(u64, u64)> },
+}
+
+/// What market events touched, for the projections.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct MarketDirty {
+    pub instruments: BTreeSet<InstrumentId>,
+    pub orders: BTreeSet<OrderId>,
+    pub trades: BTreeSet<TradeId>,
+    pub auctions: BTreeSet<AuctionId>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Market {
+    instruments: BTreeMap<InstrumentId, Instrument>,
+    books: BTreeMap<InstrumentId, OrderBook>,
+    orders: BTreeMap<OrderId, Order>,
+    trades: Vec<Trade>,
+    auctions: BTreeMap<AuctionId, Auction>,
+    /// The engine's report of the last call, reused so matching allocates nothing.
+    scratch: Vec<engine::Event>,
+}
+
+impl Market {
+    pub fn instrument(&self, id: InstrumentId) -> Option<&Instrument> {
+        self.instruments.get(&id)
+    }
+    pub fn instruments(&self) -> impl Iterator<Item = &Instrument> {
+        self.instruments.values()
+    }
+    pub fn instrument_of_batch(&self, batch: BatchId) -> Option<&Instrument> {
+        self.instruments.values().find(|i| i.batch == batch)
+    }
+    pub fn book(&self, id: InstrumentId) -> Option<&OrderBook> {
+        self.books.get(&id)
+    }
+    pub fn order(&self, id: OrderId) -> Option<&Order> {
+        self.orders.get(&id)
+    }
+    pub fn orders(&self) -> impl DoubleEndedIterator<Item = &Order> {
+        self.orders.values()
+    }
+    pub fn trade(&self, id: TradeId) -> Option<&Trade> {
+        id.get().checked_sub(1).and_then(|index| self.trades.get(index as usize))
+    }
+    pub fn trades(&self) -> &[Trade] {
+        &self.trades
+    }
+    pub fn auction(&self, id: AuctionId) -> Option<&Auction> {
+        self.auctions.get(&id)
+    }
+    pub fn auctions(&self) -> impl DoubleEndedIterator<Item = &Auction> {
+        self.auctions.values()
+    }
+    pub(crate) fn next_instrument_id(&self) -> InstrumentId {
+        InstrumentId(self.instruments.len() as u64 + 1)
+    }
+    pub(crate) fn next_order_id(&self) -> OrderId {
+        OrderId(self.orders.len() as u64 + 1)
+    }
+    pub(crate) fn next_trade_id(&self) -> TradeId {
+        TradeId(self.trades.len() as u64 + 1)
+    }
+    pub(crate) fn next_auction_id(&self) -> AuctionId {
+        AuctionId(self.auctions.len() as u64 + 1)
+    }
+
+    /// Runs an order through its instrument's engine. Live, a refusal means
+    /// the order is not placed; in replay the journal only holds orders the
+    /// engine accepted, and the same book accepts them again.
+    pub(crate) fn place(
+        &mut self,
+        order: &Order,
+        dirty: &mut MarketDirty,
+    ) -> Result<Vec<engine::Event>, engine::Rejected> {
+        let book = self.books.get_mut(&order.instrument).expect("orders name listed instruments");
+        self.scratch.clear();
+        book.submit(&order.engine_order(), order.placed_at_ms, &mut self.scratch)?;
+        self.orders.insert(order.id, order.clone());
+        dirty.orders.insert(order.id);
+        let events = std::mem::take(&mut self.scratch);
+        self.note(&events, dirty);
+        if let Some(placed) = self.orders.get_mut(&order.id) {
+            if placed.filled_tco2e == placed.qty_tco2e {
+                placed.status = OrderStatus::Filled;
+            }
+        }
+        self.scratch = events;
+        Ok(self.scratch.clone())
+    }
+
+    /// Brings the orders' records in line with what the engine reported.
+    fn note(&mut self, events: &[engine::Event], dirty: &mut MarketDirty) {
+        for event in events {
+            match *event {
+                engine::Event::Fill(fill) => {
+                    for (id, done) in [(fill.maker, fill.maker_done), (fill.taker, false)] {
+                        let order = self.orders.get_mut(&OrderId(id.0)).expect("the engine knows only our orders");
+                        order.filled_tco2e += fill.qty_tco2e.0;
+                        if done {
+                            order.status = OrderStatus::Filled;
+                        }
+                        dirty.orders.insert(order.id);
+                    }
+                }
+                engine::Event::Dropped { id, .. } => self.set_status(OrderId(id.0), OrderStatus::Done, dirty),
+                engine::Event::Cancelled { id, reason, .. } => {
+                    let status = match reason {
+                        engine::CancelReason::SelfTrade => OrderStatus::SelfTrade,
+                        engine::CancelReason::Expired => OrderStatus::Expired,
+                        engine::CancelReason::Requested | engine::CancelReason::Replaced => OrderStatus::Cancelled,
+                    };
+                    self.set_status(OrderId(id.0), status, dirty);
+                }
+                engine::Event::Rested { .. } | engine::Event::Reduced { .. } => {}
+            }
+        }
+    }
+
+    fn set_status(&mut self, id: OrderId, status: OrderStatus, dirty: &mut MarketDirty) {
+        let order = self.orders.get_mut(&id).expect("the engine knows only our orders");
+        order.status = if order.filled_tco2e == order.qty_tco2e { OrderStatus::Filled } else { status };
+        dirty.orders.insert(id);
+    }
+
+    /// Removes a resting order at its owner's request.
+    pub(crate) fn cancel(&mut self, id: OrderId, dirty: &mut MarketDirty) -> Result<(), engine::Rejected> {
+        let order = self.orders.get(&id).expect("cancels name known orders");
+        let book = self.books.get_mut(&order.instrument).expect("orders name listed instruments");
+        self.scratch.clear();
+        book.cancel(engine::OrderId(id.get()), &mut self.scratch)?;
+        let events = std::mem::take(&mut self.scratch);
+        self.note(&events, dirty);
+        self.scratch = events;
+        Ok(())
+    }
+
+    /// Takes the expired resting orders out of a book; returns the engine's report.
+    pub(crate) fn expire(
+        &mut self,
+        instrument: InstrumentId,
+        at_ms: i64,
+        dirty: &mut MarketDirty,
+    ) -> Vec<engine::Event> {
+        let book = self.books.get_mut(&instrument).expect("expiries name listed instruments");
+        self.scratch.clear();
+        book.expire(at_ms, &mut self.scratch);
+        let events = std::mem::take(&mut self.scratch);
+        self.note(&events, dirty);
+        self.scratch = events;
+        self.scratch.clone()
+    }
+
+    /// Applies a market event. `OrderPlaced`, `OrderCancelled` and
+    /// `OrdersExpired` run the engine; live, `trade.rs` has run it already
+    /// through the same functions and records the event without applying it again.
+    pub fn apply(&mut self, event: &MarketEvent, dirty: &mut MarketDirty) {
+        match event {
+            MarketEvent::InstrumentListed { instrument } => {
+                let config = BookConfig::new(instrument.tick_satang as i64);
+                self.books.insert(instrument.id, OrderBook::new(config));
+                self.instruments.insert(instrument.id, instrument.clone());
+                dirty.instruments.insert(instrument.id);
+            }
+            MarketEvent::OrderPlaced { order } => {
+                self.place(order, dirty).expect("a journaled order was accepted by the same book");
+            }
+            MarketEvent::OrderCancelled { order, .. } => {
+                self.cancel(*order, dirty).expect("a journaled cancel named a resting order");
+            }
+            MarketEvent::OrdersExpired { instrument, at_ms } => {
+                self.expire(*instrument, *at_ms, dirty);
+            }
+            MarketEvent::Traded { trade } => self.record_trade(trade, dirty),
+            MarketEvent::AuctionOpened { auction } => {
+                self.auctions.insert(auction.id, auction.clone());
+                dirty.auctions.insert(auction.id);
+            }
+            MarketEvent::BidPlaced { auction, bid } => {
+                self.auctions.get_mut(auction).expect("bids name open auctions").bids.push(bid.clone());
+                dirty.auctions.insert(*auction);
+            }
+            MarketEvent::AuctionClosed { auction, price_satang, allocations } => {
+                let record = self.auctions.get_mut(auction).expect("closes name open auctions");
+                for (number, tonnes) in allocations {
+                    record.bids[*number as usize - 1].allocated_tco2e = *tonnes;
+                }
+                record.price_satang = *price_satang;
+                record.sold_tco2e = allocations.iter().map(|(_, tonnes)| tonnes).sum();
+                record.status = if price_satang.is_some() { AuctionStatus::Cleared } else { AuctionStatus::NoSale };
+                dirty.auctions.insert(*auction);
+            }
+        }
+    }
+
+    pub(crate) fn record_trade(&mut self, trade: &Trade, dirty: &mut MarketDirty) {
+        debug_assert_eq!(trade.id, self.next_trade_id(), "trades are numbered in order");
+        self.trades.push(trade.clone());
+        dirty.trades.insert(trade.id);
+    }
+
+    /// The book's own invariants, and every open order resting in it.
+    pub fn check_invariants(&self) -> Result<(), String> {
+        for (id, book) in &self.books {
+            book.check_invariants().map_err(|why| format!("{id}: {why}"))?;
+            for resting in book.orders() {
+                let order = self
+                    .orders
+                    .get(&OrderId(resting.id.0))
+                    .ok_or_else(|| format!("{id}: order {} rests but is unknown", resting.id))?;
+                if order.status != OrderStatus::Open || order.remaining_tco2e() != resting.qty_tco2e.0 {
+                    return Err(format!(
+                        "{}: the book has {} left, the record {:?}",
+                        order.id, resting.qty_tco2e, order
+                    ));
+                }
+            }
+        }
+        let open = self.orders.values().filter(|o| o.status == OrderStatus::Open).count();
+        let resting: usize = self.books.values().map(OrderBook::len).sum();
+        if open != resting {
+            return Err(format!("{open} orders are open but {resting} rest in the books"));
+        }
+        Ok(())
+    }
+}

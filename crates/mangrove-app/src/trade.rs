@@ -1,0 +1,827 @@
+//! Trading, where the registry, the ledger and the exchange meet. Every
+//! order is escrowed before it can trade — a sell holds its credits in the
+//! registry, a buy holds its cash in the ledger — and every trade settles
+//! at once, delivery versus payment: in the same command (so in the same
+//! committed group) the seller's held credits go to the buyer and the
+//! buyer's held cash goes to the seller, less the operator's fee. An order
+//! that leaves the book releases what is left of its escrow.
+//!
+//! Everything a command could be refused for is checked before anything
+//! changes: the escrow is decided (not applied), the engine refuses an order
+//! without touching the book, and only then are the events applied. What
+//! follows a fill cannot fail while the invariants hold, so it is asserted.
+
+use crate::market::*;
+use crate::{App, AppDirty, AppEvent};
+use mangrove_core::{AccountId, AuctionId, DomainError, DomainResult, ErrorKind, HoldId, InstrumentId, OrderId, OrgId};
+use mangrove_exchange as engine;
+use mangrove_exchange::{OrderKind, Side, TimeInForce};
+use mangrove_ledger::{AccountKind as CashKind, Amount, Asset, LedgerAccountId, Owner, TransferId, TransferSpec};
+use mangrove_registry::{Actor, Command, Context, Event, Role, Selection};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "command")]
+pub enum MarketCommand {
+    /// The operator lists a batch (one vintage of one project) for trading.
+    #[serde(rename = "market_list_instrument")]
+    ListInstrument { batch: mangrove_core::BatchId, tick_satang: u64 },
+    #[serde(rename = "market_place_order")]
+    PlaceOrder {
+        instrument: InstrumentId,
+        /// The registry account the credits come from (a sell) or go to (a buy).
+        account: AccountId,
+        side: Side,
+        kind: OrderKind,
+        /// Per tonne, for a limit order; none for a market order.
+        price_satang: Option<u64>,
+        qty_tco2e: u64,
+        tif: TimeInForce,
+        expires_at_ms: Option<i64>,
+    },
+    #[serde(rename = "market_cancel_order")]
+    CancelOrder { order: OrderId },
+    /// Frees the escrow of an instrument's orders whose time has run out
+    /// (the server sends it as time passes).
+    #[serde(rename = "market_expire_orders")]
+    ExpireOrders { instrument: InstrumentId },
+    /// A sealed-bid sale of `supply_tco2e` from `account`, at no less than `reserve_satang` a tonne.
+    #[serde(rename = "market_open_auction")]
+    OpenAuction {
+        instrument: InstrumentId,
+        account: AccountId,
+        supply_tco2e: u64,
+        reserve_satang: u64,
+        closes_at_ms: i64,
+    },
+    #[serde(rename = "market_place_bid")]
+    PlaceBid { auction: AuctionId, account: AccountId, price_satang: u64, qty_tco2e: u64 },
+    #[serde(rename = "market_close_auction")]
+    CloseAuction { auction: AuctionId },
+}
+
+/// One trade to settle: who gives what, and the escrow each side gives it from.
+struct Deal {
+    instrument: InstrumentId,
+    buyer: Party,
+    seller: Party,
+    buyer_hold: String,
+    /// The price per tonne the buyer's hold was made at, if it was.
+    buyer_cap_satang: Option<u64>,
+    seller_hold: HoldId,
+    price_satang: u64,
+    qty_tco2e: u64,
+    maker_side: Option<Side>,
+    auction: Option<AuctionId>,
+}
+
+fn transfer_id(text: String) -> TransferId {
+    TransferId::new(text).expect("the exchange's transfer ids are short printable ASCII")
+}
+
+fn invalid(field: &'static str, message: impl Into<String>) -> DomainError {
+    DomainError::invalid(field, message)
+}
+
+/// The engine's refusal as a domain error naming the request's field.
+fn refused(rejected: engine::Rejected) -> DomainError {
+    use engine::RejectKind::*;
+    let message = rejected.kind.message();
+    match rejected.kind {
+        QuantityZero | QuantityTooLarge => invalid("qty_tco2e", message),
+        PriceMissing | PriceNotPositive | PriceOffTick | PriceOnMarket => invalid("price_satang", message),
+        AlreadyExpired | Expired => invalid("expires_at_ms", message),
+        MarketPostOnly => invalid("tif", message),
+        CannotFillWhole | WouldTrade => DomainError::new(ErrorKind::Conflict, Some("tif"), message),
+        BookFull | DuplicateId | NotResting => DomainError::conflict(message),
+        _ => DomainError::conflict(message),
+    }
+}
+
+impl App {
+    pub(crate) fn execute_market(
+        &mut self,
+        context: &Context,
+        command: &MarketCommand,
+        dirty: &mut AppDirty,
+    ) -> DomainResult<Vec<AppEvent>> {
+        match command {
+            MarketCommand::ListInstrument { batch, tick_satang } => self.list(context, *batch, *tick_satang, dirty),
+            MarketCommand::PlaceOrder {
+                instrument,
+                account,
+                side,
+                kind,
+                price_satang,
+                qty_tco2e,
+                tif,
+                expires_at_ms,
+            } => {
+                let request = OrderRequest {
+                    instrument: *instrument,
+                    account: *account,
+                    side: *side,
+                    kind: *kind,
+                    price_satang: *price_satang,
+                    qty_tco2e: *qty_tco2e,
+                    tif: *tif,
+                    expires_at_ms: *expires_at_ms,
+                };
+                self.place_order(context, &request, dirty)
+            }
+            MarketCommand::CancelOrder { order } => self.cancel_order(context, *order, dirty),
+            MarketCommand::ExpireOrders { instrument } => self.expire_orders(context, *instrument, dirty),
+            MarketCommand::OpenAuction { instrument, account, supply_tco2e, reserve_satang, closes_at_ms } => self
+                .open_auction(context, *instrument, *account, (*supply_tco2e, *reserve_satang, *closes_at_ms), dirty),
+            MarketCommand::PlaceBid { auction, account, price_satang, qty_tco2e } => {
+                self.place_bid(context, *auction, *account, (*price_satang, *qty_tco2e), dirty)
+            }
+            MarketCommand::CloseAuction { auction } => self.close_auction(context, *auction, dirty),
+        }
+    }
+
+    fn require_operator(&self, actor: &Actor) -> DomainResult<()> {
+        match actor {
+            Actor::System | Actor::Member { role: Role::Operator, .. } => Ok(()),
+            Actor::Member { .. } => Err(DomainError::forbidden("only the operator does this")),
+        }
+    }
+
+    /// The organisation trading from `account`: the actor's own, never the buffer pool.
+    fn trader(&self, actor: &Actor, account: AccountId) -> DomainResult<OrgId> {
+        let record = self
+            .registry
+            .account(account)
+            .ok_or_else(|| DomainError::not_found("account", format!("there is no account {}", account.get())))?;
+        if record.kind != mangrove_registry::AccountKind::Holding {
+            return Err(invalid("account", "the buffer pool does not trade"));
+        }
+        match actor {
+            Actor::System => Ok(record.org),
+            Actor::Member { org, .. } if *org == record.org => Ok(record.org),
+            Actor::Member { .. } => Err(DomainError::forbidden(format!("account {} is not yours", account.get()))),
+        }
+    }
+
+    fn cash_account(&self, org: OrgId) -> Option<LedgerAccountId> {
+        self.ledger.account_for(Owner::Org(org), Asset::Thb, CashKind::Ordinary)
+    }
+
+    fn clearing_account(&self) -> DomainResult<LedgerAccountId> {
+        self.ledger.operator_account(CashKind::Clearing, Asset::Thb).ok_or_else(|| {
+            DomainError::conflict("the exchange is not open yet: the operator has no clearing account for baht")
+        })
+    }
+
+    fn list(
+        &mut self,
+        context: &Context,
+        batch: mangrove_core::BatchId,
+        tick_satang: u64,
+        dirty: &mut AppDirty,
+    ) -> DomainResult<Vec<AppEvent>> {
+        self.require_operator(&context.actor)?;
+        let record = self
+            .registry
+            .batch(batch)
+            .ok_or_else(|| DomainError::not_found("batch", format!("there is no batch {}", batch.get())))?;
+        if let Some(listed) = self.market.instrument_of_batch(batch) {
+            return Err(DomainError::conflict(format!("batch {} is already listed as {}", batch.get(), listed.code)));
+        }
+        if !(1..=PRICE_SATANG_MAX).contains(&tick_satang) {
+            return Err(invalid("tick_satang", format!("the tick is 1 to {PRICE_SATANG_MAX} satang")));
+        }
+        if self.market.instruments().count() >= INSTRUMENTS_MAX {
+            return Err(DomainError::conflict("the exchange lists as many instruments as it may"));
+        }
+        let vintage_year = record.vintage_start.year();
+        let instrument = Instrument {
+            id: self.market.next_instrument_id(),
+            batch,
+            project: record.project,
+            vintage_year,
+            code: format!("TH-RYG-{:04}-{vintage_year}-{:04}", record.project.get(), batch.get()),
+            tick_satang,
+            listed_at_ms: context.now_ms,
+        };
+        let event = MarketEvent::InstrumentListed { instrument };
+        self.market.apply(&event, &mut dirty.market);
+        Ok(vec![AppEvent::Market(event)])
+    }
+}
+
+/// A new order as asked, before anything is decided.
+struct OrderRequest {
+    instrument: InstrumentId,
+    account: AccountId,
+    side: Side,
+    kind: OrderKind,
+    price_satang: Option<u64>,
+    qty_tco2e: u64,
+    tif: TimeInForce,
+    expires_at_ms: Option<i64>,
+}
+
+impl App {
+    fn check_request(&self, context: &Context, request: &OrderRequest) -> DomainResult<Instrument> {
+        let instrument = self.market.instrument(request.instrument).cloned().ok_or_else(|| {
+            DomainError::not_found("instrument", format!("there is no instrument {}", request.instrument.get()))
+        })?;
+        if !(1..=ORDER_TCO2E_MAX).contains(&request.qty_tco2e) {
+            return Err(invalid("qty_tco2e", format!("an order is 1 to {ORDER_TCO2E_MAX} whole tonnes")));
+        }
+        match (request.kind, request.price_satang) {
+            (OrderKind::Limit, None) => return Err(invalid("price_satang", "a limit order needs a price")),
+            (OrderKind::Market, Some(_)) => return Err(invalid("price_satang", "a market order takes no price")),
+            (OrderKind::Limit, Some(price)) if !(1..=PRICE_SATANG_MAX).contains(&price) => {
+                return Err(invalid("price_satang", format!("a price is 1 to {PRICE_SATANG_MAX} satang a tonne")))
+            }
+            (OrderKind::Limit, Some(price)) if price % instrument.tick_satang != 0 => {
+                return Err(invalid(
+                    "price_satang",
+                    format!("{} trades in steps of {} satang", instrument.code, instrument.tick_satang),
+                ))
+            }
+            _ => {}
+        }
+        if request.expires_at_ms.is_some_and(|at| at <= context.now_ms) {
+            return Err(invalid("expires_at_ms", "the order would expire before it arrives"));
+        }
+        Ok(instrument)
+    }
+
+    /// What a market buy would pay now for its tonnes, walking the asks as
+    /// the engine will (skipping the buyer's own and expired orders).
+    fn market_buy_cost(&self, instrument: InstrumentId, account: AccountId, qty: u64, now_ms: i64) -> u64 {
+        let book = self.market.book(instrument).expect("listed instruments have a book");
+        let mut left = qty;
+        let mut cost = 0;
+        for resting in book.orders().filter(|r| r.side == Side::Sell) {
+            if left == 0 {
+                break;
+            }
+            if resting.account.0 == account.get() || resting.expires_at_ms.is_some_and(|at| now_ms >= at) {
+                continue;
+            }
+            let taken = left.min(resting.qty_tco2e.0);
+            cost += taken * resting.price_satang.0 as u64;
+            left -= taken;
+        }
+        cost
+    }
+
+    fn place_order(
+        &mut self,
+        context: &Context,
+        request: &OrderRequest,
+        dirty: &mut AppDirty,
+    ) -> DomainResult<Vec<AppEvent>> {
+        let instrument = self.check_request(context, request)?;
+        let org = self.trader(&context.actor, request.account)?;
+        let clearing = self.clearing_account()?;
+        let id = self.market.next_order_id();
+        let now = context.now_ms;
+        // Decided, not applied: a refusal below must leave everything as it was.
+        let (escrow, registry_events, ledger_events) = match request.side {
+            Side::Sell => {
+                let hold = Command::PlaceHold {
+                    account: request.account,
+                    selection: Selection::Quantity { batch: instrument.batch, quantity: request.qty_tco2e },
+                };
+                let events = self.registry.decide(context, &hold)?;
+                let Some(Event::HoldPlaced { hold }) = events.first() else { unreachable!("a hold places a hold") };
+                let opened = match self.cash_account(org) {
+                    Some(_) => Vec::new(),
+                    None => {
+                        let open = mangrove_ledger::Command::OpenAccount {
+                            owner: Owner::Org(org),
+                            asset: Asset::Thb,
+                            kind: CashKind::Ordinary,
+                        };
+                        self.ledger.decide(now, &open)?.events().to_vec()
+                    }
+                };
+                (Escrow::Credits { hold: hold.id }, events, opened)
+            }
+            Side::Buy => {
+                let cash = self.cash_account(org).ok_or_else(|| {
+                    DomainError::insufficient(
+                        "account",
+                        "you have no baht account yet: the operator records your first deposit",
+                    )
+                })?;
+                let amount = match request.price_satang {
+                    Some(price) => price * request.qty_tco2e,
+                    None => self.market_buy_cost(instrument.id, request.account, request.qty_tco2e, now),
+                };
+                if amount == 0 {
+                    return Err(DomainError::conflict("no one is selling now: place a limit order instead"));
+                }
+                let hold = format!("order-{}", id.get());
+                let pending = TransferSpec::Pending {
+                    id: transfer_id(hold.clone()),
+                    debit: cash,
+                    credit: clearing,
+                    amount: Amount::new(amount),
+                    timeout_ms: None,
+                };
+                let events = self.ledger.decide(now, &mangrove_ledger::Command::Transfer(pending))?.events().to_vec();
+                let escrow = Escrow::Cash { hold, amount_satang: amount, price_cap_satang: request.price_satang };
+                (escrow, Vec::new(), events)
+            }
+        };
+        let mut out = Vec::new();
+        let order = Order {
+            id,
+            instrument: instrument.id,
+            org,
+            account: request.account,
+            side: request.side,
+            kind: request.kind,
+            price_satang: request.price_satang,
+            qty_tco2e: request.qty_tco2e,
+            tif: request.tif,
+            expires_at_ms: request.expires_at_ms,
+            placed_at_ms: now,
+            escrow,
+            filled_tco2e: 0,
+            status: OrderStatus::Open,
+        };
+        // The engine refuses before it changes anything: still nothing has changed.
+        let reported = self.market.place(&order, &mut dirty.market).map_err(refused)?;
+        for event in registry_events {
+            self.registry.apply(&event, &mut dirty.registry);
+            out.push(AppEvent::Registry(event));
+        }
+        for event in ledger_events {
+            self.ledger.apply(&event, &mut dirty.ledger);
+            out.push(AppEvent::Ledger(event));
+        }
+        out.push(AppEvent::Market(MarketEvent::OrderPlaced { order }));
+        self.settle_reported(context, &reported, dirty, &mut out);
+        Ok(out)
+    }
+
+    /// Settles the engine's fills and releases the escrow of every order it
+    /// took out of the book.
+    fn settle_reported(
+        &mut self,
+        context: &Context,
+        reported: &[engine::Event],
+        dirty: &mut AppDirty,
+        out: &mut Vec<AppEvent>,
+    ) {
+        let mut touched = std::collections::BTreeSet::new();
+        for event in reported {
+            match *event {
+                engine::Event::Fill(fill) => {
+                    let (maker, taker) = (OrderId(fill.maker.0), OrderId(fill.taker.0));
+                    let (buy, sell) = if fill.taker_side == Side::Buy { (taker, maker) } else { (maker, taker) };
+                    let deal = self.deal(buy, sell, fill.price_satang.0 as u64, fill.qty_tco2e.0, fill.taker_side);
+                    self.settle(context, deal, dirty, out);
+                    touched.extend([maker, taker]);
+                }
+                engine::Event::Dropped { id, .. } | engine::Event::Cancelled { id, .. } => {
+                    touched.insert(OrderId(id.0));
+                }
+                engine::Event::Rested { .. } | engine::Event::Reduced { .. } => {}
+            }
+        }
+        for id in touched {
+            self.release_if_done(context, id, dirty, out);
+        }
+    }
+
+    fn deal(&self, buy: OrderId, sell: OrderId, price_satang: u64, qty_tco2e: u64, taker_side: Side) -> Deal {
+        let buyer = self.market.order(buy).expect("fills name known orders");
+        let seller = self.market.order(sell).expect("fills name known orders");
+        let Escrow::Cash { hold: buyer_hold, price_cap_satang, .. } = &buyer.escrow else {
+            unreachable!("a buy is escrowed in cash")
+        };
+        let Escrow::Credits { hold: seller_hold } = seller.escrow else {
+            unreachable!("a sell is escrowed in credits")
+        };
+        Deal {
+            instrument: buyer.instrument,
+            buyer: Party { org: buyer.org, account: buyer.account, order: Some(buy) },
+            seller: Party { org: seller.org, account: seller.account, order: Some(sell) },
+            buyer_hold: buyer_hold.clone(),
+            buyer_cap_satang: *price_cap_satang,
+            seller_hold,
+            price_satang,
+            qty_tco2e,
+            maker_side: Some(taker_side.opposite()),
+            auction: None,
+        }
+    }
+
+    /// Delivery versus payment: the credits and the cash of one trade, in
+    /// the command that made it.
+    fn settle(&mut self, context: &Context, deal: Deal, dirty: &mut AppDirty, out: &mut Vec<AppEvent>) {
+        let id = self.market.next_trade_id();
+        let value = deal.price_satang * deal.qty_tco2e;
+        let fee = self.ledger.fee_on(Asset::Thb, Amount::new(value)).get();
+        let trade = Trade {
+            id,
+            instrument: deal.instrument,
+            price_satang: deal.price_satang,
+            qty_tco2e: deal.qty_tco2e,
+            buyer: deal.buyer,
+            seller: deal.seller,
+            maker_side: deal.maker_side,
+            fee_satang: fee,
+            auction: deal.auction,
+            at_ms: context.now_ms,
+        };
+        let event = MarketEvent::Traded { trade };
+        self.market.apply(&event, &mut dirty.market);
+        out.push(AppEvent::Market(event));
+        let deliver =
+            Command::SettleHold { hold: deal.seller_hold, to: deal.buyer.account, quantity: Some(deal.qty_tco2e) };
+        self.run_registry(context, &deliver, dirty, out);
+        let clearing = self.clearing_account().expect("checked when the order was placed");
+        let seller_cash = self.cash_account(deal.seller.org).expect("opened when the sell was placed");
+        let buyer_cash = self.cash_account(deal.buyer.org).expect("a buy is paid from its cash account");
+        let posted = deal.qty_tco2e * deal.buyer_cap_satang.unwrap_or(deal.price_satang);
+        let name = |part: &str| transfer_id(format!("trade-{}{part}", id.get()));
+        let mut transfers = vec![
+            TransferSpec::PostPending {
+                id: name(""),
+                pending: transfer_id(deal.buyer_hold),
+                amount: Amount::new(posted),
+            },
+            TransferSpec::Posted {
+                id: name("-seller"),
+                debit: clearing,
+                credit: seller_cash,
+                amount: Amount::new(value - fee),
+            },
+        ];
+        if fee > 0 {
+            let fees = self.ledger.operator_account(CashKind::Fee, Asset::Thb).expect("a fee needs the fee account");
+            transfers.push(TransferSpec::Posted {
+                id: name("-fee"),
+                debit: clearing,
+                credit: fees,
+                amount: Amount::new(fee),
+            });
+        }
+        if posted > value {
+            let back = Amount::new(posted - value);
+            transfers.push(TransferSpec::Posted {
+                id: name("-back"),
+                debit: clearing,
+                credit: buyer_cash,
+                amount: back,
+            });
+        }
+        self.run_ledger(context, &mangrove_ledger::Command::Batch { transfers }, dirty, out);
+    }
+
+    /// An order out of the book gives back what its escrow still holds.
+    fn release_if_done(&mut self, context: &Context, id: OrderId, dirty: &mut AppDirty, out: &mut Vec<AppEvent>) {
+        let order = self.market.order(id).expect("released orders are known").clone();
+        if order.status == OrderStatus::Open {
+            return;
+        }
+        match order.escrow {
+            Escrow::Credits { hold } => {
+                if self.registry.hold(hold).is_some() {
+                    self.run_registry(context, &Command::ReleaseHold { hold }, dirty, out);
+                }
+            }
+            Escrow::Cash { hold, .. } => self.void_cash(context, &hold, dirty, out),
+        }
+    }
+
+    fn void_cash(&mut self, context: &Context, hold: &str, dirty: &mut AppDirty, out: &mut Vec<AppEvent>) {
+        let pending = transfer_id(hold.to_string());
+        let open = self.ledger.hold(&pending).is_some_and(|h| h.is_open() && h.remaining().get() > 0);
+        if open {
+            let void = TransferSpec::VoidPending { id: transfer_id(format!("{hold}-void")), pending };
+            self.run_ledger(context, &mangrove_ledger::Command::Transfer(void), dirty, out);
+        }
+    }
+
+    fn run_registry(&mut self, context: &Context, command: &Command, dirty: &mut AppDirty, out: &mut Vec<AppEvent>) {
+        let system = Context { actor: Actor::System, ..*context };
+        let events = self.registry.execute(&system, command, &mut dirty.registry).unwrap_or_else(|why| {
+            panic!("settlement is covered by escrow, yet the registry refused {command:?}: {why}")
+        });
+        out.extend(events.into_iter().map(AppEvent::Registry));
+    }
+
+    fn run_ledger(
+        &mut self,
+        context: &Context,
+        command: &mangrove_ledger::Command,
+        dirty: &mut AppDirty,
+        out: &mut Vec<AppEvent>,
+    ) {
+        let decision = self
+            .ledger
+            .execute(context.now_ms, command, &mut dirty.ledger)
+            .unwrap_or_else(|why| panic!("settlement is covered by escrow, yet the ledger refused {command:?}: {why}"));
+        out.extend(decision.events().iter().cloned().map(AppEvent::Ledger));
+    }
+
+    /// Takes a book's expired orders out and gives their escrow back. Expired
+    /// orders never trade (the engine skips them); this frees what they held.
+    fn expire_orders(
+        &mut self,
+        context: &Context,
+        instrument: InstrumentId,
+        dirty: &mut AppDirty,
+    ) -> DomainResult<Vec<AppEvent>> {
+        self.require_operator(&context.actor)?;
+        if self.market.instrument(instrument).is_none() {
+            return Err(DomainError::not_found("instrument", format!("there is no instrument {}", instrument.get())));
+        }
+        let reported = self.market.expire(instrument, context.now_ms, &mut dirty.market);
+        let mut out = Vec::new();
+        if !reported.is_empty() {
+            out.push(AppEvent::Market(MarketEvent::OrdersExpired { instrument, at_ms: context.now_ms }));
+            self.settle_reported(context, &reported, dirty, &mut out);
+        }
+        Ok(out)
+    }
+
+    fn cancel_order(&mut self, context: &Context, id: OrderId, dirty: &mut AppDirty) -> DomainResult<Vec<AppEvent>> {
+        let order = self
+            .market
+            .order(id)
+            .ok_or_else(|| DomainError::not_found("order", format!("there is no order {}", id.get())))?;
+        let operator = matches!(context.actor, Actor::System | Actor::Member { role: Role::Operator, .. });
+        if !operator && context.actor.org() != Some(order.org) {
+            return Err(DomainError::forbidden(format!("order {} is not yours", id.get())));
+        }
+        if order.status != OrderStatus::Open {
+            return Err(DomainError::conflict(format!("order {} is no longer in the book", id.get())));
+        }
+        let mut out = Vec::new();
+        self.market.cancel(id, &mut dirty.market).map_err(refused)?;
+        out.push(AppEvent::Market(MarketEvent::OrderCancelled { order: id, at_ms: context.now_ms }));
+        self.release_if_done(context, id, dirty, &mut out);
+        Ok(out)
+    }
+}
+
+impl App {
+    fn open_auction(
+        &mut self,
+        context: &Context,
+        instrument: InstrumentId,
+        account: AccountId,
+        (supply_tco2e, reserve_satang, closes_at_ms): (u64, u64, i64),
+        dirty: &mut AppDirty,
+    ) -> DomainResult<Vec<AppEvent>> {
+        let listed = self.market.instrument(instrument).cloned().ok_or_else(|| {
+            DomainError::not_found("instrument", format!("there is no instrument {}", instrument.get()))
+        })?;
+        // The operator runs primary sales for the seller; a seller may run its own.
+        let seller = self.trader(&Actor::System, account)?;
+        if !matches!(context.actor, Actor::System | Actor::Member { role: Role::Operator, .. })
+            && context.actor.org() != Some(seller)
+        {
+            return Err(DomainError::forbidden("only the operator or the seller opens an auction"));
+        }
+        if !(1..=ORDER_TCO2E_MAX).contains(&supply_tco2e) {
+            return Err(invalid("supply_tco2e", format!("an auction sells 1 to {ORDER_TCO2E_MAX} tonnes")));
+        }
+        if !(1..=PRICE_SATANG_MAX).contains(&reserve_satang) {
+            return Err(invalid("reserve_satang", format!("a reserve price is 1 to {PRICE_SATANG_MAX} satang")));
+        }
+        if closes_at_ms <= context.now_ms {
+            return Err(invalid("closes_at_ms", "an auction closes in the future"));
+        }
+        if self.market.auctions().count() >= AUCTIONS_MAX {
+            return Err(DomainError::conflict("the exchange holds as many auctions as it may"));
+        }
+        self.clearing_account()?;
+        let hold = Command::PlaceHold {
+            account,
+            selection: Selection::Quantity { batch: listed.batch, quantity: supply_tco2e },
+        };
+        let system = Context { actor: Actor::System, ..*context };
+        let events = self.registry.decide(&system, &hold)?;
+        let Some(Event::HoldPlaced { hold }) = events.first() else { unreachable!("a hold places a hold") };
+        let auction = Auction {
+            id: self.market.next_auction_id(),
+            instrument,
+            seller_org: seller,
+            seller_account: account,
+            supply_tco2e,
+            reserve_satang,
+            opens_at_ms: context.now_ms,
+            closes_at_ms,
+            hold: hold.id,
+            status: AuctionStatus::Open,
+            price_satang: None,
+            sold_tco2e: 0,
+            bids: Vec::new(),
+        };
+        let mut out = Vec::new();
+        for event in events {
+            self.registry.apply(&event, &mut dirty.registry);
+            out.push(AppEvent::Registry(event));
+        }
+        if self.cash_account(seller).is_none() {
+            let open = mangrove_ledger::Command::OpenAccount {
+                owner: Owner::Org(seller),
+                asset: Asset::Thb,
+                kind: CashKind::Ordinary,
+            };
+            self.run_ledger(context, &open, dirty, &mut out);
+        }
+        let event = MarketEvent::AuctionOpened { auction };
+        self.market.apply(&event, &mut dirty.market);
+        out.push(AppEvent::Market(event));
+        Ok(out)
+    }
+
+    fn open_auction_of(&self, auction: AuctionId) -> DomainResult<&Auction> {
+        let record = self
+            .market
+            .auction(auction)
+            .ok_or_else(|| DomainError::not_found("auction", format!("there is no auction {}", auction.get())))?;
+        if record.status != AuctionStatus::Open {
+            return Err(DomainError::conflict(format!("auction {} has closed", auction.get())));
+        }
+        Ok(record)
+    }
+
+    fn place_bid(
+        &mut self,
+        context: &Context,
+        auction: AuctionId,
+        account: AccountId,
+        (price_satang, qty_tco2e): (u64, u64),
+        dirty: &mut AppDirty,
+    ) -> DomainResult<Vec<AppEvent>> {
+        let org = self.trader(&context.actor, account)?;
+        let record = self.open_auction_of(auction)?;
+        if context.now_ms >= record.closes_at_ms {
+            return Err(DomainError::conflict(format!("auction {} stopped taking bids", auction.get())));
+        }
+        if org == record.seller_org {
+            return Err(DomainError::forbidden("a seller does not bid in its own auction"));
+        }
+        if !(1..=record.supply_tco2e).contains(&qty_tco2e) {
+            return Err(invalid("qty_tco2e", format!("a bid is 1 to {} tonnes, the supply", record.supply_tco2e)));
+        }
+        if !(record.reserve_satang..=PRICE_SATANG_MAX).contains(&price_satang) {
+            return Err(invalid(
+                "price_satang",
+                format!("a bid is at least the reserve of {} satang a tonne", record.reserve_satang),
+            ));
+        }
+        if record.bids.len() >= BIDS_PER_AUCTION_MAX {
+            return Err(DomainError::conflict("the auction holds as many bids as it may"));
+        }
+        let cash = self.cash_account(org).ok_or_else(|| {
+            DomainError::insufficient(
+                "account",
+                "you have no baht account yet: the operator records your first deposit",
+            )
+        })?;
+        let number = record.bids.len() as u64 + 1;
+        let hold = format!("bid-{}-{number}", auction.get());
+        let pending = TransferSpec::Pending {
+            id: transfer_id(hold.clone()),
+            debit: cash,
+            credit: self.clearing_account()?,
+            amount: Amount::new(price_satang * qty_tco2e),
+            timeout_ms: None,
+        };
+        let events =
+            self.ledger.decide(context.now_ms, &mangrove_ledger::Command::Transfer(pending))?.events().to_vec();
+        let mut out = Vec::new();
+        for event in events {
+            self.ledger.apply(&event, &mut dirty.ledger);
+            out.push(AppEvent::Ledger(event));
+        }
+        let bid = Bid {
+            number,
+            org,
+            account,
+            price_satang,
+            qty_tco2e,
+            hold,
+            placed_at_ms: context.now_ms,
+            allocated_tco2e: 0,
+        };
+        let event = MarketEvent::BidPlaced { auction, bid };
+        self.market.apply(&event, &mut dirty.market);
+        out.push(AppEvent::Market(event));
+        Ok(out)
+    }
+
+    fn close_auction(
+        &mut self,
+        context: &Context,
+        auction: AuctionId,
+        dirty: &mut AppDirty,
+    ) -> DomainResult<Vec<AppEvent>> {
+        let record = self.open_auction_of(auction)?.clone();
+        let operator = matches!(context.actor, Actor::System | Actor::Member { role: Role::Operator, .. });
+        if !operator && context.actor.org() != Some(record.seller_org) {
+            return Err(DomainError::forbidden("only the operator or the seller closes an auction"));
+        }
+        if !operator && context.now_ms < record.closes_at_ms {
+            return Err(DomainError::conflict("the auction is still taking bids"));
+        }
+        let bids: Vec<engine::auction::Bid> = record
+            .bids
+            .iter()
+            .map(|bid| engine::auction::Bid {
+                id: engine::OrderId(bid.number),
+                account: engine::AccountId(bid.account.get()),
+                price_satang: engine::PriceSatang(bid.price_satang as i64),
+                qty_tco2e: engine::QtyTco2e(bid.qty_tco2e),
+                seq: bid.number,
+            })
+            .collect();
+        let clearing = engine::auction::clear(
+            engine::QtyTco2e(record.supply_tco2e),
+            engine::PriceSatang(record.reserve_satang as i64),
+            &bids,
+        )
+        .map_err(|why| DomainError::conflict(why.to_string()))?;
+        let price = clearing.price_satang.map(|p| p.0 as u64);
+        let allocations: Vec<(u64, u64)> =
+            clearing.allocations.iter().filter(|a| a.qty_tco2e.0 > 0).map(|a| (a.id.0, a.qty_tco2e.0)).collect();
+        let mut out = Vec::new();
+        let event = MarketEvent::AuctionClosed { auction, price_satang: price, allocations: allocations.clone() };
+        self.market.apply(&event, &mut dirty.market);
+        out.push(AppEvent::Market(event));
+        for (number, tonnes) in allocations {
+            let bid = &record.bids[number as usize - 1];
+            let deal = Deal {
+                instrument: record.instrument,
+                buyer: Party { org: bid.org, account: bid.account, order: None },
+                seller: Party { org: record.seller_org, account: record.seller_account, order: None },
+                buyer_hold: bid.hold.clone(),
+                buyer_cap_satang: Some(bid.price_satang),
+                seller_hold: record.hold,
+                price_satang: price.expect("allocations come with a price"),
+                qty_tco2e: tonnes,
+                maker_side: None,
+                auction: Some(auction),
+            };
+            self.settle(context, deal, dirty, &mut out);
+        }
+        for bid in &record.bids {
+            self.void_cash(context, &bid.hold, dirty, &mut out);
+        }
+        if self.registry.hold(record.hold).is_some() {
+            self.run_registry(context, &Command::ReleaseHold { hold: record.hold }, dirty, &mut out);
+        }
+        Ok(out)
+    }
+}
+
+impl App {
+    /// Escrow equals what rests: every open order's credits or cash are held
+    /// for exactly its untraded tonnes, every open auction holds its supply
+    /// and its bids' cash, and nothing is held for an order that is done.
+    pub(crate) fn check_escrow(&self) -> Result<(), String> {
+        for order in self.market.orders() {
+            let open = order.status == OrderStatus::Open;
+            match &order.escrow {
+                Escrow::Credits { hold } => {
+                    let held = self.registry.hold(*hold).map(|h| h.quantity_tco2e.get());
+                    let expected = open.then(|| order.remaining_tco2e());
+                    if held != expected {
+                        return Err(format!("{} holds {held:?} t in the registry, expected {expected:?}", order.id));
+                    }
+                }
+                Escrow::Cash { hold, price_cap_satang, .. } => {
+                    let held = self.cash_held(hold);
+                    let expected = if open { price_cap_satang.unwrap_or(0) * order.remaining_tco2e() } else { 0 };
+                    if held != expected {
+                        return Err(format!("{} holds {held} satang, expected {expected}", order.id));
+                    }
+                }
+            }
+        }
+        for auction in self.market.auctions() {
+            let open = auction.status == AuctionStatus::Open;
+            let held = self.registry.hold(auction.hold).map(|h| h.quantity_tco2e.get());
+            if held != open.then_some(auction.supply_tco2e) {
+                return Err(format!("{} holds {held:?} t, expected the supply while open", auction.id));
+            }
+            for bid in &auction.bids {
+                let expected = if open { bid.price_satang * bid.qty_tco2e } else { 0 };
+                if self.cash_held(&bid.hold) != expected {
+                    return Err(format!("{} bid {} holds the wrong amount", auction.id, bid.number));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn cash_held(&self, hold: &str) -> u64 {
+        let id = transfer_id(hold.to_string());
+        self.ledger.hold(&id).filter(|h| h.is_open()).map_or(0, |h| h.remaining().get())
+    }
+}

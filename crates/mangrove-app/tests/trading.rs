@@ -1,0 +1,270 @@
+//! Trading through the application: escrow on placement, delivery versus
+//! payment on every fill, the fee to the operator, escrow given back when
+//! an order leaves the book, refusals that change nothing, the call
+//! auction's uniform price worked by hand, and the journal rebuilding every
+//! book exactly.
+
+mod support;
+
+use mangrove_app::market::{AuctionStatus, OrderStatus};
+use mangrove_app::*;
+use mangrove_core::*;
+use mangrove_registry::Actor;
+use support::*;
+
+/// What must not change when a command is refused.
+fn fingerprint(town: &Town) -> String {
+    let market = &town.app.market;
+    let book = market.book(town.instrument).unwrap();
+    format!(
+        "{:?}|{:?}|{:?}|{:?}|{:?}",
+        town.app.registry.holdings().collect::<Vec<_>>(),
+        town.app.ledger.accounts().map(|a| town.app.ledger.balance(a.id)).collect::<Vec<_>>(),
+        market.orders().collect::<Vec<_>>(),
+        market.trades(),
+        book.orders().collect::<Vec<_>>(),
+    )
+}
+
+#[test]
+fn a_trade_moves_credits_and_cash_together_and_pays_the_fee() {
+    let mut town = town(50); // 0.5 %
+    let (seller, buyer) = (town.seller, town.buyers[0]);
+    // The municipality offers 300 t at 250 baht; the factory bids for 120 t at up to 260 baht.
+    town.limit(seller, Side::Sell, 25_000, 300);
+    assert_eq!((town.active_tco2e(seller), town.held_tco2e(seller)), (700, 300), "the credits are in escrow");
+    town.limit(buyer, Side::Buy, 26_000, 120);
+    // 120 t at the resting price of 250 baht = 30,000 baht; the fee is 0.5 % = 150 baht, paid by the seller.
+    assert_eq!(town.active_tco2e(buyer), 120);
+    assert_eq!(town.held_tco2e(seller), 180, "the rest of the sell order stays held");
+    assert_eq!(town.cash(buyer), i128::from(DEPOSIT_SATANG) - 3_000_000, "the price improvement came back");
+    assert_eq!(town.cash(seller), 3_000_000 - 15_000);
+    assert_eq!(town.fees(), 15_000);
+    let trade = &town.app.market.trades()[0];
+    assert_eq!((trade.price_satang, trade.qty_tco2e, trade.fee_satang), (25_000, 120, 15_000));
+    town.app.check_invariants().unwrap();
+
+    // Cancelling the rest gives the credits back.
+    let order = town.app.market.orders().next().unwrap().id;
+    town.ok(town.as_member(seller), MarketCommand::CancelOrder { order });
+    assert_eq!((town.active_tco2e(seller), town.held_tco2e(seller)), (880, 0));
+    assert_eq!(town.app.market.order(order).unwrap().status, OrderStatus::Cancelled);
+    town.app.check_invariants().unwrap();
+}
+
+#[test]
+fn a_resting_buy_holds_its_cash_and_a_market_sell_takes_it() {
+    let mut town = town(0);
+    let (seller, buyer) = (town.seller, town.buyers[1]);
+    town.limit(buyer, Side::Buy, 30_000, 10);
+    assert_eq!(town.available(buyer), i128::from(DEPOSIT_SATANG) - 300_000, "10 t × 300 baht held");
+    // A market sell of 25 t trades the 10 t bid at 300 baht; the other 15 t are dropped and released.
+    town.order(seller, Side::Sell, OrderKind::Market, None, 25, TimeInForce::Ioc).unwrap();
+    assert_eq!(town.active_tco2e(buyer), 10);
+    assert_eq!((town.active_tco2e(seller), town.held_tco2e(seller)), (990, 0));
+    assert_eq!(town.cash(seller), 300_000);
+    assert_eq!(town.available(buyer), i128::from(DEPOSIT_SATANG) - 300_000);
+    town.app.check_invariants().unwrap();
+}
+
+#[test]
+fn a_market_buy_holds_what_the_book_asks_and_self_trades_are_prevented() {
+    let mut town = town(0);
+    let (seller, buyer) = (town.seller, town.buyers[0]);
+    town.limit(seller, Side::Sell, 20_000, 5);
+    town.limit(seller, Side::Sell, 21_000, 5);
+    // The factory first sells 2 t of its own? It holds none yet: it buys 7 at market: 5 × 200 + 2 × 210 baht.
+    town.order(buyer, Side::Buy, OrderKind::Market, None, 7, TimeInForce::Ioc).unwrap();
+    assert_eq!(town.cash(buyer), i128::from(DEPOSIT_SATANG) - 142_000);
+    assert_eq!(town.available(buyer), town.cash(buyer), "nothing stays held after a market order");
+    // Now the factory rests a sell of its own at 210 baht, then buys at 215: its own sell is cancelled, not traded.
+    town.limit(buyer, Side::Sell, 21_000, 2);
+    town.limit(buyer, Side::Buy, 21_500, 4);
+    let own = town.app.market.orders().find(|o| o.org == buyer && o.side == Side::Sell).unwrap();
+    assert_eq!(own.status, OrderStatus::SelfTrade);
+    assert_eq!(town.active_tco2e(buyer), 7 + 3, "3 t from the municipality's ask; its own 2 t came back");
+    town.app.check_invariants().unwrap();
+}
+
+#[test]
+fn bad_orders_are_refused_with_the_field_and_change_nothing() {
+    let mut town = town(0);
+    let (seller, buyer) = (town.seller, town.buyers[0]);
+    town.limit(seller, Side::Sell, 25_000, 10);
+    let before = fingerprint(&town);
+    let place = |account: AccountId, side, kind, price: Option<u64>, qty, tif| MarketCommand::PlaceOrder {
+        instrument: InstrumentId(1),
+        account,
+        side,
+        kind,
+        price_satang: price,
+        qty_tco2e: qty,
+        tif,
+        expires_at_ms: None,
+    };
+    let (a_seller, a_buyer) = (town.account(seller), town.account(buyer));
+    let gtc = TimeInForce::Gtc;
+    let cases: Vec<(&str, Actor, MarketCommand, ErrorKind, Option<&str>)> = vec![
+        (
+            "zero",
+            town.as_member(buyer),
+            place(a_buyer, Side::Buy, OrderKind::Limit, Some(100), 0, gtc),
+            ErrorKind::Invalid,
+            Some("qty_tco2e"),
+        ),
+        (
+            "off tick",
+            town.as_member(buyer),
+            place(a_buyer, Side::Buy, OrderKind::Limit, Some(150), 1, gtc),
+            ErrorKind::Invalid,
+            Some("price_satang"),
+        ),
+        (
+            "no price",
+            town.as_member(buyer),
+            place(a_buyer, Side::Buy, OrderKind::Limit, None, 1, gtc),
+            ErrorKind::Invalid,
+            Some("price_satang"),
+        ),
+        (
+            "zero price",
+            town.as_member(buyer),
+            place(a_buyer, Side::Buy, OrderKind::Limit, Some(0), 1, gtc),
+            ErrorKind::Invalid,
+            Some("price_satang"),
+        ),
+        (
+            "someone else's account",
+            town.as_member(buyer),
+            place(a_seller, Side::Sell, OrderKind::Limit, Some(100), 1, gtc),
+            ErrorKind::Forbidden,
+            None,
+        ),
+        (
+            "more cash than held",
+            town.as_member(buyer),
+            place(a_buyer, Side::Buy, OrderKind::Limit, Some(1_000_000), 1_000, gtc),
+            ErrorKind::Insufficient,
+            Some("amount"),
+        ),
+        (
+            "more credits than held",
+            town.as_member(seller),
+            place(a_seller, Side::Sell, OrderKind::Limit, Some(100), 991, gtc),
+            ErrorKind::Insufficient,
+            Some("quantity"),
+        ),
+        (
+            "fill or kill too big",
+            town.as_member(buyer),
+            place(a_buyer, Side::Buy, OrderKind::Limit, Some(25_000), 11, TimeInForce::Fok),
+            ErrorKind::Conflict,
+            Some("tif"),
+        ),
+        (
+            "post-only would trade",
+            town.as_member(buyer),
+            place(a_buyer, Side::Buy, OrderKind::Limit, Some(25_000), 1, TimeInForce::PostOnly),
+            ErrorKind::Conflict,
+            Some("tif"),
+        ),
+        (
+            "market sell into an empty bid side",
+            town.as_member(seller),
+            place(a_seller, Side::Sell, OrderKind::Market, Some(100), 1, TimeInForce::Ioc),
+            ErrorKind::Invalid,
+            Some("price_satang"),
+        ),
+    ];
+    for (name, actor, command, kind, field) in cases {
+        let error = town.run(actor, command).expect_err(name);
+        assert_eq!((error.kind, error.field), (kind, field), "{name}: {error:?}");
+        assert_eq!(fingerprint(&town), before, "{name} changed something");
+    }
+    let unknown = MarketCommand::PlaceOrder {
+        instrument: InstrumentId(9),
+        account: a_buyer,
+        side: Side::Buy,
+        kind: OrderKind::Limit,
+        price_satang: Some(100),
+        qty_tco2e: 1,
+        tif: gtc,
+        expires_at_ms: None,
+    };
+    assert_eq!(town.run(town.as_member(buyer), unknown).unwrap_err().field, Some("instrument"));
+    let cancel_theirs = MarketCommand::CancelOrder { order: OrderId(1) };
+    assert_eq!(town.run(town.as_member(buyer), cancel_theirs).unwrap_err().kind, ErrorKind::Forbidden);
+    assert_eq!(fingerprint(&town), before);
+}
+
+#[test]
+fn the_auction_clears_at_one_price_worked_by_hand() {
+    let mut town = town(0);
+    let operator = town.as_member(town.operator);
+    let open = MarketCommand::OpenAuction {
+        instrument: town.instrument,
+        account: town.account(town.seller),
+        supply_tco2e: 100,
+        reserve_satang: 25_000,
+        closes_at_ms: NOW_MS + 60_000,
+    };
+    town.ok(operator, open);
+    assert_eq!(town.held_tco2e(town.seller), 100);
+    let buyers = town.buyers.clone();
+    // Demand: 40 t at 300 baht, 50 t at 280, 30 t at 260 (and a bid under the reserve is refused).
+    for (org, price, qty) in [(buyers[0], 30_000, 40), (buyers[1], 28_000, 50), (buyers[2], 26_000, 30)] {
+        let bid = MarketCommand::PlaceBid {
+            auction: AuctionId(1),
+            account: town.account(org),
+            price_satang: price,
+            qty_tco2e: qty,
+        };
+        town.ok(town.as_member(org), bid);
+    }
+    let low = MarketCommand::PlaceBid {
+        auction: AuctionId(1),
+        account: town.account(buyers[2]),
+        price_satang: 20_000,
+        qty_tco2e: 5,
+    };
+    assert_eq!(town.run(town.as_member(buyers[2]), low).unwrap_err().field, Some("price_satang"));
+    town.app.check_invariants().unwrap();
+    // At 300 baht 40 t would sell, at 280 90 t, at 260 all 100 (120 asked): 260 is the highest price
+    // that sells the most. Everyone pays 260: 40 and 50 t in full, the last 10 t to the 260 bid.
+    town.ok(operator, MarketCommand::CloseAuction { auction: AuctionId(1) });
+    let auction = town.app.market.auction(AuctionId(1)).unwrap();
+    assert_eq!((auction.status, auction.price_satang, auction.sold_tco2e), (AuctionStatus::Cleared, Some(26_000), 100));
+    for (org, tonnes) in [(buyers[0], 40), (buyers[1], 50), (buyers[2], 10)] {
+        assert_eq!(town.active_tco2e(org), tonnes);
+        assert_eq!(town.cash(org), i128::from(DEPOSIT_SATANG) - i128::from(tonnes * 26_000));
+        assert_eq!(town.available(org), town.cash(org), "nothing stays held");
+    }
+    assert_eq!(town.cash(town.seller), 100 * 26_000);
+    assert_eq!(town.held_tco2e(town.seller), 0);
+    town.app.check_invariants().unwrap();
+}
+
+#[test]
+fn the_journal_rebuilds_every_book_exactly() {
+    let mut town = town(25);
+    let (seller, a, b) = (town.seller, town.buyers[0], town.buyers[1]);
+    town.limit(seller, Side::Sell, 25_000, 50);
+    town.limit(seller, Side::Sell, 25_500, 40);
+    town.limit(a, Side::Buy, 25_000, 20);
+    town.limit(b, Side::Buy, 24_000, 30);
+    town.limit(b, Side::Buy, 24_500, 5);
+    town.order(a, Side::Buy, OrderKind::Market, None, 35, TimeInForce::Ioc).unwrap();
+    let replayed = town.replayed();
+    for side in [Side::Buy, Side::Sell] {
+        let live: Vec<_> = town.app.market.book(town.instrument).unwrap().levels(side).collect();
+        let again: Vec<_> = replayed.market.book(town.instrument).unwrap().levels(side).collect();
+        assert_eq!(live, again);
+    }
+    let live: Vec<_> = town.app.market.book(town.instrument).unwrap().orders().collect();
+    let again: Vec<_> = replayed.market.book(town.instrument).unwrap().orders().collect();
+    assert_eq!(live, again, "the same orders in the same queue positions");
+    assert_eq!(replayed.market.trades(), town.app.market.trades());
+    assert_eq!(replayed.registry, town.app.registry);
+    assert_eq!(replayed.ledger, town.app.ledger);
+    replayed.check_invariants().unwrap();
+}
