@@ -7,6 +7,7 @@
 import { newContext, SCREENSHOTS, selectByText, shoot } from './browser.mjs';
 import { translator } from './catalogue.mjs';
 import { PLANS_STEPS } from './plans.mjs';
+import { MONITORING_STEPS } from './monitoring.mjs';
 
 const PASSWORD = 'rayong-demo-2026';
 
@@ -339,6 +340,7 @@ const STEPS = [
   ["the operator's pages list organisations, users and credit classes, and add a class", operatorPages],
   ['the proponent submits a monitoring report', proponentReports],
   ['the verifier verifies the report and credits are issued', verifierVerifiesAndIssues],
+  ...MONITORING_STEPS,
   ['the proponent transfers some to a factory', proponentTransfers],
   ['the factory retires some and its certificate says the proof verifies', factoryRetires],
   ['the factory imports a year: a bad line is named, then the fixed file gives its inventory', factoryImports],

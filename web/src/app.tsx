@@ -23,6 +23,7 @@ import { Queue } from './pages/queue';
 import { Organisations } from './pages/organisations';
 import { Users } from './pages/users';
 import { CreditClasses } from './pages/credit-classes';
+import { OperatorFactories } from './pages/operator-factories';
 import { AccountPage } from './pages/account';
 import { DashboardPage } from './pages/dashboard';
 import { FactoryPage } from './pages/factory';
@@ -72,6 +73,7 @@ const ROUTES: Route[] = [
   { pattern: '/operator/organisations', page: (p) => <Organisations location={p.location} />, roles: ['operator'] },
   { pattern: '/operator/users', page: () => <Users />, roles: ['operator'] },
   { pattern: '/operator/classes', page: () => <CreditClasses />, roles: ['operator'] },
+  { pattern: '/operator/factories', page: (p) => <OperatorFactories location={p.location} />, roles: ['operator'] },
   { pattern: '/factory', page: (p) => <FactoryPage user={p.user!} location={p.location} />, roles: ['factory'] },
   { pattern: '/factories/:org/report/:year', page: (p) => <FactoryReportPage org={Number(p.params.org)} year={Number(p.params.year)} /> },
   { pattern: '/practices', page: (p) => <PracticesPage location={p.location} /> },
@@ -109,6 +111,7 @@ const NAV: NavItem[] = [
   { href: '/operator/organisations', label: 'nav.organisations', roles: ['operator'] },
   { href: '/operator/users', label: 'nav.users', roles: ['operator'] },
   { href: '/operator/classes', label: 'nav.classes', roles: ['operator'] },
+  { href: '/operator/factories', label: 'nav.factories', roles: ['operator'] },
   { href: '/factory', label: 'nav.factory', roles: ['factory'] },
   { href: '/account', label: 'nav.account', roles: HOLDERS },
 ];

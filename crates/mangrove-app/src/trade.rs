@@ -23,6 +23,18 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "command")]
 pub enum MarketCommand {
+    /// The operator opens the exchange: its bank, clearing and fee accounts
+    /// for baht (those missing), and the fee on trades, paid by sellers.
+    #[serde(rename = "market_open_exchange")]
+    OpenExchange { fee_bps: u32 },
+    /// The operator records a bank transfer received from an organisation,
+    /// opening its baht account on the first one. `reference` (the bank's)
+    /// makes a repeat harmless.
+    #[serde(rename = "market_record_deposit")]
+    RecordDeposit { org: OrgId, amount_satang: u64, reference: String },
+    /// The operator records money paid back out to an organisation's bank.
+    #[serde(rename = "market_record_withdrawal")]
+    RecordWithdrawal { org: OrgId, amount_satang: u64, reference: String },
     /// The operator lists a batch (one vintage of one project) for trading.
     #[serde(rename = "market_list_instrument")]
     ListInstrument { batch: mangrove_core::BatchId, tick_satang: u64 },
@@ -106,6 +118,13 @@ impl App {
         dirty: &mut AppDirty,
     ) -> DomainResult<Vec<AppEvent>> {
         match command {
+            MarketCommand::OpenExchange { fee_bps } => self.open_exchange(context, *fee_bps, dirty),
+            MarketCommand::RecordDeposit { org, amount_satang, reference } => {
+                self.record_bank(context, *org, *amount_satang, reference, true, dirty)
+            }
+            MarketCommand::RecordWithdrawal { org, amount_satang, reference } => {
+                self.record_bank(context, *org, *amount_satang, reference, false, dirty)
+            }
             MarketCommand::ListInstrument { batch, tick_satang } => self.list(context, *batch, *tick_satang, dirty),
             MarketCommand::PlaceOrder {
                 instrument,
@@ -171,6 +190,94 @@ impl App {
         self.ledger.operator_account(CashKind::Clearing, Asset::Thb).ok_or_else(|| {
             DomainError::conflict("the exchange is not open yet: the operator has no clearing account for baht")
         })
+    }
+
+    fn open_exchange(&mut self, context: &Context, fee_bps: u32, dirty: &mut AppDirty) -> DomainResult<Vec<AppEvent>> {
+        use mangrove_ledger::Command as L;
+        self.require_operator(&context.actor)?;
+        if fee_bps > mangrove_ledger::FEE_BPS_MAX {
+            return Err(invalid(
+                "fee_bps",
+                format!("the fee is at most {} basis points", mangrove_ledger::FEE_BPS_MAX),
+            ));
+        }
+        let mut out = Vec::new();
+        for kind in [CashKind::Settlement, CashKind::Clearing, CashKind::Fee] {
+            if self.ledger.operator_account(kind, Asset::Thb).is_none() {
+                self.run_ledger(
+                    context,
+                    &L::OpenAccount { owner: Owner::Operator, asset: Asset::Thb, kind },
+                    dirty,
+                    &mut out,
+                );
+            }
+        }
+        self.run_ledger(context, &L::SetFee { asset: Asset::Thb, fee_bps }, dirty, &mut out);
+        Ok(out)
+    }
+
+    fn record_bank(
+        &mut self,
+        context: &Context,
+        org: OrgId,
+        amount_satang: u64,
+        reference: &str,
+        deposit: bool,
+        dirty: &mut AppDirty,
+    ) -> DomainResult<Vec<AppEvent>> {
+        self.require_operator(&context.actor)?;
+        if self.registry.organisation(org).is_none() {
+            return Err(DomainError::not_found("org", format!("there is no organisation {}", org.get())));
+        }
+        if !(1..=mangrove_ledger::AMOUNT_PER_TRANSFER_MAX).contains(&amount_satang) {
+            return Err(invalid("amount_satang", "an amount is a positive number of satang within the transfer limit"));
+        }
+        let kind = if deposit { "deposit" } else { "withdrawal" };
+        let id = TransferId::new(format!("{kind}-{}", reference.trim()))
+            .map_err(|_| invalid("reference", "a bank reference is 1 to 50 printable characters without spaces"))?;
+        if self.ledger.operator_account(CashKind::Settlement, Asset::Thb).is_none() {
+            return Err(DomainError::conflict("open the exchange first: there is no bank account for baht"));
+        }
+        if self.ledger.transfer(&id).is_some() {
+            // A repeat of the same bank transfer changes nothing; the ledger tells a repeat from a clash below.
+            let account = self.cash_account(org).ok_or_else(|| {
+                DomainError::conflict(format!("the reference {reference} was recorded for another organisation"))
+            })?;
+            let amount = Amount::new(amount_satang);
+            let spec = if deposit {
+                TransferSpec::Deposit { id, account, amount }
+            } else {
+                TransferSpec::Withdrawal { id, account, amount }
+            };
+            let decision = self.ledger.decide(context.now_ms, &mangrove_ledger::Command::Transfer(spec))?;
+            debug_assert!(decision.events().is_empty(), "a known id is a repeat or refused");
+            return Ok(Vec::new());
+        }
+        let mut out = Vec::new();
+        let account = match self.cash_account(org) {
+            Some(account) => account,
+            None if deposit => {
+                // A new id into a new account: only the amount could be refused, and it was checked above.
+                let open = mangrove_ledger::Command::OpenAccount {
+                    owner: Owner::Org(org),
+                    asset: Asset::Thb,
+                    kind: CashKind::Ordinary,
+                };
+                self.run_ledger(context, &open, dirty, &mut out);
+                self.cash_account(org).expect("just opened")
+            }
+            None => return Err(DomainError::insufficient("org", "the organisation has no baht account")),
+        };
+        let amount = Amount::new(amount_satang);
+        let spec = if deposit {
+            TransferSpec::Deposit { id, account, amount }
+        } else {
+            TransferSpec::Withdrawal { id, account, amount }
+        };
+        let events =
+            self.ledger.execute(context.now_ms, &mangrove_ledger::Command::Transfer(spec), &mut dirty.ledger)?;
+        out.extend(events.events().iter().cloned().map(AppEvent::Ledger));
+        Ok(out)
     }
 
     fn list(

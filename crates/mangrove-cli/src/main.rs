@@ -172,7 +172,7 @@ async fn verify(options: StoreOptions) -> anyhow::Result<()> {
     spinner.finish_and_clear();
     match result {
         Ok(loaded) => {
-            println!("OK: {} events; hash chain intact; {} signed tree heads match the Merkle roots{}; every projection row matches the journal; registry invariants hold.",
+            println!("OK: {} events; hash chain intact; {} signed tree heads match the Merkle roots{}; every projection row matches the journal; the registry's, the ledger's, the books' and escrow invariants hold.",
                 loaded.tree.len(),
                 loaded.tree_heads_checked,
                 if options.key_path.exists() { " and the deployment key" } else { "" });

@@ -21,15 +21,21 @@ pub struct DemoLogin {
 }
 
 pub(crate) struct Demo {
-    state: AppState,
+    pub(crate) state: AppState,
     logins: Vec<DemoLogin>,
 }
 
-/// The named factories' people, for the steps after the factory book exists.
+/// The demo's people, for the steps after the registry's: the factory
+/// book's reduction projects and the exchange.
 pub(crate) struct NamedFactories {
+    pub operator: Actor,
+    pub municipality: Actor,
+    pub forest_group: Actor,
     pub olefins: Actor,
     pub refinery: Actor,
     pub plastics: Actor,
+    pub somchai: Actor,
+    pub malee: Actor,
 }
 
 impl Demo {
@@ -88,6 +94,7 @@ pub async fn build_with_factories(store: &Store, factories: usize) -> anyhow::Re
     };
     crate::demo_factories::build(store, &named, factories.max(named.len())).await?;
     crate::demo_reductions::build(&demo, &named_factories).await?;
+    crate::demo_market::build(&demo, &named_factories).await?;
     Ok(demo.logins)
 }
 
@@ -127,7 +134,7 @@ async fn build_registry(store: &Store) -> anyhow::Result<(Demo, NamedFactories)>
         .await?;
     let (somchai, somchai_account) =
         demo.organisation("Somchai Jaidee (citizen)", Role::Citizen, ("somchai", "สมชาย ใจดี")).await?;
-    demo.organisation("Malee Srisuk (citizen)", Role::Citizen, ("malee", "มาลี ศรีสุข")).await?;
+    let (malee, _) = demo.organisation("Malee Srisuk (citizen)", Role::Citizen, ("malee", "มาลี ศรีสุข")).await?;
 
     let classes = [
         ("T-VER-P-METH-13-02", "Mangrove restoration (Premium T-VER)", ClassKind::Removal, 1_500),
@@ -214,7 +221,8 @@ async fn build_registry(store: &Store) -> anyhow::Result<(Demo, NamedFactories)>
         demo.run(actor, command).await?;
     }
     pending_work(&demo, refinery, forest_group, forest_project).await?;
-    Ok((demo, NamedFactories { olefins, refinery, plastics }))
+    let people = NamedFactories { operator, municipality, forest_group, olefins, refinery, plastics, somchai, malee };
+    Ok((demo, people))
 }
 
 /// The mangrove's 2025 claim, computed by the forestry methodology from the

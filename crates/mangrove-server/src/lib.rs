@@ -16,6 +16,7 @@
 pub mod auth;
 pub mod demo;
 pub mod demo_factories;
+mod demo_market;
 mod demo_reductions;
 pub mod error;
 pub mod extract;
@@ -27,7 +28,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
 use mangrove_store::Store;
-use routes::{commands, dashboard, measure, monitoring, people, public, reductions};
+use routes::{commands, dashboard, market, measure, monitoring, people, public, reductions, stream};
 use std::future::Future;
 
 /// Largest request body: room for a 256 KiB calculation record and its JSON.
@@ -101,6 +102,22 @@ pub fn router(store: Store) -> Router {
         .route("/reductions/{id}", get(reductions::reduction))
         .route("/reductions/{id}/registry-project", post(reductions::promote_reduction))
         .route("/practices", get(reductions::practices))
+        .route("/exchange", get(market::exchange).put(market::open_exchange))
+        .route("/instruments", get(market::instruments).post(market::list_instrument))
+        .route("/instruments/{id}", get(market::instrument))
+        .route("/instruments/{id}/book", get(market::book))
+        .route("/instruments/{id}/candles", get(market::instrument_candles))
+        .route("/trades", get(market::trades))
+        .route("/orders", get(market::orders).post(market::place_order))
+        .route("/orders/{id}/cancel", post(market::cancel_order))
+        .route("/auctions", get(market::auctions).post(market::open_auction))
+        .route("/auctions/{id}", get(market::auction))
+        .route("/auctions/{id}/bids", post(market::place_bid))
+        .route("/auctions/{id}/close", post(market::close_auction))
+        .route("/cash", get(market::cash))
+        .route("/cash/deposits", post(market::record_deposit))
+        .route("/cash/withdrawals", post(market::record_withdrawal))
+        .route("/market/stream", get(stream::stream))
         .fallback(api_not_found);
     Router::new()
         .nest("/api/v1", api)

@@ -1,6 +1,6 @@
 //! The OpenAPI 3 document, generated from the handlers' annotations.
 
-use crate::routes::{commands, dashboard, measure, monitoring, people, public, reductions};
+use crate::routes::{commands, dashboard, market, measure, monitoring, people, public, reductions};
 use utoipa::OpenApi;
 
 #[derive(OpenApi)]
@@ -20,12 +20,17 @@ use utoipa::OpenApi;
         measure::inventory, measure::inventory_csv, measure::progress, dashboard::dashboard,
         reductions::register_reduction, reductions::reductions, reductions::reduction, reductions::promote_reduction,
         reductions::publish_practice, reductions::practices, monitoring::submit_forestry_report,
+        market::exchange, market::open_exchange, market::instruments, market::instrument, market::list_instrument,
+        market::book, market::instrument_candles, market::trades, market::orders, market::place_order,
+        market::cancel_order, market::auctions, market::auction, market::open_auction, market::place_bid,
+        market::close_auction, market::cash, market::record_deposit, market::record_withdrawal,
     ),
     tags(
         (name = "public", description = "Read without signing in"),
         (name = "registry", description = "Commands that change the registry"),
         (name = "people", description = "Sign-in and users"),
         (name = "measure", description = "Factories, inventories and the province dashboard"),
+        (name = "market", description = "The exchange: instruments, orders, trades, auctions and cash"),
     )
 )]
 pub struct ApiDoc;

@@ -174,6 +174,7 @@ pub struct Store {
     sequencer: SequencerHandle,
     key: Arc<DeploymentKey>,
     clock: Clock,
+    subscription: tokio::sync::watch::Receiver<u64>,
 }
 
 impl Store {
@@ -192,15 +193,17 @@ impl Store {
             latest_head: loaded.latest_head,
         }));
         let key = Arc::new(key);
+        let (committed, subscription) = tokio::sync::watch::channel(ledger.read().await.tree.len());
         let sequencer = sequencer::Sequencer {
             db: db.clone(),
             ledger: ledger.clone(),
             key: key.clone(),
             clock: options.clock.clone(),
             group_commands_max: options.group_commands_max.max(1),
+            committed,
         };
         let (handle, _task) = sequencer.spawn();
-        Ok(Store { db, ledger, sequencer: handle, key, clock: options.clock })
+        Ok(Store { db, ledger, sequencer: handle, key, clock: options.clock, subscription })
     }
 
     pub fn db(&self) -> &Db {
@@ -211,6 +214,10 @@ impl Store {
     }
     pub fn sequencer(&self) -> &SequencerHandle {
         &self.sequencer
+    }
+    /// Wakes whenever a group commits; holds the journal's length.
+    pub fn subscribe(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.subscription.clone()
     }
     pub fn public_key_hex(&self) -> String {
         self.key.public_key_hex()

@@ -18,7 +18,7 @@ use mangrove_core::signing::{DeploymentKey, TreeHead};
 use mangrove_core::DomainError;
 use mangrove_registry::Context;
 use std::sync::Arc;
-use tokio::sync::{mpsc, oneshot, RwLock};
+use tokio::sync::{mpsc, oneshot, watch, RwLock};
 
 /// Commands waiting for the sequencer; senders wait when it is full.
 pub const QUEUE_COMMANDS_MAX: usize = 16_384;
@@ -67,6 +67,8 @@ pub(crate) struct Sequencer {
     pub clock: Clock,
     /// 1 gives one transaction per command (for comparison in the benchmark).
     pub group_commands_max: usize,
+    /// The journal's length after each commit, for live subscribers.
+    pub committed: watch::Sender<u64>,
 }
 
 enum Pending {
@@ -141,6 +143,7 @@ impl Sequencer {
             });
             self.db.write_group(&stored, &changes, &head).await?;
             ledger.latest_head = Some(head);
+            self.committed.send_replace(ledger.tree.len());
         }
         drop(ledger);
         for item in pending {

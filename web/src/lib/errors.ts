@@ -49,6 +49,8 @@ const PATTERNS: Pattern[] = [
   [/an organisation named .* exists/, 'error.organisation_exists', () => ({})],
   [/a credit class .* exists/, 'error.class_exists', () => ({})],
   [/must be positive|must be at least 1/, 'error.positive', () => ({})],
+  [/licence (.+) belongs to another factory/, 'error.licence_taken', (m) => ({ licence: m[1] })],
+  [/a licence number is 1 to (\d+) characters/, 'error.licence_length', (m) => ({ max: Number(m[1]) })],
 ];
 
 const BY_CODE: Record<string, MessageKey> = {

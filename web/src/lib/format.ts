@@ -19,6 +19,12 @@ export function formatNumber(value: number | bigint, locale: Locale): string {
   return new Intl.NumberFormat(locale === 'th' ? 'th-TH' : 'en-GB', { maximumFractionDigits: 2 }).format(value);
 }
 
+/// A recorded decimal as written, up to six places (a wood density of
+/// 0.587 g/cm³, a plot's 122.0216 t/ha), for a verifier to compare.
+export function formatDecimal(value: number, locale: Locale): string {
+  return new Intl.NumberFormat(locale === 'th' ? 'th-TH' : 'en-GB', { maximumFractionDigits: 6 }).format(value);
+}
+
 export function formatTonnes(value: number, locale: Locale): string {
   return translate(locale, 'unit.tonnes', { value: formatNumber(value, locale) });
 }

@@ -7,6 +7,7 @@ import { useFetch } from '../ui/fetch';
 import { Field, FormError, SubmitButton, useForm } from '../ui/form';
 import { Link } from '../ui/link';
 import { DataTable } from '../ui/table';
+import { Calculation } from './calculation';
 
 function SubmitProject({ project, done }: { project: ProjectDetail; done: () => void }) {
   const { t } = useI18n();
@@ -90,24 +91,6 @@ function RegisterProject({ project, done }: { project: ProjectDetail; done: () =
   );
 }
 
-/// The calculation record behind a claim, pretty-printed when it is JSON.
-function Calculation({ text }: { text: string }) {
-  const { t } = useI18n();
-  if (!text.trim()) return null;
-  let shown = text;
-  try {
-    shown = JSON.stringify(JSON.parse(text), null, 2);
-  } catch {
-    // Plain text: show it as written.
-  }
-  return (
-    <details class="calculation">
-      <summary>{t('report.calculation')}</summary>
-      <pre>{shown}</pre>
-    </details>
-  );
-}
-
 function ReviewReport({ report, done }: { report: Report; done: () => void }) {
   const { t, tonnes } = useI18n();
   const form = useForm({ decision: 'verify', verified_tco2e: String(report.claimed_tco2e), note: '' }, `report-${report.id}`);
@@ -126,7 +109,6 @@ function ReviewReport({ report, done }: { report: Report; done: () => void }) {
     <form onSubmit={submit} noValidate class="card action report-action" aria-label={t('review.report_title', { id: report.id })}>
       <h3>{t('review.report_title', { id: report.id })}</h3>
       <p>{t('review.claimed', { quantity: tonnes(report.claimed_tco2e) })}</p>
-      <Calculation text={report.calculation} />
       <FormError problem={form.formError} />
       <Field form={form} name="decision" label="review.decision" options={decisions} />
       <Field form={form} name="verified_tco2e" label="review.verified" inputMode="numeric" hint={t('review.verified_hint')} />
@@ -164,6 +146,7 @@ function Reports({ project, user, done }: { project: ProjectDetail; user: User |
         caption={t('report.list')}
         rows={project.reports}
         rowKey={(r) => r.id}
+        testid="report-table"
         columns={[
           { label: 'report.id', cell: (r) => `#${r.id}` },
           { label: 'report.period', cell: (r) => period(r.period_start, r.period_end) },
@@ -173,13 +156,20 @@ function Reports({ project, user, done }: { project: ProjectDetail; user: User |
           { label: 'review.note', cell: (r) => r.review_note || '—' },
         ]}
       />
-      {project.reports.map((report) =>
-        reviewer && report.status === 'submitted' ? (
-          <ReviewReport report={report} done={done} key={report.id} />
-        ) : issuer && report.status === 'verified' ? (
-          <IssueReport report={report} done={done} key={report.id} />
-        ) : null,
-      )}
+      {project.reports.map((report) => {
+        const reviewing = reviewer && report.status === 'submitted';
+        return (
+          <div class="report-detail" key={report.id}>
+            {/* Open where the verifier decides, folded for everyone else. */}
+            <Calculation text={report.calculation} reportId={report.id} open={reviewing} />
+            {reviewing ? (
+              <ReviewReport report={report} done={done} />
+            ) : issuer && report.status === 'verified' ? (
+              <IssueReport report={report} done={done} />
+            ) : null}
+          </div>
+        );
+      })}
     </>
   );
 }

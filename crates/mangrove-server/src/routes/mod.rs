@@ -3,11 +3,13 @@
 
 pub mod commands;
 pub mod dashboard;
+pub mod market;
 pub mod measure;
 pub mod monitoring;
 pub mod people;
 pub mod public;
 pub mod reductions;
+pub mod stream;
 
 use serde::{Deserialize, Serialize};
 

@@ -1,0 +1,701 @@
+//! The exchange over HTTP: instruments with their book, trades and candles
+//! (public); orders, fills and cash for the signed-in organisation; call
+//! auctions whose bids stay sealed until they close; the operator's cash
+//! desk; and a WebSocket stream of trades and the book.
+
+use super::{PageQuery, Paged};
+use crate::auth::{CurrentUser, MaybeUser};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{IdempotencyKey, Json, Path, Query};
+use crate::routes::commands::{submit, Answer};
+use crate::AppState;
+use axum::extract::State;
+use mangrove_app::market::{Auction, AuctionStatus, Order, Trade};
+use mangrove_app::{App, MarketCommand};
+use mangrove_core::{AuctionId, BatchId, InstrumentId, OrderId, OrgId};
+use mangrove_exchange::{OrderKind, Side, TimeInForce};
+use mangrove_ledger::{AccountKind, Asset, Owner};
+use mangrove_registry::Role;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// Price levels a book answer shows per side, at most.
+pub const BOOK_LEVELS_MAX: usize = 50;
+/// Candles one answer holds, at most (the latest).
+pub const CANDLES_MAX: usize = 500;
+
+#[derive(Serialize, ToSchema)]
+pub struct InstrumentView {
+    pub id: u64,
+    pub code: String,
+    pub batch_id: u64,
+    pub project_id: u64,
+    pub project_name: String,
+    pub vintage_year: i32,
+    pub tick_satang: u64,
+    pub best_bid_satang: Option<i64>,
+    pub best_ask_satang: Option<i64>,
+    pub last_price_satang: Option<u64>,
+    pub volume_tco2e: u64,
+    pub trades: usize,
+}
+
+fn instrument_view(app: &App, id: InstrumentId) -> Option<InstrumentView> {
+    let instrument = app.market.instrument(id)?;
+    let book = app.market.book(id)?;
+    let trades: Vec<&Trade> = app.market.trades().iter().filter(|t| t.instrument == id).collect();
+    Some(InstrumentView {
+        id: id.get(),
+        code: instrument.code.clone(),
+        batch_id: instrument.batch.get(),
+        project_id: instrument.project.get(),
+        project_name: app.registry.project(instrument.project).map(|p| p.name.clone()).unwrap_or_default(),
+        vintage_year: instrument.vintage_year,
+        tick_satang: instrument.tick_satang,
+        best_bid_satang: book.best_bid().map(|l| l.price_satang.0),
+        best_ask_satang: book.best_ask().map(|l| l.price_satang.0),
+        last_price_satang: trades.last().map(|t| t.price_satang),
+        volume_tco2e: trades.iter().map(|t| t.qty_tco2e).sum(),
+        trades: trades.len(),
+    })
+}
+
+fn instrument_or_404(app: &App, id: u64) -> ApiResult<InstrumentView> {
+    instrument_view(app, InstrumentId(id)).ok_or_else(|| ApiError::not_found(format!("there is no instrument {id}")))
+}
+
+#[utoipa::path(get, path = "/api/v1/instruments", tag = "market", responses((status = 200, body = Vec<InstrumentView>)))]
+pub async fn instruments(State(state): State<AppState>) -> axum::Json<Vec<InstrumentView>> {
+    let ledger = state.store.ledger().read().await;
+    let app = &ledger.app;
+    axum::Json(app.market.instruments().filter_map(|i| instrument_view(app, i.id)).collect())
+}
+
+#[utoipa::path(get, path = "/api/v1/instruments/{id}", tag = "market", responses((status = 200, body = InstrumentView), (status = 404)))]
+pub async fn instrument(State(state): State<AppState>, Path(id): Path<u64>) -> ApiResult<axum::Json<InstrumentView>> {
+    let ledger = state.store.ledger().read().await;
+    Ok(axum::Json(instrument_or_404(&ledger.app, id)?))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewInstrument {
+    pub batch_id: u64,
+    /// The price step in satang (100 = one baht).
+    pub tick_satang: u64,
+}
+
+#[utoipa::path(post, path = "/api/v1/instruments", tag = "market", request_body = NewInstrument,
+    responses((status = 200, body = crate::routes::commands::CommandResponse)))]
+pub async fn list_instrument(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    key: IdempotencyKey,
+    Json(body): Json<NewInstrument>,
+) -> Answer {
+    let command = MarketCommand::ListInstrument { batch: BatchId(body.batch_id), tick_satang: body.tick_satang };
+    submit(&state, &user, key, command).await
+}
+
+#[derive(Serialize, ToSchema, Clone, PartialEq)]
+pub struct LevelRow {
+    pub price_satang: i64,
+    pub qty_tco2e: u64,
+    pub orders: u32,
+}
+
+#[derive(Serialize, ToSchema, Clone, PartialEq)]
+pub struct BookView {
+    pub instrument_id: u64,
+    /// Best first.
+    pub bids: Vec<LevelRow>,
+    pub asks: Vec<LevelRow>,
+}
+
+pub(crate) fn book_view(app: &App, id: InstrumentId, levels: usize) -> Option<BookView> {
+    let book = app.market.book(id)?;
+    let rows = |side| {
+        book.depth(side, levels)
+            .into_iter()
+            .map(|l| LevelRow { price_satang: l.price_satang.0, qty_tco2e: l.qty_tco2e.0, orders: l.orders })
+            .collect()
+    };
+    Some(BookView { instrument_id: id.get(), bids: rows(Side::Buy), asks: rows(Side::Sell) })
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct DepthQuery {
+    /// Price levels per side, 1 to 50.
+    pub levels: Option<usize>,
+}
+
+#[utoipa::path(get, path = "/api/v1/instruments/{id}/book", tag = "market", params(DepthQuery), responses((status = 200, body = BookView), (status = 404)))]
+pub async fn book(
+    State(state): State<AppState>,
+    Path(id): Path<u64>,
+    Query(depth): Query<DepthQuery>,
+) -> ApiResult<axum::Json<BookView>> {
+    let ledger = state.store.ledger().read().await;
+    let levels = depth.levels.unwrap_or(20).clamp(1, BOOK_LEVELS_MAX);
+    book_view(&ledger.app, InstrumentId(id), levels)
+        .map(axum::Json)
+        .ok_or_else(|| ApiError::not_found(format!("there is no instrument {id}")))
+}
+
+#[derive(Serialize, ToSchema, Clone, PartialEq)]
+pub struct TradeView {
+    pub id: u64,
+    pub instrument_id: u64,
+    pub price_satang: u64,
+    pub qty_tco2e: u64,
+    pub value_satang: u64,
+    pub buyer_org_id: u64,
+    pub buyer: String,
+    pub seller_org_id: u64,
+    pub seller: String,
+    /// The resting order's side; none for an auction.
+    pub maker_side: Option<String>,
+    pub fee_satang: u64,
+    pub auction_id: Option<u64>,
+    pub at_ms: i64,
+}
+
+pub(crate) fn trade_view(app: &App, trade: &Trade) -> TradeView {
+    let name = |org: OrgId| app.registry.organisation(org).map(|o| o.name.clone()).unwrap_or_default();
+    TradeView {
+        id: trade.id.get(),
+        instrument_id: trade.instrument.get(),
+        price_satang: trade.price_satang,
+        qty_tco2e: trade.qty_tco2e,
+        value_satang: trade.value_satang(),
+        buyer_org_id: trade.buyer.org.get(),
+        buyer: name(trade.buyer.org),
+        seller_org_id: trade.seller.org.get(),
+        seller: name(trade.seller.org),
+        maker_side: trade.maker_side.map(|side| side_text(side).to_string()),
+        fee_satang: trade.fee_satang,
+        auction_id: trade.auction.map(|a| a.get()),
+        at_ms: trade.at_ms,
+    }
+}
+
+fn side_text(side: Side) -> &'static str {
+    match side {
+        Side::Buy => "buy",
+        Side::Sell => "sell",
+    }
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct TradeFilter {
+    pub instrument: Option<u64>,
+    /// Only the signed-in organisation's trades (its fills).
+    pub mine: Option<bool>,
+}
+
+#[utoipa::path(get, path = "/api/v1/trades", tag = "market", params(PageQuery, TradeFilter), responses((status = 200, body = Object)))]
+pub async fn trades(
+    State(state): State<AppState>,
+    MaybeUser(user): MaybeUser,
+    Query(page): Query<PageQuery>,
+    Query(filter): Query<TradeFilter>,
+) -> ApiResult<axum::Json<Paged<TradeView>>> {
+    let mine = match (filter.mine.unwrap_or(false), &user) {
+        (false, _) => None,
+        (true, Some(user)) => Some(user.org()),
+        (true, None) => return Err(ApiError::unauthenticated()),
+    };
+    let ledger = state.store.ledger().read().await;
+    let app = &ledger.app;
+    let rows = app
+        .market
+        .trades()
+        .iter()
+        .rev()
+        .filter(|t| filter.instrument.is_none_or(|id| t.instrument.get() == id))
+        .filter(|t| mine.is_none_or(|org| t.buyer.org == org || t.seller.org == org))
+        .map(|t| trade_view(app, t));
+    Ok(axum::Json(page.take(rows)))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Candle {
+    /// The start of the interval, ms since the epoch.
+    pub at_ms: i64,
+    pub open_satang: u64,
+    pub high_satang: u64,
+    pub low_satang: u64,
+    pub close_satang: u64,
+    pub volume_tco2e: u64,
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct CandleQuery {
+    /// `minute`, `hour` or `day` (Bangkok days).
+    pub interval: Option<String>,
+}
+
+/// Groups trades into candles of `interval_ms`, offset so days start at midnight in Bangkok.
+pub fn candles(trades: &[&Trade], interval_ms: i64) -> Vec<Candle> {
+    const BANGKOK_MS: i64 = 7 * 3_600_000;
+    let mut out: Vec<Candle> = Vec::new();
+    for trade in trades {
+        let at_ms = (trade.at_ms + BANGKOK_MS).div_euclid(interval_ms) * interval_ms - BANGKOK_MS;
+        match out.last_mut() {
+            Some(candle) if candle.at_ms == at_ms => {
+                candle.high_satang = candle.high_satang.max(trade.price_satang);
+                candle.low_satang = candle.low_satang.min(trade.price_satang);
+                candle.close_satang = trade.price_satang;
+                candle.volume_tco2e += trade.qty_tco2e;
+            }
+            _ => out.push(Candle {
+                at_ms,
+                open_satang: trade.price_satang,
+                high_satang: trade.price_satang,
+                low_satang: trade.price_satang,
+                close_satang: trade.price_satang,
+                volume_tco2e: trade.qty_tco2e,
+            }),
+        }
+    }
+    let skip = out.len().saturating_sub(CANDLES_MAX);
+    out.split_off(skip)
+}
+
+#[utoipa::path(get, path = "/api/v1/instruments/{id}/candles", tag = "market", params(CandleQuery), responses((status = 200, body = Vec<Candle>), (status = 404)))]
+pub async fn instrument_candles(
+    State(state): State<AppState>,
+    Path(id): Path<u64>,
+    Query(query): Query<CandleQuery>,
+) -> ApiResult<axum::Json<Vec<Candle>>> {
+    let interval_ms = match query.interval.as_deref().unwrap_or("hour") {
+        "minute" => 60_000,
+        "hour" => 3_600_000,
+        "day" => 86_400_000,
+        other => {
+            return Err(ApiError::invalid("interval", format!("the interval is minute, hour or day, not {other}")))
+        }
+    };
+    let ledger = state.store.ledger().read().await;
+    let app = &ledger.app;
+    instrument_or_404(app, id)?;
+    let trades: Vec<&Trade> = app.market.trades().iter().filter(|t| t.instrument.get() == id).collect();
+    Ok(axum::Json(candles(&trades, interval_ms)))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewOrder {
+    pub instrument_id: u64,
+    #[schema(value_type = String)]
+    pub side: Side,
+    /// `limit` or `market`.
+    #[serde(rename = "type")]
+    #[schema(value_type = String)]
+    pub kind: OrderKind,
+    /// Per tonne, a multiple of the instrument's tick; none for a market order.
+    pub price_satang: Option<u64>,
+    pub qty_tco2e: u64,
+    /// `gtc` (default), `ioc`, `fok` or `post_only`.
+    #[schema(value_type = Option<String>)]
+    pub tif: Option<TimeInForce>,
+    pub expires_at_ms: Option<i64>,
+}
+
+/// Places an order from the signed-in organisation's account: a sell holds
+/// its credits, a buy holds its cash, until it trades or leaves the book.
+#[utoipa::path(post, path = "/api/v1/orders", tag = "market", request_body = NewOrder,
+    responses((status = 200, body = crate::routes::commands::CommandResponse), (status = 409, body = crate::error::ErrorBody)))]
+pub async fn place_order(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    key: IdempotencyKey,
+    Json(body): Json<NewOrder>,
+) -> Answer {
+    let account = own_account(&state, &user).await?;
+    let command = MarketCommand::PlaceOrder {
+        instrument: InstrumentId(body.instrument_id),
+        account,
+        side: body.side,
+        kind: body.kind,
+        price_satang: body.price_satang,
+        qty_tco2e: body.qty_tco2e,
+        tif: body.tif.unwrap_or(TimeInForce::Gtc),
+        expires_at_ms: body.expires_at_ms,
+    };
+    submit(&state, &user, key, command).await
+}
+
+async fn own_account(state: &AppState, user: &CurrentUser) -> ApiResult<mangrove_core::AccountId> {
+    let ledger = state.store.ledger().read().await;
+    ledger
+        .app
+        .registry
+        .organisation(user.org())
+        .map(|org| org.account)
+        .ok_or_else(|| ApiError::not_found("your organisation has no account"))
+}
+
+#[utoipa::path(post, path = "/api/v1/orders/{id}/cancel", tag = "market",
+    responses((status = 200, body = crate::routes::commands::CommandResponse)))]
+pub async fn cancel_order(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    key: IdempotencyKey,
+    Path(id): Path<u64>,
+) -> Answer {
+    submit(&state, &user, key, MarketCommand::CancelOrder { order: OrderId(id) }).await
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct OrderView {
+    pub id: u64,
+    pub instrument_id: u64,
+    pub code: String,
+    pub side: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub price_satang: Option<u64>,
+    pub qty_tco2e: u64,
+    pub filled_tco2e: u64,
+    pub tif: String,
+    pub status: String,
+    pub placed_at_ms: i64,
+    pub expires_at_ms: Option<i64>,
+}
+
+fn text_of(value: &impl Serialize) -> String {
+    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+}
+
+fn order_view(app: &App, order: &Order) -> OrderView {
+    OrderView {
+        id: order.id.get(),
+        instrument_id: order.instrument.get(),
+        code: app.market.instrument(order.instrument).map(|i| i.code.clone()).unwrap_or_default(),
+        side: side_text(order.side).into(),
+        kind: text_of(&order.kind),
+        price_satang: order.price_satang,
+        qty_tco2e: order.qty_tco2e,
+        filled_tco2e: order.filled_tco2e,
+        tif: text_of(&order.tif),
+        status: text_of(&order.status),
+        placed_at_ms: order.placed_at_ms,
+        expires_at_ms: order.expires_at_ms,
+    }
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct OrderFilter {
+    pub instrument: Option<u64>,
+    /// `open` (resting) or `all` (default).
+    pub status: Option<String>,
+}
+
+/// The signed-in organisation's orders, newest first.
+#[utoipa::path(get, path = "/api/v1/orders", tag = "market", params(PageQuery, OrderFilter), responses((status = 200, body = Object)))]
+pub async fn orders(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(page): Query<PageQuery>,
+    Query(filter): Query<OrderFilter>,
+) -> ApiResult<axum::Json<Paged<OrderView>>> {
+    let open_only = match filter.status.as_deref().unwrap_or("all") {
+        "open" => true,
+        "all" => false,
+        other => return Err(ApiError::invalid("status", format!("the status is open or all, not {other}"))),
+    };
+    let ledger = state.store.ledger().read().await;
+    let app = &ledger.app;
+    let rows = app
+        .market
+        .orders()
+        .rev()
+        .filter(|o| o.org == user.org())
+        .filter(|o| filter.instrument.is_none_or(|id| o.instrument.get() == id))
+        .filter(|o| !open_only || o.status == mangrove_app::market::OrderStatus::Open)
+        .map(|o| order_view(app, o));
+    Ok(axum::Json(page.take(rows)))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct BidView {
+    pub number: u64,
+    pub org_id: u64,
+    pub bidder: String,
+    pub price_satang: u64,
+    pub qty_tco2e: u64,
+    pub allocated_tco2e: u64,
+    pub placed_at_ms: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AuctionView {
+    pub id: u64,
+    pub instrument_id: u64,
+    pub code: String,
+    pub seller_org_id: u64,
+    pub seller: String,
+    pub supply_tco2e: u64,
+    pub reserve_satang: u64,
+    pub opens_at_ms: i64,
+    pub closes_at_ms: i64,
+    pub status: String,
+    pub price_satang: Option<u64>,
+    pub sold_tco2e: u64,
+    pub bid_count: usize,
+    /// Sealed while open: only the viewer's own bids (the operator sees all); all once closed.
+    pub bids: Vec<BidView>,
+}
+
+fn auction_view(app: &App, auction: &Auction, viewer: Option<&CurrentUser>) -> AuctionView {
+    let name = |org: OrgId| app.registry.organisation(org).map(|o| o.name.clone()).unwrap_or_default();
+    let open = auction.status == AuctionStatus::Open;
+    let sees = |org: OrgId| !open || viewer.is_some_and(|user| user.org() == org || user.role == Role::Operator);
+    AuctionView {
+        id: auction.id.get(),
+        instrument_id: auction.instrument.get(),
+        code: app.market.instrument(auction.instrument).map(|i| i.code.clone()).unwrap_or_default(),
+        seller_org_id: auction.seller_org.get(),
+        seller: name(auction.seller_org),
+        supply_tco2e: auction.supply_tco2e,
+        reserve_satang: auction.reserve_satang,
+        opens_at_ms: auction.opens_at_ms,
+        closes_at_ms: auction.closes_at_ms,
+        status: text_of(&auction.status),
+        price_satang: auction.price_satang,
+        sold_tco2e: auction.sold_tco2e,
+        bid_count: auction.bids.len(),
+        bids: auction
+            .bids
+            .iter()
+            .filter(|bid| sees(bid.org))
+            .map(|bid| BidView {
+                number: bid.number,
+                org_id: bid.org.get(),
+                bidder: name(bid.org),
+                price_satang: bid.price_satang,
+                qty_tco2e: bid.qty_tco2e,
+                allocated_tco2e: bid.allocated_tco2e,
+                placed_at_ms: bid.placed_at_ms,
+            })
+            .collect(),
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/auctions", tag = "market", params(PageQuery), responses((status = 200, body = Object)))]
+pub async fn auctions(
+    State(state): State<AppState>,
+    MaybeUser(user): MaybeUser,
+    Query(page): Query<PageQuery>,
+) -> axum::Json<Paged<AuctionView>> {
+    let ledger = state.store.ledger().read().await;
+    let app = &ledger.app;
+    let rows = app.market.auctions().rev().map(|a| auction_view(app, a, user.as_ref()));
+    axum::Json(page.take(rows))
+}
+
+#[utoipa::path(get, path = "/api/v1/auctions/{id}", tag = "market", responses((status = 200, body = AuctionView), (status = 404)))]
+pub async fn auction(
+    State(state): State<AppState>,
+    MaybeUser(user): MaybeUser,
+    Path(id): Path<u64>,
+) -> ApiResult<axum::Json<AuctionView>> {
+    let ledger = state.store.ledger().read().await;
+    let app = &ledger.app;
+    let record =
+        app.market.auction(AuctionId(id)).ok_or_else(|| ApiError::not_found(format!("there is no auction {id}")))?;
+    Ok(axum::Json(auction_view(app, record, user.as_ref())))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewAuction {
+    pub instrument_id: u64,
+    /// The selling organisation (the operator runs sales for sellers); defaults to the caller's.
+    pub seller_org_id: Option<u64>,
+    pub supply_tco2e: u64,
+    pub reserve_satang: u64,
+    pub closes_at_ms: i64,
+}
+
+#[utoipa::path(post, path = "/api/v1/auctions", tag = "market", request_body = NewAuction,
+    responses((status = 200, body = crate::routes::commands::CommandResponse)))]
+pub async fn open_auction(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    key: IdempotencyKey,
+    Json(body): Json<NewAuction>,
+) -> Answer {
+    let seller = OrgId(body.seller_org_id.unwrap_or(user.org().get()));
+    let account = {
+        let ledger = state.store.ledger().read().await;
+        ledger.app.registry.organisation(seller).map(|org| org.account).ok_or_else(|| {
+            ApiError::not_found(format!("there is no organisation {}", seller.get())).with_field("seller_org_id")
+        })?
+    };
+    let command = MarketCommand::OpenAuction {
+        instrument: InstrumentId(body.instrument_id),
+        account,
+        supply_tco2e: body.supply_tco2e,
+        reserve_satang: body.reserve_satang,
+        closes_at_ms: body.closes_at_ms,
+    };
+    submit(&state, &user, key, command).await
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewBid {
+    pub price_satang: u64,
+    pub qty_tco2e: u64,
+}
+
+#[utoipa::path(post, path = "/api/v1/auctions/{id}/bids", tag = "market", request_body = NewBid,
+    responses((status = 200, body = crate::routes::commands::CommandResponse)))]
+pub async fn place_bid(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    key: IdempotencyKey,
+    Path(id): Path<u64>,
+    Json(body): Json<NewBid>,
+) -> Answer {
+    let account = own_account(&state, &user).await?;
+    let command = MarketCommand::PlaceBid {
+        auction: AuctionId(id),
+        account,
+        price_satang: body.price_satang,
+        qty_tco2e: body.qty_tco2e,
+    };
+    submit(&state, &user, key, command).await
+}
+
+#[utoipa::path(post, path = "/api/v1/auctions/{id}/close", tag = "market",
+    responses((status = 200, body = crate::routes::commands::CommandResponse)))]
+pub async fn close_auction(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    key: IdempotencyKey,
+    Path(id): Path<u64>,
+) -> Answer {
+    submit(&state, &user, key, MarketCommand::CloseAuction { auction: AuctionId(id) }).await
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CashView {
+    pub org_id: u64,
+    /// None until the operator records a first deposit.
+    pub account_id: Option<u64>,
+    pub balance_satang: i64,
+    pub available_satang: i64,
+    pub held_satang: i64,
+    pub transfers: Vec<CashTransfer>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CashTransfer {
+    pub id: String,
+    pub kind: String,
+    /// Positive when money came in.
+    pub amount_satang: i64,
+    pub at_ms: i64,
+}
+
+/// The signed-in organisation's baht: balance, what orders and bids hold, recent movements.
+#[utoipa::path(get, path = "/api/v1/cash", tag = "market", responses((status = 200, body = CashView)))]
+pub async fn cash(State(state): State<AppState>, user: CurrentUser) -> axum::Json<CashView> {
+    let ledger = state.store.ledger().read().await;
+    let app = &ledger.app;
+    let account = app.ledger.account_for(Owner::Org(user.org()), Asset::Thb, AccountKind::Ordinary);
+    let balance = account.and_then(|id| app.ledger.balance(id)).unwrap_or_default();
+    let transfers = account
+        .map(|id| {
+            app.ledger
+                .recent_transfers(id, 50)
+                .map(|t| CashTransfer {
+                    id: t.id.as_str().to_string(),
+                    kind: t.kind.as_str().to_string(),
+                    amount_satang: if t.credit == id { t.amount.get() as i64 } else { -(t.amount.get() as i64) },
+                    at_ms: t.at_ms,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    axum::Json(CashView {
+        org_id: user.org().get(),
+        account_id: account.map(|id| id.get()),
+        balance_satang: balance.posted() as i64,
+        available_satang: balance.available() as i64,
+        held_satang: balance.pending_debits.get() as i64,
+        transfers,
+    })
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct BankTransfer {
+    pub org_id: u64,
+    pub amount_satang: u64,
+    /// The bank's reference; recording it twice changes nothing.
+    pub reference: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/cash/deposits", tag = "market", request_body = BankTransfer,
+    responses((status = 200, body = crate::routes::commands::CommandResponse)))]
+pub async fn record_deposit(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    key: IdempotencyKey,
+    Json(body): Json<BankTransfer>,
+) -> Answer {
+    let command = MarketCommand::RecordDeposit {
+        org: OrgId(body.org_id),
+        amount_satang: body.amount_satang,
+        reference: body.reference,
+    };
+    submit(&state, &user, key, command).await
+}
+
+#[utoipa::path(post, path = "/api/v1/cash/withdrawals", tag = "market", request_body = BankTransfer,
+    responses((status = 200, body = crate::routes::commands::CommandResponse)))]
+pub async fn record_withdrawal(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    key: IdempotencyKey,
+    Json(body): Json<BankTransfer>,
+) -> Answer {
+    let command = MarketCommand::RecordWithdrawal {
+        org: OrgId(body.org_id),
+        amount_satang: body.amount_satang,
+        reference: body.reference,
+    };
+    submit(&state, &user, key, command).await
+}
+
+#[derive(Deserialize, Serialize, ToSchema)]
+pub struct ExchangeSettings {
+    /// The fee on trades in basis points (50 = 0.5 %), paid by the seller.
+    pub fee_bps: u32,
+}
+
+#[utoipa::path(put, path = "/api/v1/exchange", tag = "market", request_body = ExchangeSettings,
+    responses((status = 200, body = crate::routes::commands::CommandResponse)))]
+pub async fn open_exchange(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    key: IdempotencyKey,
+    Json(body): Json<ExchangeSettings>,
+) -> Answer {
+    submit(&state, &user, key, MarketCommand::OpenExchange { fee_bps: body.fee_bps }).await
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ExchangeView {
+    pub open: bool,
+    pub fee_bps: u32,
+}
+
+#[utoipa::path(get, path = "/api/v1/exchange", tag = "market", responses((status = 200, body = ExchangeView)))]
+pub async fn exchange(State(state): State<AppState>) -> axum::Json<ExchangeView> {
+    let ledger = state.store.ledger().read().await;
+    let app = &ledger.app;
+    axum::Json(ExchangeView {
+        open: app.ledger.operator_account(AccountKind::Clearing, Asset::Thb).is_some(),
+        fee_bps: app.ledger.fee_bps(Asset::Thb).get(),
+    })
+}

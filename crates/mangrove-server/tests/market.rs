@@ -1,0 +1,227 @@
+//! The exchange over HTTP: the operator opens it, records deposits and
+//! lists the mangrove's vintage; crossing orders from two organisations
+//! trade and settle at once (credits and cash visible on both sides and in
+//! the public trades); bad orders get a clear 4xx and change nothing;
+//! concurrent orders from one account never overdraw its credits or cash;
+//! an auction keeps its bids sealed until it clears at one price.
+
+mod support;
+
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use support::*;
+
+const OLEFINS_ORG: u64 = 5;
+const REFINERY_ORG: u64 = 6;
+
+async fn open_exchange(app: &TestApp) -> String {
+    let operator = app.login(OPERATOR).await;
+    let (status, answer) = app.put("/api/v1/exchange", Some(&operator), &json!({ "fee_bps": 50 })).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    for (org, baht, reference) in [(OLEFINS_ORG, 1_000_000, "KTB-1"), (REFINERY_ORG, 10_000, "SCB-2")] {
+        let body = json!({ "org_id": org, "amount_satang": baht * 100, "reference": reference });
+        let (status, answer) = app.post("/api/v1/cash/deposits", Some(&operator), &body).await;
+        assert_eq!(status, StatusCode::OK, "{answer}");
+    }
+    let (status, answer) =
+        app.post("/api/v1/instruments", Some(&operator), &json!({ "batch_id": 1, "tick_satang": 100 })).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    operator
+}
+
+fn limit(side: &str, price_satang: u64, qty: u64) -> Value {
+    json!({ "instrument_id": 1, "side": side, "type": "limit", "price_satang": price_satang, "qty_tco2e": qty })
+}
+
+#[tokio::test]
+async fn crossing_orders_trade_and_settle_at_once() {
+    for app in apps().await {
+        open_exchange(&app).await;
+        let (municipality, olefins) = (app.login(MUNICIPALITY).await, app.login(OLEFINS).await);
+        let operator = app.login(OPERATOR).await;
+        let held_before = app.active(&operator, MUNICIPALITY_ACCOUNT, 1).await;
+        let (status, answer) = app.post("/api/v1/orders", Some(&municipality), &limit("sell", 32_000, 100)).await;
+        assert_eq!(status, StatusCode::OK, "{}: {answer}", app.db_name);
+        assert_eq!(app.active(&operator, MUNICIPALITY_ACCOUNT, 1).await, held_before - 100, "the credits are held");
+        let (status, answer) = app.post("/api/v1/orders", Some(&olefins), &limit("buy", 33_000, 30)).await;
+        assert_eq!(status, StatusCode::OK, "{answer}");
+        let kinds: Vec<String> = payloads(&answer).iter().map(|p| p["event"].as_str().unwrap().to_string()).collect();
+        assert!(kinds.contains(&"market_trade".to_string()), "{kinds:?}");
+        assert!(kinds.contains(&"hold_partly_settled".to_string()), "{kinds:?}");
+
+        // 30 t at the resting 320 baht: 9,600 baht; the fee of 0.5 % (48 baht) is the seller's.
+        let (_, cash) = app.get("/api/v1/cash", Some(&olefins)).await;
+        assert_eq!(cash["balance_satang"], 100_000_000 - 960_000, "{cash}");
+        assert_eq!(cash["available_satang"], cash["balance_satang"], "nothing stays held: {cash}");
+        let (_, cash) = app.get("/api/v1/cash", Some(&municipality)).await;
+        assert_eq!(cash["balance_satang"], 960_000 - 4_800, "{cash}");
+        assert_eq!(app.active(&operator, OLEFINS_ACCOUNT, 1).await, 600 + 30);
+
+        let (_, trades) = app.get("/api/v1/trades?instrument=1", None).await;
+        assert_eq!(trades["total"], 1, "{trades}");
+        assert_eq!(trades["items"][0]["price_satang"], 32_000);
+        assert_eq!(trades["items"][0]["buyer"], "Map Ta Phut Olefins (synthetic)");
+        let (_, book) = app.get("/api/v1/instruments/1/book", None).await;
+        assert_eq!(book["asks"], json!([{ "price_satang": 32_000, "qty_tco2e": 70, "orders": 1 }]), "{book}");
+        let (_, candles) = app.get("/api/v1/instruments/1/candles?interval=minute", None).await;
+        assert_eq!(candles[0]["close_satang"], 32_000, "{candles}");
+        let (_, mine) = app.get("/api/v1/orders?status=open", Some(&municipality)).await;
+        assert_eq!(mine["items"][0]["filled_tco2e"], 30, "{mine}");
+
+        let order = mine["items"][0]["id"].as_u64().unwrap();
+        let (status, _) = app.post(&format!("/api/v1/orders/{order}/cancel"), Some(&olefins), &json!({})).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "nobody cancels another's order");
+        let (status, answer) =
+            app.post(&format!("/api/v1/orders/{order}/cancel"), Some(&municipality), &json!({})).await;
+        assert_eq!(status, StatusCode::OK, "{answer}");
+        assert_eq!(app.active(&operator, MUNICIPALITY_ACCOUNT, 1).await, held_before - 30, "the rest came back");
+    }
+}
+
+#[tokio::test]
+async fn bad_orders_are_refused_clearly_and_change_nothing() {
+    for app in apps().await {
+        open_exchange(&app).await;
+        let (municipality, refinery) = (app.login(MUNICIPALITY).await, app.login(REFINERY).await);
+        app.post("/api/v1/orders", Some(&municipality), &limit("sell", 32_000, 10)).await;
+        let before = app.snapshot().await;
+        let cases = [
+            ("zero", limit("buy", 100, 0), StatusCode::UNPROCESSABLE_ENTITY, "qty_tco2e"),
+            (
+                "negative",
+                json!({ "instrument_id": 1, "side": "buy", "type": "limit", "price_satang": 100, "qty_tco2e": -5 }),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "qty_tco2e",
+            ),
+            ("off tick", limit("buy", 150, 1), StatusCode::UNPROCESSABLE_ENTITY, "price_satang"),
+            (
+                "unknown instrument",
+                json!({ "instrument_id": 9, "side": "buy", "type": "limit", "price_satang": 100, "qty_tco2e": 1 }),
+                StatusCode::NOT_FOUND,
+                "instrument",
+            ),
+            (
+                "market with a price",
+                json!({ "instrument_id": 1, "side": "buy", "type": "market", "price_satang": 100, "qty_tco2e": 1 }),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "price_satang",
+            ),
+            (
+                "unknown side",
+                json!({ "instrument_id": 1, "side": "hold", "type": "limit", "price_satang": 100, "qty_tco2e": 1 }),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "side",
+            ),
+            ("more than the cash", limit("buy", 31_000, 100), StatusCode::CONFLICT, "amount"),
+            (
+                "fill or kill too big",
+                json!({ "instrument_id": 1, "side": "buy", "type": "limit", "price_satang": 32_000, "qty_tco2e": 11, "tif": "fok" }),
+                StatusCode::CONFLICT,
+                "tif",
+            ),
+        ];
+        for (name, body, expected, field) in cases {
+            let (status, answer) = app.post("/api/v1/orders", Some(&refinery), &body).await;
+            assert_eq!(status, expected, "{name}: {answer}");
+            assert_eq!(error_of(name, &answer)["field"], field, "{name}: {answer}");
+        }
+        let (status, answer) = app.post("/api/v1/orders", None, &limit("buy", 100, 1)).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{answer}");
+        assert_eq!(app.snapshot().await, before, "nothing changed");
+    }
+}
+
+#[tokio::test]
+async fn concurrent_orders_from_one_account_never_overdraw() {
+    for app in apps().await {
+        let operator = open_exchange(&app).await;
+        let (municipality, refinery) = (app.login(MUNICIPALITY).await, app.login(REFINERY).await);
+        let credits = app.active(&operator, MUNICIPALITY_ACCOUNT, 1).await;
+        // 24 sells of a third of the holding at once: exactly two fit.
+        let third = credits / 3 + 1;
+        let sell = limit("sell", 50_000, third);
+        let sells = (0..24).map(|_| app.post("/api/v1/orders", Some(&municipality), &sell));
+        let answers = futures_join(sells).await;
+        let accepted = answers.iter().filter(|(status, _)| *status == StatusCode::OK).count();
+        assert_eq!(accepted, 2, "{answers:?}");
+        assert!(
+            answers.iter().all(|(s, a)| *s == StatusCode::OK || a["error"]["code"] == "insufficient"),
+            "{answers:?}"
+        );
+        assert_eq!(app.active(&operator, MUNICIPALITY_ACCOUNT, 1).await, credits - 2 * third);
+        // The refinery has 10,000 baht: 30 bids of 40 t at 100 baht (4,000 baht each) at once: exactly two fit.
+        let buy = limit("buy", 10_000, 40);
+        let buys = (0..30).map(|_| app.post("/api/v1/orders", Some(&refinery), &buy));
+        let answers = futures_join(buys).await;
+        let accepted = answers.iter().filter(|(status, _)| *status == StatusCode::OK).count();
+        assert_eq!(accepted, 2, "{answers:?}");
+        let (_, cash) = app.get("/api/v1/cash", Some(&refinery)).await;
+        assert_eq!(
+            (cash["held_satang"].as_i64(), cash["available_satang"].as_i64()),
+            (Some(800_000), Some(200_000)),
+            "{cash}"
+        );
+    }
+}
+
+/// Polled together, so the server sees the requests concurrently.
+async fn futures_join<F: std::future::Future<Output = (StatusCode, Value)>>(
+    futures: impl Iterator<Item = F>,
+) -> Vec<(StatusCode, Value)> {
+    futures_util::future::join_all(futures).await
+}
+
+#[tokio::test]
+async fn an_auction_keeps_bids_sealed_and_clears_at_one_price() {
+    for app in apps().await {
+        let operator = open_exchange(&app).await;
+        let (olefins, refinery) = (app.login(OLEFINS).await, app.login(REFINERY).await);
+        let closes = 4_000_000_000_000_i64;
+        let body = json!({ "instrument_id": 1, "seller_org_id": 3, "supply_tco2e": 100, "reserve_satang": 25_000, "closes_at_ms": closes });
+        let (status, answer) = app.post("/api/v1/auctions", Some(&olefins), &body).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "only the operator or the seller: {answer}");
+        let (status, answer) = app.post("/api/v1/auctions", Some(&operator), &body).await;
+        assert_eq!(status, StatusCode::OK, "{answer}");
+        // 80 t at 300 baht and 30 t at 250: 100 t sell at 250 (at 300 only 80 would).
+        let (status, answer) = app
+            .post("/api/v1/auctions/1/bids", Some(&olefins), &json!({ "price_satang": 30_000, "qty_tco2e": 80 }))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{answer}");
+        let (status, answer) = app
+            .post("/api/v1/auctions/1/bids", Some(&refinery), &json!({ "price_satang": 25_000, "qty_tco2e": 30 }))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{answer}");
+        let (status, answer) = app
+            .post("/api/v1/auctions/1/bids", Some(&refinery), &json!({ "price_satang": 20_000, "qty_tco2e": 5 }))
+            .await;
+        assert_eq!(
+            (status, error_of("below", &answer)["field"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("price_satang"))
+        );
+        let (_, sealed) = app.get("/api/v1/auctions/1", Some(&refinery)).await;
+        assert_eq!(
+            (sealed["bid_count"].as_u64(), sealed["bids"].as_array().map(Vec::len)),
+            (Some(2), Some(1)),
+            "{sealed}"
+        );
+        let (status, answer) = app.post("/api/v1/auctions/1/close", Some(&operator), &json!({})).await;
+        assert_eq!(status, StatusCode::OK, "{answer}");
+        let (_, cleared) = app.get("/api/v1/auctions/1", None).await;
+        assert_eq!(
+            (cleared["status"].as_str(), cleared["price_satang"].as_u64()),
+            (Some("cleared"), Some(25_000)),
+            "{cleared}"
+        );
+        let allocated: Vec<u64> =
+            cleared["bids"].as_array().unwrap().iter().map(|b| b["allocated_tco2e"].as_u64().unwrap()).collect();
+        assert_eq!(allocated, [80, 20]);
+        let (_, cash) = app.get("/api/v1/cash", Some(&olefins)).await;
+        assert_eq!(
+            cash["balance_satang"],
+            100_000_000 - 80 * 25_000,
+            "the 300-baht bidder pays the clearing price: {cash}"
+        );
+        assert_eq!(cash["held_satang"], 0);
+        assert_eq!(app.active(&operator, OLEFINS_ACCOUNT, 1).await, 600 + 80);
+    }
+}
