@@ -14,8 +14,9 @@ export default defineConfig({
     chunkSizeWarningLimit: 600,
   },
   server: {
-    // `npm run dev` talks to a `mangrove serve` on the default port.
-    proxy: { '/api': 'http://127.0.0.1:8080' },
+    // `npm run dev` talks to a `mangrove serve` on the default port,
+    // the market's WebSocket stream included.
+    proxy: { '/api': { target: 'http://127.0.0.1:8080', ws: true } },
   },
   test: {
     include: ['test/**/*.test.ts'],

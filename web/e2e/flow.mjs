@@ -8,6 +8,7 @@ import { newContext, SCREENSHOTS, selectByText, shoot } from './browser.mjs';
 import { translator } from './catalogue.mjs';
 import { PLANS_STEPS } from './plans.mjs';
 import { MONITORING_STEPS } from './monitoring.mjs';
+import { MARKET_STEPS } from './market.mjs';
 
 const PASSWORD = 'rayong-demo-2026';
 
@@ -345,6 +346,7 @@ const STEPS = [
   ['the factory retires some and its certificate says the proof verifies', factoryRetires],
   ['the factory imports a year: a bad line is named, then the fixed file gives its inventory', factoryImports],
   ...PLANS_STEPS,
+  ...MARKET_STEPS,
   ['the public explorer shows the retirement and its certificate verifies in the browser', publicChecksCertificate],
   ['the public explorer lists projects with their map, batches and serials', publicExplores],
   ['language and calendar switch and are remembered', languageAndCalendar],

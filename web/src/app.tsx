@@ -29,6 +29,10 @@ import { DashboardPage } from './pages/dashboard';
 import { FactoryPage } from './pages/factory';
 import { FactoryReportPage } from './pages/factory-report';
 import { PracticesPage } from './pages/practices';
+import { MarketPage } from './pages/market';
+import { TradingPage } from './pages/trading';
+import { AuctionList, AuctionPage } from './pages/auctions';
+import { CashDesk } from './pages/cash-desk';
 import { NotFound, RequireRole } from './pages/guards';
 
 interface PageProps {
@@ -83,6 +87,11 @@ const ROUTES: Route[] = [
     roles: ['factory'],
   },
   { pattern: '/account', page: (p) => <AccountPage user={p.user!} location={p.location} />, roles: HOLDERS },
+  { pattern: '/market', page: () => <MarketPage /> },
+  { pattern: '/market/:id', page: (p) => <TradingPage id={Number(p.params.id)} user={p.user} location={p.location} /> },
+  { pattern: '/auctions', page: (p) => <AuctionList location={p.location} user={p.user} /> },
+  { pattern: '/auctions/:id', page: (p) => <AuctionPage id={Number(p.params.id)} user={p.user} /> },
+  { pattern: '/operator/cash', page: () => <CashDesk />, roles: ['operator'] },
 ];
 
 function findRoute(path: string): { route: Route; params: RouteParams } | null {
@@ -101,6 +110,7 @@ interface NavItem {
 
 const NAV: NavItem[] = [
   { href: '/dashboard', label: 'nav.dashboard' },
+  { href: '/market', label: 'nav.market' },
   { href: '/practices', label: 'nav.practices' },
   { href: '/projects', label: 'nav.projects' },
   { href: '/batches', label: 'nav.batches' },
@@ -112,6 +122,7 @@ const NAV: NavItem[] = [
   { href: '/operator/users', label: 'nav.users', roles: ['operator'] },
   { href: '/operator/classes', label: 'nav.classes', roles: ['operator'] },
   { href: '/operator/factories', label: 'nav.factories', roles: ['operator'] },
+  { href: '/operator/cash', label: 'nav.cash_desk', roles: ['operator'] },
   { href: '/factory', label: 'nav.factory', roles: ['factory'] },
   { href: '/account', label: 'nav.account', roles: HOLDERS },
 ];

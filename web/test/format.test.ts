@@ -1,13 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import {
+  formatBaht,
+  formatBahtNumber,
+  formatClock,
   formatDate,
   formatDateTime,
   formatNumber,
   formatPercentFromBps,
   formatPeriod,
+  formatPricePerTonne,
   formatTonnes,
   formatYear,
+  parseBaht,
+  parseRayongDateTime,
   parseWholeNumber,
+  rayongDate,
+  rayongDateTimeInput,
   shortHash,
 } from '../src/lib/format';
 
@@ -69,5 +77,59 @@ describe('hashes for display', () => {
   it('are cut with an ellipsis', () => {
     expect(shortHash('abcdef0123456789', 6)).toBe('abcdef…');
     expect(shortHash('abc', 6)).toBe('abc');
+  });
+});
+
+describe('money', () => {
+  it('shows satang as baht with two decimals, THB in English and บาท in Thai', () => {
+    expect(formatBaht(3_250_050, 'en')).toBe('32,500.50 THB');
+    expect(formatBaht(3_250_050, 'th')).toBe('32,500.50 บาท');
+    expect(formatBaht(0, 'en')).toBe('0.00 THB');
+    expect(formatBaht(5, 'en')).toBe('0.05 THB');
+    expect(formatBaht(500_000_000, 'th')).toBe('5,000,000.00 บาท');
+    expect(formatBaht(-9_300_000, 'en')).toBe('-93,000.00 THB');
+    expect(formatBahtNumber(1_000_000_000_000, 'en')).toBe('10,000,000,000.00');
+  });
+
+  it('shows prices per tonne', () => {
+    expect(formatPricePerTonne(32_000, 'en')).toBe('320.00 THB/tCO2e');
+    expect(formatPricePerTonne(31_550, 'th')).toBe('315.50 บาท/tCO2e');
+  });
+
+  it('never writes a Thai character in English, the baht sign included', () => {
+    expect(formatBaht(12_345, 'en')).not.toMatch(/[\u0E00-\u0E7F]/);
+    expect(formatPricePerTonne(12_345, 'en')).not.toMatch(/[\u0E00-\u0E7F]/);
+  });
+
+  it('reads baht as typed', () => {
+    expect(parseBaht('320')).toBe(32_000);
+    expect(parseBaht(' 320.5 ')).toBe(32_050);
+    expect(parseBaht('320.50')).toBe(32_050);
+    expect(parseBaht('1,250.05')).toBe(125_005);
+    expect(parseBaht('0.01')).toBe(1);
+    expect(parseBaht('320.505')).toBeNull();
+    expect(parseBaht('-1')).toBeNull();
+    expect(parseBaht('.5')).toBeNull();
+    expect(parseBaht('lots')).toBeNull();
+    expect(parseBaht('')).toBeNull();
+  });
+});
+
+describe("Rayong's clock", () => {
+  // 2026-11-23T12:18:00Z is 19:18 in Rayong.
+  const ms = Date.UTC(2026, 10, 23, 12, 18);
+
+  it('shows the time and the date in Rayong', () => {
+    expect(formatClock(ms)).toBe('19:18');
+    expect(rayongDate(Date.UTC(2026, 10, 23, 17, 30))).toBe('2026-11-24');
+  });
+
+  it("reads a date-time input as Rayong's time, whatever the browser's zone", () => {
+    expect(parseRayongDateTime('2026-11-23T19:18')).toBe(ms);
+    expect(rayongDateTimeInput(ms)).toBe('2026-11-23T19:18');
+    expect(parseRayongDateTime(rayongDateTimeInput(ms))).toBe(ms);
+    expect(parseRayongDateTime('2026-02-31T10:00')).toBeNull();
+    expect(parseRayongDateTime('2026-11-23')).toBeNull();
+    expect(parseRayongDateTime('tomorrow')).toBeNull();
   });
 });

@@ -56,6 +56,15 @@ pub enum BenchCommand {
         rounds: u32,
         #[arg(long, default_value_t = mangrove_exchange::bench_stream::StreamConfig::default().seed)]
         seed: u64,
+        /// Orders to time end to end through the sequencer with group commit.
+        #[arg(long, default_value_t = 60_000)]
+        durable_orders: u64,
+        /// Orders to time with one transaction per command.
+        #[arg(long, default_value_t = 1_000)]
+        single_orders: u64,
+        /// Clients submitting orders at once.
+        #[arg(long, default_value_t = 512)]
+        clients: u64,
     },
 }
 
@@ -65,8 +74,10 @@ pub async fn run(command: &BenchCommand) -> anyhow::Result<()> {
             registry(*transfers, *single_transfers, *clients, postgres.as_deref()).await
         }
         BenchCommand::Mrv { factories, load_seconds, clients } => mrv(*factories, *load_seconds, *clients).await,
-        BenchCommand::Exchange { requests, rounds, seed } => {
-            let figures = crate::bench_exchange::run(*requests, *rounds, *seed)?;
+        BenchCommand::Exchange { requests, rounds, seed, durable_orders, single_orders, clients } => {
+            let mut figures = crate::bench_exchange::run(*requests, *rounds, *seed)?;
+            let durable = durable_exchange(*durable_orders, *single_orders, *clients).await?;
+            figures["end_to_end"] = durable;
             println!("{}", json!({ "bench": "exchange", "figures": figures }));
             Ok(())
         }
@@ -218,6 +229,114 @@ async fn setup(store: &Store) -> anyhow::Result<(AccountId, AccountId, Actor)> {
     let registry = &store.ledger().read().await.app.registry;
     let account = |org: u64| registry.organisation(OrgId(org)).map(|org| org.account).context("organisation exists");
     Ok((account(3)?, account(4)?, seller))
+}
+
+/// Acknowledged durable orders per second: each order escrowed, matched and,
+/// when it crosses, settled, through the sequencer on SQLite; with group
+/// commit and with one transaction per command.
+async fn durable_exchange(count: u64, single: u64, clients: u64) -> anyhow::Result<serde_json::Value> {
+    // Each database lives in a temporary folder as long as its value.
+    let (single_database, grouped_database) = (TestDatabase::sqlite(), TestDatabase::sqlite());
+    let mut single_options = single_database.options.clone();
+    single_options.group_commands_max = 1;
+    let one = timed_orders(single_options, single, clients, "orders, one transaction per command").await?;
+    let grouped = timed_orders(grouped_database.options.clone(), count, clients, "orders, group commit").await?;
+    println!("End to end through the sequencer (SQLite, synchronous=FULL; {clients} clients)");
+    println!("{:<34} {:>10} {:>14} {:>10}", "way", "orders", "orders/s", "trades");
+    for (name, figure) in [("one transaction per command", &one), ("group commit", &grouped)] {
+        println!("{:<34} {:>10} {:>14.0} {:>10}", name, figure.orders, figure.per_s, figure.trades);
+    }
+    println!("ratio: {:.1}×", grouped.per_s / one.per_s);
+    println!();
+    Ok(json!({
+        "database": "sqlite",
+        "clients": clients,
+        "group_commit_orders_per_s": grouped.per_s.round(),
+        "group_commit_orders": grouped.orders,
+        "group_commit_trades": grouped.trades,
+        "one_transaction_per_command_orders_per_s": one.per_s.round(),
+        "one_transaction_per_command_orders": one.orders,
+        "ratio": (grouped.per_s / one.per_s * 10.0).round() / 10.0,
+    }))
+}
+
+struct OrderFigures {
+    orders: u64,
+    per_s: f64,
+    trades: usize,
+}
+
+async fn timed_orders(options: StoreOptions, count: u64, clients: u64, label: &str) -> anyhow::Result<OrderFigures> {
+    use mangrove_app::MarketCommand;
+    use mangrove_exchange::{OrderKind, Side, TimeInForce};
+    let store = Store::open(options).await?;
+    let (seller_account, buyer_account, _) = setup(&store).await?;
+    let submit = |actor: Actor, command: MarketCommand| {
+        let store = store.clone();
+        async move { anyhow::Ok(store.sequencer().submit(Submission::new(&actor, None, command)?).await?) }
+    };
+    submit(Actor::System, MarketCommand::OpenExchange { fee_bps: 25 }).await?;
+    let deposit = MarketCommand::RecordDeposit {
+        org: OrgId(4),
+        amount_satang: mangrove_ledger::AMOUNT_PER_TRANSFER_MAX,
+        reference: "bench".into(),
+    };
+    submit(Actor::System, deposit).await?;
+    submit(Actor::System, MarketCommand::ListInstrument { batch: BatchId(1), tick_satang: 1 }).await?;
+    let member = |org: u64, role: Role| Actor::Member { user: UserId(org), org: OrgId(org), role };
+    let (seller, buyer) = (member(3, Role::Proponent), member(4, Role::Factory));
+    let progress = ProgressBar::new(count).with_message(label.to_string());
+    progress
+        .set_style(ProgressStyle::with_template("{msg:40} {bar:30} {pos}/{len} {per_sec}").expect("a valid template"));
+    let next = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..clients.max(1) {
+        let (store, next, progress) = (store.clone(), next.clone(), progress.clone());
+        tasks.push(tokio::spawn(async move {
+            loop {
+                let n = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if n >= count {
+                    break;
+                }
+                // Sells and buys around a mid of 100 baht, a few ticks apart, so about half cross.
+                let draw = n.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 58;
+                let (actor, account, side) =
+                    if n % 2 == 0 { (seller, seller_account, Side::Sell) } else { (buyer, buyer_account, Side::Buy) };
+                let price = match side {
+                    Side::Sell => 10_000 + draw * 10 - 200,
+                    Side::Buy => 10_000 - draw * 10 + 200,
+                };
+                let command = MarketCommand::PlaceOrder {
+                    instrument: InstrumentId(1),
+                    account,
+                    side,
+                    kind: OrderKind::Limit,
+                    price_satang: Some(price),
+                    qty_tco2e: 1 + draw % 5,
+                    tif: TimeInForce::Gtc,
+                    expires_at_ms: None,
+                };
+                store.sequencer().submit(Submission::new(&actor, None, command)?).await?;
+                progress.inc(1);
+            }
+            anyhow::Ok(())
+        }));
+    }
+    for task in tasks {
+        task.await??;
+    }
+    let elapsed = started.elapsed().max(Duration::from_micros(1));
+    progress.finish_and_clear();
+    let ledger = store.ledger().read().await;
+    let placed = ledger.app.market.orders().count() as u64;
+    anyhow::ensure!(placed == count, "{label}: {placed} orders recorded, {count} were acknowledged");
+    ledger.app.check_invariants().map_err(|why| anyhow::anyhow!("{label}: {why}"))?;
+    Ok(OrderFigures {
+        orders: count,
+        per_s: count as f64 / elapsed.as_secs_f64(),
+        trades: ledger.app.market.trades().len(),
+    })
 }
 
 fn print_table(rows: &[(&str, Figures)]) {

@@ -499,7 +499,7 @@ impl Registry {
                 }
                 let mut remaining = quantity.get();
                 let mut ranges = Vec::new();
-                for block in self.live_blocks_of(account, batch).filter(|block| block.state == UnitState::Active) {
+                for block in self.active_blocks_of(account, batch) {
                     let take = remaining.min(block.range.len());
                     ranges.push(UnitRange { first: block.range.first, last: block.range.first + take - 1 });
                     remaining -= take;

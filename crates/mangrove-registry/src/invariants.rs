@@ -52,6 +52,7 @@ impl Registry {
         let mut totals: BTreeMap<BatchId, BatchTotals> = BTreeMap::new();
         let mut holdings: BTreeMap<(AccountId, BatchId), Holding> = BTreeMap::new();
         let mut live: BTreeMap<AccountId, BTreeSet<(BatchId, u64)>> = BTreeMap::new();
+        let mut active: BTreeMap<AccountId, BTreeSet<(BatchId, u64)>> = BTreeMap::new();
         for block in self.blocks.values() {
             let quantity = Tco2e::new(block.range.len());
             let total = totals.entry(block.batch).or_default();
@@ -61,6 +62,7 @@ impl Registry {
                     total.active_tco2e += quantity;
                     holdings.entry((block.account, block.batch)).or_default().active_tco2e += quantity;
                     live.entry(block.account).or_default().insert(key);
+                    active.entry(block.account).or_default().insert(key);
                 }
                 UnitState::Held(_) => {
                     total.held_tco2e += quantity;
@@ -95,6 +97,11 @@ impl Registry {
             self.live_blocks.iter().filter(|(_, keys)| !keys.is_empty()).map(|(a, k)| (*a, k.clone())).collect();
         if stored_live != live {
             return Err("the index of live blocks differs from the blocks".into());
+        }
+        let stored_active: BTreeMap<_, _> =
+            self.active_blocks.iter().filter(|(_, keys)| !keys.is_empty()).map(|(a, k)| (*a, k.clone())).collect();
+        if stored_active != active {
+            return Err("the index of active blocks differs from the blocks".into());
         }
         Ok(())
     }

@@ -44,8 +44,11 @@ pub struct Registry {
     pub(crate) batches: BTreeMap<BatchId, Batch>,
     pub(crate) batch_totals: BTreeMap<BatchId, BatchTotals>,
     pub(crate) blocks: BTreeMap<BlockKey, Block>,
-    /// Active and held blocks by account, for picking units to move.
+    /// Active and held blocks by account, for showing an account's units.
     pub(crate) live_blocks: BTreeMap<AccountId, BTreeSet<BlockKey>>,
+    /// Active blocks by account, for picking units to move without walking
+    /// past the held ones (an account with many open sell orders holds many).
+    pub(crate) active_blocks: BTreeMap<AccountId, BTreeSet<BlockKey>>,
     pub(crate) holdings: BTreeMap<(AccountId, BatchId), Holding>,
     pub(crate) retirements: BTreeMap<RetirementId, Retirement>,
     pub(crate) cancellations: BTreeMap<CancellationId, Cancellation>,
@@ -173,6 +176,15 @@ impl Registry {
     /// The active and held blocks of an account in one batch, in serial order.
     pub fn live_blocks_of(&self, account: AccountId, batch: BatchId) -> impl Iterator<Item = &Block> {
         self.live_blocks
+            .get(&account)
+            .into_iter()
+            .flat_map(move |keys| keys.range((batch, 0)..=(batch, u64::MAX)))
+            .map(|key| &self.blocks[key])
+    }
+
+    /// The active blocks of an account in one batch, in serial order.
+    pub fn active_blocks_of(&self, account: AccountId, batch: BatchId) -> impl Iterator<Item = &Block> {
+        self.active_blocks
             .get(&account)
             .into_iter()
             .flat_map(move |keys| keys.range((batch, 0)..=(batch, u64::MAX)))
@@ -381,6 +393,9 @@ impl Registry {
         if let Some(keys) = self.live_blocks.get_mut(&block.account) {
             keys.remove(&key);
         }
+        if let Some(keys) = self.active_blocks.get_mut(&block.account) {
+            keys.remove(&key);
+        }
         dirty.blocks.insert(key);
     }
 
@@ -388,6 +403,9 @@ impl Registry {
         let key = (block.batch, block.range.first);
         if matches!(tally(block.state), Tally::Active | Tally::Held) {
             self.live_blocks.entry(block.account).or_default().insert(key);
+        }
+        if block.state == UnitState::Active {
+            self.active_blocks.entry(block.account).or_default().insert(key);
         }
         self.blocks.insert(key, block);
         dirty.blocks.insert(key);

@@ -34,6 +34,30 @@ pub struct UserRecord {
 /// Bind variables per statement, under SQLite's limit of 32,766.
 const BIND_VARIABLES_MAX: usize = 30_000;
 
+/// Projection tables and the journal, in statements per table of at most
+/// this many distinct row counts, each a power of two: a group of 37 rows
+/// is written as 32 + 4 + 1, so the databases' statement caches hold every
+/// statement and nothing is parsed twice.
+const STATEMENT_CACHE_CAPACITY: usize = 1_024;
+
+/// Splits `items` into runs of power-of-two lengths, each at most `max`.
+fn power_of_two_chunks<T>(mut items: &[T], max: usize) -> impl Iterator<Item = &[T]> {
+    let max = if max.is_power_of_two() { max } else { max.next_power_of_two() / 2 }.max(1);
+    std::iter::from_fn(move || {
+        if items.is_empty() {
+            return None;
+        }
+        let take = if items.len() >= max { max } else { 1 << items.len().ilog2() };
+        let (chunk, rest) = items.split_at(take);
+        items = rest;
+        Some(chunk)
+    })
+}
+
+pub(crate) fn statement_cache_capacity() -> usize {
+    STATEMENT_CACHE_CAPACITY
+}
+
 fn to_i64(value: u64) -> i64 {
     i64::try_from(value).expect("sequence numbers fit in i64")
 }
@@ -52,7 +76,7 @@ macro_rules! backend {
                 changes: &Changes,
                 head: &SignedTreeHead,
             ) -> sqlx::Result<()> {
-                for chunk in events.chunks(BIND_VARIABLES_MAX / 7) {
+                for chunk in power_of_two_chunks(events, BIND_VARIABLES_MAX / 7) {
                     let mut query = QueryBuilder::<Db>::new(
                         "INSERT INTO events (seq, time_ms, command_id, actor, body, leaf_hash, chain_hash) ",
                     );
@@ -100,7 +124,7 @@ macro_rules! backend {
                 let keys = names[..spec.key_columns].join(", ");
                 let updates: Vec<String> =
                     names[spec.key_columns..].iter().map(|name| format!("{name} = excluded.{name}")).collect();
-                for chunk in rows.chunks(BIND_VARIABLES_MAX / names.len()) {
+                for chunk in power_of_two_chunks(rows, BIND_VARIABLES_MAX / names.len()) {
                     let mut query = QueryBuilder::<Db>::new(format!("INSERT INTO {} ({}) ", spec.name, names.join(", ")));
                     query.push_values(chunk, |mut row, values| {
                         for value in values {
@@ -379,5 +403,20 @@ impl Db {
                 tx.commit().await
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::power_of_two_chunks;
+
+    #[test]
+    fn chunks_are_powers_of_two_within_the_bound() {
+        let items: Vec<u32> = (0..37).collect();
+        let sizes: Vec<usize> = power_of_two_chunks(&items, 16).map(<[u32]>::len).collect();
+        assert_eq!(sizes, [16, 16, 4, 1]);
+        let all: Vec<u32> = power_of_two_chunks(&items, 4_285).flatten().copied().collect();
+        assert_eq!(all, items, "every item once, in order");
+        assert_eq!(power_of_two_chunks(&items[..0], 8).count(), 0);
     }
 }

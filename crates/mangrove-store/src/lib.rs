@@ -153,13 +153,15 @@ pub async fn connect(location: &Location) -> Result<Db, StoreError> {
                 .journal_mode(SqliteJournalMode::Wal)
                 // An acknowledgement means durable: fsync at every commit.
                 .synchronous(SqliteSynchronous::Full)
-                .busy_timeout(Duration::from_secs(10));
+                .busy_timeout(Duration::from_secs(10))
+                .statement_cache_capacity(db::statement_cache_capacity());
             let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
             sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
             Ok(Db::Sqlite(pool))
         }
         Location::Postgres(options) => {
-            let pool = PgPoolOptions::new().max_connections(8).connect_with((**options).clone()).await?;
+            let options = (**options).clone().statement_cache_capacity(db::statement_cache_capacity());
+            let pool = PgPoolOptions::new().max_connections(8).connect_with(options).await?;
             sqlx::migrate!("./migrations/postgres").run(&pool).await?;
             Ok(Db::Postgres(pool))
         }

@@ -6,11 +6,13 @@ import { listenerSet, useExternal } from '../lib/store';
 import type { MessageKey } from './messages';
 import { translate, type Params } from './translate';
 import {
+  formatBaht,
   formatDate,
   formatDateTime,
   formatNumber,
   formatPercentFromBps,
   formatPeriod,
+  formatPricePerTonne,
   formatTonnes,
   formatYear,
   type Era,
@@ -113,6 +115,10 @@ export interface I18n {
   period: (start: string, end: string) => string;
   year: (year: number) => string;
   percentBps: (bps: number) => string;
+  /// Satang as baht: "32,500.50 THB".
+  baht: (satang: number) => string;
+  /// Satang per tonne: "320.00 THB/tCO2e".
+  perTonne: (satang: number) => string;
 }
 
 export function makeI18n(locale: Locale, era: Era): I18n {
@@ -127,6 +133,8 @@ export function makeI18n(locale: Locale, era: Era): I18n {
     period: (start, end) => formatPeriod(start, end, locale, era),
     year: (year) => formatYear(year, locale, era),
     percentBps: (bps) => formatPercentFromBps(bps, locale),
+    baht: (satang) => formatBaht(satang, locale),
+    perTonne: (satang) => formatPricePerTonne(satang, locale),
   };
 }
 

@@ -5,6 +5,7 @@
 
 import { ApiError } from './api';
 import type { MessageKey } from '../i18n/messages';
+import { formatBahtNumber } from './format';
 
 export interface Problem {
   key: MessageKey;
@@ -26,7 +27,37 @@ export function formFieldOf(serverField: string | null, fields: readonly string[
 
 type Pattern = [RegExp, MessageKey, (match: RegExpExecArray) => Record<string, string | number>];
 
+/// Satang in the server's sentences as baht for the message ("1,250.00");
+/// Thai and English write numbers alike.
+const baht = (satang: string) => formatBahtNumber(Number(satang), 'en');
+
 const PATTERNS: Pattern[] = [
+  // The exchange's refusals (mangrove-app trade.rs, the engine's RejectKind).
+  [/trades in steps of (\d+) satang/, 'error.off_tick', (m) => ({ tick: baht(m[1]) })],
+  [/not a multiple of the tick size/, 'error.off_tick_plain', () => ({})],
+  [/a limit order needs a price/, 'error.baht', () => ({})],
+  [/a price is 1 to (\d+) satang/, 'error.price_range', (m) => ({ max: baht(m[1]) })],
+  [/an order is 1 to (\d+) whole tonnes/, 'error.order_quantity', (m) => ({ max: Number(m[1]) })],
+  [/has (\d+) satang available, (\d+) satang is needed/, 'error.insufficient_cash', (m) => ({ available: baht(m[1]), needed: baht(m[2]) })],
+  [/no baht account yet/, 'error.no_cash_account', () => ({})],
+  [/fill-or-kill order cannot be filled/, 'error.fok', () => ({})],
+  [/post-only order would trade/, 'error.post_only', () => ({})],
+  [/a market order cannot be post-only/, 'error.market_post_only', () => ({})],
+  [/no one is selling now/, 'error.no_sellers', () => ({})],
+  [/order (\d+) is no longer in the book/, 'error.order_gone', (m) => ({ id: Number(m[1]) })],
+  [/the exchange is not open yet|open the exchange first/, 'error.exchange_closed', () => ({})],
+  [/a bid is at least the reserve of (\d+) satang/, 'error.below_reserve', (m) => ({ reserve: baht(m[1]) })],
+  [/a bid is 1 to (\d+) tonnes/, 'error.bid_quantity', (m) => ({ max: Number(m[1]) })],
+  [/a seller does not bid in its own auction/, 'error.seller_bids', () => ({})],
+  [/auction (\d+) (?:has closed|stopped taking bids)/, 'error.auction_closed', () => ({})],
+  [/an auction closes in the future/, 'error.closes_future', () => ({})],
+  [/an auction sells 1 to (\d+) tonnes/, 'error.order_quantity', (m) => ({ max: Number(m[1]) })],
+  [/a reserve price is 1 to (\d+) satang/, 'error.price_range', (m) => ({ max: baht(m[1]) })],
+  [/batch \d+ is already listed as (\S+)/, 'error.already_listed', (m) => ({ code: m[1] })],
+  [/the tick is 1 to (\d+) satang/, 'error.price_range', (m) => ({ max: baht(m[1]) })],
+  [/(?:the fee is at most|a fee is 0 to) (\d+) basis points/, 'error.fee_max', (m) => ({ max: `${Number(m[1]) / 100}%` })],
+  [/the reference .* was recorded for another organisation/, 'error.reference_taken', () => ({})],
+  [/an amount is a positive number of satang/, 'error.baht', () => ({})],
   [/must not be empty/, 'error.required', () => ({})],
   [/must be at most (\d+) characters/, 'error.too_long', (m) => ({ max: Number(m[1]) })],
   [/username or password is wrong/, 'error.wrong_password', () => ({})],

@@ -86,3 +86,60 @@ export function parseWholeNumber(text: string): number | null {
   if (!/^\d{1,15}$/.test(compact)) return null;
   return Number(compact);
 }
+
+/// Satang as baht with two decimals and separators, without a unit:
+/// 3_250_050 → "32,500.50". Integer arithmetic, so no rounding creeps in.
+export function formatBahtNumber(satang: number, locale: Locale): string {
+  const sign = satang < 0 ? '-' : '';
+  const whole = Math.abs(Math.trunc(satang));
+  const cents = whole % 100;
+  return `${sign}${formatNumber((whole - cents) / 100, locale)}.${String(cents).padStart(2, '0')}`;
+}
+
+/// Money: "32,500.50 THB" or "32,500.50 บาท".
+export function formatBaht(satang: number, locale: Locale): string {
+  return translate(locale, 'unit.baht', { value: formatBahtNumber(satang, locale) });
+}
+
+/// A price per tonne: "320.00 THB/tCO2e" or "320.00 บาท/tCO2e".
+export function formatPricePerTonne(satang: number, locale: Locale): string {
+  return translate(locale, 'unit.baht_per_tonne', { value: formatBahtNumber(satang, locale) });
+}
+
+/// Baht typed by a person ("320", "1,250.5", "320.50") as satang; null
+/// for anything else, more than two decimals included.
+export function parseBaht(text: string): number | null {
+  const compact = text.trim().replace(/[,\s_]/g, '');
+  const match = /^(\d{1,13})(?:\.(\d{1,2}))?$/.exec(compact);
+  if (!match) return null;
+  return Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'));
+}
+
+/// A clock time in Rayong: "14:05".
+export function formatClock(ms: number): string {
+  const local = new Date(ms + ICT_OFFSET_MS);
+  return `${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}`;
+}
+
+/// A date-time input's value ("2026-11-24T09:30"), read as Rayong's time
+/// whatever the browser's zone; null when it is not one.
+export function parseRayongDateTime(text: string): number | null {
+  const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(text.trim());
+  if (!match) return null;
+  const [year, month, day, hour, minute] = match.slice(1).map(Number);
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59) return null;
+  const ms = Date.UTC(year, month - 1, day, hour, minute) - ICT_OFFSET_MS;
+  // 31 February would roll over into March: refuse it rather than guess.
+  return new Date(ms + ICT_OFFSET_MS).getUTCDate() === day ? ms : null;
+}
+
+/// The value a date-time input shows for a moment, in Rayong's time.
+export function rayongDateTimeInput(ms: number): string {
+  const local = new Date(ms + ICT_OFFSET_MS);
+  return `${local.getUTCFullYear()}-${pad(local.getUTCMonth() + 1)}-${pad(local.getUTCDate())}T${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}`;
+}
+
+/// The calendar date of a moment in Rayong ("YYYY-MM-DD").
+export function rayongDate(ms: number): string {
+  return rayongDateTimeInput(ms).slice(0, 10);
+}

@@ -348,3 +348,135 @@ export interface CsvProblem {
   problem: string;
   message: string;
 }
+
+// The exchange (routes/market.rs): prices are satang per tonne (100 to the
+// baht), quantities whole tonnes, moments milliseconds since the epoch.
+
+export interface ExchangeInfo {
+  open: boolean;
+  fee_bps: number;
+}
+
+export interface Instrument {
+  id: number;
+  code: string;
+  batch_id: number;
+  project_id: number;
+  project_name: string;
+  vintage_year: number;
+  tick_satang: number;
+  best_bid_satang: number | null;
+  best_ask_satang: number | null;
+  last_price_satang: number | null;
+  volume_tco2e: number;
+  trades: number;
+}
+
+export interface BookLevel {
+  price_satang: number;
+  qty_tco2e: number;
+  orders: number;
+}
+
+export interface Book {
+  instrument_id: number;
+  /// Best first.
+  bids: BookLevel[];
+  asks: BookLevel[];
+}
+
+export type Side = 'buy' | 'sell';
+export const SIDES: Side[] = ['buy', 'sell'];
+export type OrderType = 'limit' | 'market';
+export const ORDER_TYPES: OrderType[] = ['limit', 'market'];
+export type TimeInForce = 'gtc' | 'ioc' | 'fok' | 'post_only';
+export const TIMES_IN_FORCE: TimeInForce[] = ['gtc', 'ioc', 'fok', 'post_only'];
+export type OrderStatus = 'open' | 'filled' | 'cancelled' | 'self_trade' | 'expired' | 'done';
+
+export interface Trade {
+  id: number;
+  instrument_id: number;
+  price_satang: number;
+  qty_tco2e: number;
+  value_satang: number;
+  buyer_org_id: number;
+  buyer: string;
+  seller_org_id: number;
+  seller: string;
+  /// The resting order's side; null for an auction's trade.
+  maker_side: Side | null;
+  fee_satang: number;
+  auction_id: number | null;
+  at_ms: number;
+}
+
+export interface Candle {
+  at_ms: number;
+  open_satang: number;
+  high_satang: number;
+  low_satang: number;
+  close_satang: number;
+  volume_tco2e: number;
+}
+
+export interface Order {
+  id: number;
+  instrument_id: number;
+  code: string;
+  side: Side;
+  type: OrderType;
+  price_satang: number | null;
+  qty_tco2e: number;
+  filled_tco2e: number;
+  tif: TimeInForce;
+  status: OrderStatus;
+  placed_at_ms: number;
+  expires_at_ms: number | null;
+}
+
+export interface CashView {
+  org_id: number;
+  /// Null until the operator records a first deposit.
+  account_id: number | null;
+  balance_satang: number;
+  available_satang: number;
+  held_satang: number;
+  transfers: { id: string; kind: string; amount_satang: number; at_ms: number }[];
+}
+
+export type AuctionStatus = 'open' | 'cleared' | 'no_sale';
+export const AUCTION_STATUSES: AuctionStatus[] = ['open', 'cleared', 'no_sale'];
+
+export interface AuctionBid {
+  number: number;
+  org_id: number;
+  bidder: string;
+  price_satang: number;
+  qty_tco2e: number;
+  allocated_tco2e: number;
+  placed_at_ms: number;
+}
+
+export interface Auction {
+  id: number;
+  instrument_id: number;
+  code: string;
+  seller_org_id: number;
+  seller: string;
+  supply_tco2e: number;
+  reserve_satang: number;
+  opens_at_ms: number;
+  closes_at_ms: number;
+  status: AuctionStatus;
+  price_satang: number | null;
+  sold_tco2e: number;
+  bid_count: number;
+  /// Sealed while open: the viewer's own (the operator's: all); all once closed.
+  bids: AuctionBid[];
+}
+
+/// What the market stream sends (routes/stream.rs).
+export type StreamMessage =
+  | { type: 'snapshot'; book: Book; trades: Trade[] }
+  | { type: 'trade'; trade: Trade }
+  | { type: 'book'; book: Book };

@@ -4,8 +4,8 @@ import { command, eventOf, get } from '../lib/api';
 import { parseWholeNumber } from '../lib/format';
 import { allOrganisations } from '../lib/lookups';
 import { navigate, type Location } from '../lib/router';
-import type { AccountView, Holding, Organisation, User } from '../lib/types';
-import { Empty, LoadError, Loading, PageTitle } from '../ui/bits';
+import type { AccountView, CashView, Holding, Organisation, User } from '../lib/types';
+import { Empty, Facts, LoadError, Loading, PageTitle } from '../ui/bits';
 import { useFetch } from '../ui/fetch';
 import { Field, FormError, SubmitButton, useForm } from '../ui/form';
 import { Link } from '../ui/link';
@@ -128,6 +128,30 @@ function Retire({ user, holdings }: { user: User; holdings: Holding[] }) {
   );
 }
 
+/// The organisation's baht on the exchange: what it may spend, and what
+/// its orders and bids hold.
+function CashSummary() {
+  const { t, baht } = useI18n();
+  const cash = useFetch((signal) => get<CashView>('/cash', {}, signal), []);
+  if (!cash.data) return null;
+  return (
+    <section class="card compact-card" aria-labelledby="account-cash-title" data-testid="account-cash">
+      <h2 id="account-cash-title">{t('cash.title')}</h2>
+      {cash.data.account_id === null ? (
+        <p class="hint">{t('cash.no_account')}</p>
+      ) : (
+        <Facts
+          items={[
+            ['cash.available', baht(cash.data.available_satang)],
+            ['cash.held', baht(cash.data.held_satang)],
+          ]}
+        />
+      )}
+      <Link href="/market">{t('cash.to_market')}</Link>
+    </section>
+  );
+}
+
 export function AccountPage({ user, location }: { user: User; location: Location }) {
   const { t } = useI18n();
   const [notice, setNotice] = useState<string | null>(null);
@@ -153,6 +177,7 @@ export function AccountPage({ user, location }: { user: User; location: Location
           {notice}
         </p>
       )}
+      <CashSummary />
       <section aria-labelledby="holdings-title">
         <h2 id="holdings-title">{t('account.holdings')}</h2>
         <Holdings holdings={holdings} />

@@ -237,3 +237,101 @@ export function Legend({ items }: { items: { key: string; label: string; tone: s
     </ul>
   );
 }
+
+/// Axis steps over a range of prices that need not start at zero.
+export function priceTicks(min: number, max: number, count = 4): number[] {
+  const step = niceStep(Math.max(1, max - min), count);
+  const low = Math.floor(min / step) * step;
+  let high = Math.ceil(max / step) * step;
+  if (high === low) high += step;
+  const out: number[] = [];
+  for (let v = low; v <= high + step / 2; v += step) out.push(v);
+  return out;
+}
+
+/// Candles, oldest on the left and the latest against the right edge, with
+/// each interval's volume in a band beneath. Prices are satang; the axis
+/// reads baht.
+export function CandleChart(props: {
+  width: number;
+  label: string;
+  candles: { at_ms: number; open_satang: number; high_satang: number; low_satang: number; close_satang: number; volume_tco2e: number }[];
+  timeLabel: (ms: number) => string;
+  /// Room one time label needs, in pixels, so that labels never overlap.
+  labelWidth?: number;
+}) {
+  const { num, t } = useI18n();
+  const { width, candles } = props;
+  const narrow = width < 500;
+  const height = narrow ? 260 : 320;
+  const left = narrow ? 52 : 64;
+  const right = 12;
+  const top = 26;
+  const bottom = 34;
+  const volumeH = 44;
+  const gap = 12;
+  const plotW = width - left - right;
+  const priceH = height - top - bottom - volumeH - gap;
+  const lows = candles.map((c) => c.low_satang);
+  const highs = candles.map((c) => c.high_satang);
+  // A flat market still gets a little room above and below.
+  const pad = Math.max(100, Math.round((Math.max(...highs) || 0) * 0.02));
+  const ticks = priceTicks(Math.min(...lows) - pad, Math.max(...highs) + pad, narrow ? 3 : 4);
+  const lo = ticks[0];
+  const hi = ticks[ticks.length - 1];
+  const y = (v: number) => top + priceH - ((v - lo) / (hi - lo)) * priceH;
+  const slots = Math.max(candles.length, narrow ? 12 : 24);
+  const band = plotW / slots;
+  const offset = slots - candles.length;
+  const cx = (i: number) => left + band * (offset + i) + band / 2;
+  const bodyW = Math.max(2, Math.min(16, band * 0.6));
+  const volumeTop = top + priceH + gap;
+  const volumeMax = Math.max(1, ...candles.map((c) => c.volume_tco2e));
+  // Every few candles a time, counted back from the latest, whose label
+  // ends at its candle; the one before it is left out when it would touch.
+  const labelWidth = props.labelWidth ?? 48;
+  const every = Math.max(1, Math.ceil(labelWidth / band));
+  const labelled = (i: number) => {
+    const back = candles.length - 1 - i;
+    return back % every === 0 && !(back === every && every * band < labelWidth * 1.5);
+  };
+  return (
+    <svg class="chart-svg" width={width} height={height} viewBox={`0 0 ${width} ${height}`} role="img" aria-label={props.label}>
+      <text class="axis-title" x={4} y={14}>
+        {t('market.axis_price')}
+      </text>
+      {ticks.map((v) => (
+        <g key={v}>
+          <line class="grid" x1={left} x2={width - right} y1={y(v)} y2={y(v)} />
+          <text class="tick" x={left - 6} y={y(v) + 4} text-anchor="end">
+            {num(v / 100)}
+          </text>
+        </g>
+      ))}
+      <text class="tick" x={left - 6} y={volumeTop + volumeH / 2 + 4} text-anchor="end">
+        {t('market.axis_volume')}
+      </text>
+      <line class="axis" x1={left} x2={width - right} y1={volumeTop + volumeH} y2={volumeTop + volumeH} />
+      {candles.map((c, i) => {
+        const up = c.close_satang >= c.open_satang;
+        const bodyTop = y(Math.max(c.open_satang, c.close_satang));
+        const bodyH = Math.max(2, Math.abs(y(c.open_satang) - y(c.close_satang)));
+        const vh = (c.volume_tco2e / volumeMax) * volumeH;
+        return (
+          <g key={c.at_ms} class={`candle ${up ? 'up' : 'down'}`} data-at={c.at_ms}>
+            <line class="wick" x1={cx(i)} x2={cx(i)} y1={y(c.high_satang)} y2={y(c.low_satang)} />
+            <rect class="body" x={cx(i) - bodyW / 2} y={bodyTop} width={bodyW} height={bodyH} />
+            <rect class="bar tone-info" x={cx(i) - bodyW / 2} y={volumeTop + volumeH - vh} width={bodyW} height={vh} />
+          </g>
+        );
+      })}
+      {candles.map((c, i) =>
+        labelled(i) ? (
+          <text key={c.at_ms} class="tick" x={cx(i)} y={height - 12} text-anchor={i === candles.length - 1 ? 'end' : 'middle'}>
+            {props.timeLabel(c.at_ms)}
+          </text>
+        ) : null,
+      )}
+    </svg>
+  );
+}

@@ -95,7 +95,7 @@ interface FieldProps<V extends Values> {
   name: keyof V & string;
   label: MessageKey;
   hint?: ComponentChildren;
-  type?: 'text' | 'password' | 'number' | 'date' | 'search';
+  type?: 'text' | 'password' | 'number' | 'date' | 'datetime-local' | 'search';
   autocomplete?: string;
   inputMode?: 'numeric' | 'decimal' | 'text';
   multiline?: boolean;
