@@ -105,7 +105,6 @@ fn refused(rejected: engine::Rejected) -> DomainError {
         AlreadyExpired | Expired => invalid("expires_at_ms", message),
         MarketPostOnly => invalid("tif", message),
         CannotFillWhole | WouldTrade => DomainError::new(ErrorKind::Conflict, Some("tif"), message),
-        BookFull | DuplicateId | NotResting => DomainError::conflict(message),
         _ => DomainError::conflict(message),
     }
 }

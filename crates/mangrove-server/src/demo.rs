@@ -229,23 +229,13 @@ async fn build_registry(store: &Store) -> anyhow::Result<(Demo, NamedFactories)>
 /// example plot surveys of 2024 and 2025, with its whole record.
 async fn mangrove_claim(demo: &Demo) -> anyhow::Result<(u64, String)> {
     use mangrove_mrv::forestry::{EXAMPLE_SURVEY_2024, EXAMPLE_SURVEY_2025};
-    let catalogue = mangrove_mrv::Catalogue::embedded();
     let project = {
         let ledger = demo.state.store.ledger().read().await;
         ledger.app.registry.project(ProjectId(1)).cloned().ok_or_else(|| anyhow::anyhow!("no mangrove project"))?
     };
-    let inputs = mangrove_mrv::ForestryInputs {
-        area_rai: mangrove_mrv::Micro::from_int(project.area_rai.into()),
-        buffer_bps: project.buffer_bps,
-        baseline_tco2e: mangrove_mrv::Co2e::default(),
-        leakage_tco2e: mangrove_mrv::Co2e::default(),
-    };
-    let now = mangrove_mrv::parse_survey(EXAMPLE_SURVEY_2025, catalogue).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let before = mangrove_mrv::parse_survey(EXAMPLE_SURVEY_2024, catalogue).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let record = mangrove_mrv::forestry(catalogue, &now, Some(&before), inputs)?;
-    let verified = record.credits.as_ref().map(|c| c.verified_tco2e.get()).unwrap_or_default();
-    let calculation = crate::routes::monitoring::report_record(&record, EXAMPLE_SURVEY_2025, EXAMPLE_SURVEY_2024);
-    Ok((verified, calculation.to_string()))
+    let none = mangrove_mrv::Co2e::default();
+    crate::routes::monitoring::forestry_claim(&project, EXAMPLE_SURVEY_2025, EXAMPLE_SURVEY_2024, none, none)
+        .map_err(|error| anyhow::anyhow!("the example surveys: {error:?}"))
 }
 
 /// Drafts, submits, validates and registers a project.

@@ -65,6 +65,35 @@ pub fn report_record(record: &ForestryRecord, survey_csv: &str, previous_csv: &s
     value
 }
 
+/// The verified tonnes a project's two surveys give, and the record that
+/// shows how: the claim of a forestry monitoring report.
+pub(crate) fn forestry_claim(
+    project: &mangrove_registry::Project,
+    survey_csv: &str,
+    previous_csv: &str,
+    baseline_tco2e: Co2e,
+    leakage_tco2e: Co2e,
+) -> ApiResult<(u64, String)> {
+    let inputs = ForestryInputs {
+        area_rai: Micro::from_int(project.area_rai.into()),
+        buffer_bps: project.buffer_bps,
+        baseline_tco2e,
+        leakage_tco2e,
+    };
+    let catalogue = Catalogue::embedded();
+    let survey = parse_survey(survey_csv, catalogue).map_err(|e| file_error(e, "survey_csv"))?;
+    let previous = parse_survey(previous_csv, catalogue).map_err(|e| file_error(e, "previous_csv"))?;
+    let record = forestry(catalogue, &survey, Some(&previous), inputs)?;
+    let verified = record.credits.as_ref().expect("a previous survey gives credits").verified_tco2e.get();
+    if verified == 0 {
+        return Err(ApiError::invalid(
+            "survey_csv",
+            "the surveys show no removals to claim over the period; nothing to report",
+        ));
+    }
+    Ok((verified, report_record(&record, survey_csv, previous_csv).to_string()))
+}
+
 #[utoipa::path(post, path = "/api/v1/projects/{id}/reports/forestry", tag = "registry", request_body = ForestryReport,
     responses((status = 200, body = crate::routes::commands::CommandResponse), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn submit_forestry_report(
@@ -74,37 +103,25 @@ pub async fn submit_forestry_report(
     Path(id): Path<u64>,
     Json(body): Json<ForestryReport>,
 ) -> Answer {
-    let inputs = {
+    let project = {
         let ledger = state.store.ledger().read().await;
-        let project = ledger
+        ledger
             .app
             .registry
             .project(ProjectId(id))
-            .ok_or_else(|| ApiError::not_found(format!("there is no project {id}")))?;
-        ForestryInputs {
-            area_rai: Micro::from_int(project.area_rai.into()),
-            buffer_bps: project.buffer_bps,
-            baseline_tco2e: tonnes("baseline_tco2e", body.baseline_tco2e.as_deref())?,
-            leakage_tco2e: tonnes("leakage_tco2e", body.leakage_tco2e.as_deref())?,
-        }
+            .cloned()
+            .ok_or_else(|| ApiError::not_found(format!("there is no project {id}")))?
     };
-    let catalogue = Catalogue::embedded();
-    let survey = parse_survey(&body.survey_csv, catalogue).map_err(|e| file_error(e, "survey_csv"))?;
-    let previous = parse_survey(&body.previous_csv, catalogue).map_err(|e| file_error(e, "previous_csv"))?;
-    let record = forestry(catalogue, &survey, Some(&previous), inputs)?;
-    let credits = record.credits.as_ref().expect("a previous survey gives credits");
-    if credits.verified_tco2e.get() == 0 {
-        return Err(ApiError::invalid(
-            "survey_csv",
-            "the surveys show no removals to claim over the period; nothing to report",
-        ));
-    }
+    let baseline = tonnes("baseline_tco2e", body.baseline_tco2e.as_deref())?;
+    let leakage = tonnes("leakage_tco2e", body.leakage_tco2e.as_deref())?;
+    let (claimed_tco2e, calculation) =
+        forestry_claim(&project, &body.survey_csv, &body.previous_csv, baseline, leakage)?;
     let command = Command::SubmitReport {
         project: ProjectId(id),
         period_start: body.period_start,
         period_end: body.period_end,
-        claimed_tco2e: credits.verified_tco2e.get(),
-        calculation: report_record(&record, &body.survey_csv, &body.previous_csv).to_string(),
+        claimed_tco2e,
+        calculation,
     };
     submit(&state, &user, key, command).await
 }
