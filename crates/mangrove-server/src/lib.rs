@@ -110,6 +110,7 @@ pub fn router(store: Store) -> Router {
         .route("/trades", get(market::trades))
         .route("/orders", get(market::orders).post(market::place_order))
         .route("/orders/{id}/cancel", post(market::cancel_order))
+        .route("/orders/{id}/replace", post(market::replace_order))
         .route("/auctions", get(market::auctions).post(market::open_auction))
         .route("/auctions/{id}", get(market::auction))
         .route("/auctions/{id}/bids", post(market::place_bid))
