@@ -4,13 +4,19 @@
 //! the public trades); bad orders get a clear 4xx and change nothing; an
 //! order is replaced (its escrow re-sized, trading at once when it now
 //! crosses) and a bad replace is refused clearly and changes nothing;
+//! orders whose time runs out leave the book and give their escrow back
+//! with no one asking;
 //! concurrent orders from one account never overdraw its credits or cash;
 //! an auction keeps its bids sealed until it clears at one price.
 
 mod support;
 
+use mangrove_store::testing::TestDatabase;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
 use support::*;
 
 const OLEFINS_ORG: u64 = 5;
@@ -341,5 +347,59 @@ async fn a_bad_replace_is_refused_clearly_and_changes_nothing() {
         let (status, _) = app.post(&format!("/api/v1/orders/{bid}/replace"), None, &json!({ "qty_tco2e": 5 })).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
         assert_eq!(app.snapshot().await, before, "nothing changed");
+    }
+}
+
+#[tokio::test]
+async fn orders_expire_in_the_background_and_give_their_escrow_back() {
+    for db in TestDatabase::all().await {
+        let real_now_ms = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis();
+        let now_ms = Arc::new(AtomicI64::new(real_now_ms as i64));
+        let clock: mangrove_store::Clock = {
+            let now_ms = now_ms.clone();
+            Arc::new(move || now_ms.load(Ordering::SeqCst))
+        };
+        let app = TestApp::start_with_clock(db, clock).await;
+        let operator = open_exchange(&app).await;
+        let (municipality, olefins) = (app.login(MUNICIPALITY).await, app.login(OLEFINS).await);
+        let credits = app.active(&operator, MUNICIPALITY_ACCOUNT, 1).await;
+        let expires_at_ms = now_ms.load(Ordering::SeqCst) + 60_000;
+        let expiring = |side: &str, price_satang: u64, qty: u64| {
+            let mut body = limit(side, price_satang, qty);
+            body["expires_at_ms"] = json!(expires_at_ms);
+            body
+        };
+        for (who, body) in [
+            (&municipality, expiring("sell", 32_000, 40)),
+            (&municipality, limit("sell", 33_000, 5)),
+            (&olefins, expiring("buy", 30_000, 10)),
+        ] {
+            let (status, answer) = app.post("/api/v1/orders", Some(who), &body).await;
+            assert_eq!(status, StatusCode::OK, "{}: {answer}", app.db_name);
+        }
+        assert_eq!(app.active(&operator, MUNICIPALITY_ACCOUNT, 1).await, credits - 45);
+        let (_, cash) = app.get("/api/v1/cash", Some(&olefins)).await;
+        assert_eq!(cash["held_satang"], 300_000, "{cash}");
+
+        // A minute passes on the store's clock; no one asks for anything.
+        now_ms.fetch_add(60_000, Ordering::SeqCst);
+        let mut open = Value::Null;
+        for _ in 0..100 {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            (_, open) = app.get("/api/v1/orders?status=open", Some(&municipality)).await;
+            if open["total"] == 1 {
+                break;
+            }
+        }
+        assert_eq!(open["total"], 1, "the expiring sell left the book: {open}");
+        assert_eq!(open["items"][0]["price_satang"], 33_000, "the order without an expiry stays: {open}");
+        assert_eq!(app.active(&operator, MUNICIPALITY_ACCOUNT, 1).await, credits - 5, "the credits came back");
+        let (_, mine) = app.get("/api/v1/orders", Some(&olefins)).await;
+        assert_eq!(mine["items"][0]["status"], "expired", "{mine}");
+        let (_, cash) = app.get("/api/v1/cash", Some(&olefins)).await;
+        assert_eq!((cash["held_satang"].as_i64(), cash["available_satang"].as_i64()), (Some(0), Some(100_000_000)));
+        let (_, book) = app.get("/api/v1/instruments/1/book", None).await;
+        assert_eq!(book["bids"], json!([]), "{book}");
+        assert_eq!(book["asks"], json!([{ "price_satang": 33_000, "qty_tco2e": 5, "orders": 1 }]), "{book}");
     }
 }

@@ -98,6 +98,12 @@ impl TestApp {
         TestApp { db_name: db.name, base, store, client: reqwest::Client::new(), shutdown: Some(shutdown), _db: db }
     }
 
+    /// A server whose store reads the time from `clock`, for tests that move time.
+    pub async fn start_with_clock(mut db: TestDatabase, clock: mangrove_store::Clock) -> TestApp {
+        db.options.clock = clock;
+        TestApp::start(db).await
+    }
+
     /// Signs in with the demo password and returns the session token.
     pub async fn login(&self, username: &str) -> String {
         let body = serde_json::json!({ "username": username, "password": mangrove_server::demo::DEMO_PASSWORD });
