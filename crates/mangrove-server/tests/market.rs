@@ -286,6 +286,7 @@ async fn a_replaced_order_holds_its_new_escrow_and_trades_when_it_crosses() {
         assert_eq!(app.active(&operator, MUNICIPALITY_ACCOUNT, 1).await, credits - 20 - 30);
         let (_, book) = app.get("/api/v1/instruments/1/book", None).await;
         assert_eq!(book["asks"], json!([{ "price_satang": 31_500, "qty_tco2e": 30, "orders": 1 }]), "{book}");
+        app.verify().await;
     }
 }
 
@@ -401,5 +402,6 @@ async fn orders_expire_in_the_background_and_give_their_escrow_back() {
         let (_, book) = app.get("/api/v1/instruments/1/book", None).await;
         assert_eq!(book["bids"], json!([]), "{book}");
         assert_eq!(book["asks"], json!([{ "price_satang": 33_000, "qty_tco2e": 5, "orders": 1 }]), "{book}");
+        app.verify().await;
     }
 }
