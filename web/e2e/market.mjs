@@ -150,6 +150,44 @@ async function explorerShowsTheTrade(c) {
   await c.photograph(buyer, 'account-trades');
 }
 
+async function aRestingOrderIsModifiedAndCancelled(c) {
+  const page = await c.as('municipality');
+  await page.goto('/market/1');
+  await live(page);
+  const book = page.getByTestId('order-book');
+  // An offer just above the best ask, one tick apart per language run.
+  const ask = Number(await book.getAttribute('data-best-ask'));
+  const price = ask + (c.lang === 'th' ? 1 : 3) * TICK_SATANG;
+  await page.selectOption('#order-side', 'sell');
+  await page.fill('#order-price_satang', baht(price));
+  await page.fill('#order-qty_tco2e', '6');
+  await page.getByTestId('place-order').click();
+  const rowAt = (satang) =>
+    page.getByTestId('open-orders').locator('tr', { hasText: c.t('unit.baht_per_tonne', { value: baht(satang) }) });
+  await rowAt(price).waitFor();
+  const modify = rowAt(price).locator('[data-testid^=modify-order-]');
+  const id = (await modify.getAttribute('data-testid')).replace('modify-order-', '');
+  await modify.click();
+  const form = page.getByTestId(`modify-order-form-${id}`);
+  await form.waitFor();
+  // Off the tick first: refused beside the field, and nothing changes.
+  await page.fill(`#modify-${id}-price_satang`, baht(price + TICK_SATANG / 2));
+  await page.getByTestId(`modify-order-save-${id}`).click();
+  await c.expectText(page.locator(`#modify-${id}-price_satang-error`), c.t('error.off_tick', { tick: '1.00' }));
+  const moved = price + TICK_SATANG;
+  await page.fill(`#modify-${id}-price_satang`, baht(moved));
+  await page.fill(`#modify-${id}-qty_tco2e`, '4');
+  await c.photograph(page, 'market-order-modify');
+  await page.getByTestId(`modify-order-save-${id}`).click();
+  await form.waitFor({ state: 'detached' });
+  await c.expectText(rowAt(moved), c.t('unit.tonnes', { value: '4' }));
+  if ((await rowAt(price).count()) !== 0) throw new Error(`order ${id} is still listed at its old price`);
+  // The book learns of the move from the stream.
+  await page.locator(`[data-testid=order-book] tr.ask[data-price="${moved}"]`).waitFor();
+  await page.getByTestId(`cancel-order-${id}`).click();
+  await rowAt(moved).waitFor({ state: 'detached' });
+}
+
 async function badOrdersAreRefusedBesideTheirField(c) {
   const page = await c.as('olefins');
   await page.goto('/market/1');
@@ -263,6 +301,7 @@ export const MARKET_STEPS = [
   ['the public sees the market and an instrument with its book, chart and trades, live', publicSeesTheMarket],
   ["crossing orders from two users trade, and both screens show it from the stream", crossingOrdersTradeOnBothScreens],
   ["the registry's explorer shows the trade under its batch, its serials and the buyer's account, with its price and link", explorerShowsTheTrade],
+  ['a resting order is modified (refused off the tick first), moves in the book, and is cancelled', aRestingOrderIsModifiedAndCancelled],
   ['a bad order is refused beside its field and keeps what was typed', badOrdersAreRefusedBesideTheirField],
   ["the operator's cash desk records a deposit, sets the fee and lists the project's batch", operatorKeepsTheCashDesk],
   ['an auction is opened, bid on under seal, closed, and cleared at one price', auctionClearsAtOnePrice],

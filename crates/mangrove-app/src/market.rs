@@ -51,6 +51,14 @@ pub enum Escrow {
     Cash { hold: String, amount_satang: u64, price_cap_satang: Option<u64> },
 }
 
+/// The cash a limit buy holds for `qty_tco2e` tonnes at `price_satang`:
+/// its limit for every tonne. The fee is the seller's, so the buyer's
+/// escrow needs nothing more. Placing, replacing and checking an order's
+/// escrow all use this one rule.
+pub fn buy_escrow_satang(price_satang: u64, qty_tco2e: u64) -> u64 {
+    price_satang * qty_tco2e
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OrderStatus {
@@ -58,7 +66,7 @@ pub enum OrderStatus {
     Open,
     /// Every tonne traded.
     Filled,
-    /// The owner cancelled it (or replaced it by a new order).
+    /// The owner cancelled it.
     Cancelled,
     /// It would have traded with an order of the same account, which takes priority.
     SelfTrade,
@@ -85,6 +93,15 @@ pub struct Order {
     pub escrow: Escrow,
     pub filled_tco2e: u64,
     pub status: OrderStatus,
+    /// How many times its owner replaced it; numbers the cash hold of each
+    /// version (`order-<id>-<n>`). Absent while zero, so an order never
+    /// replaced is journaled as before replace existed.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub replaced: u32,
+}
+
+fn is_zero(count: &u32) -> bool {
+    *count == 0
 }
 
 impl Order {
@@ -196,6 +213,12 @@ pub enum MarketEvent {
     OrderPlaced { order: Order },
     #[serde(rename = "market_order_cancelled")]
     OrderCancelled { order: OrderId, at_ms: i64 },
+    /// The owner gave a resting order a new limit and the quantity it has
+    /// left to trade, backed by `escrow`. Applying it runs the engine's
+    /// replace: the order keeps its place in the queue only for a smaller
+    /// quantity at the same price, and otherwise may trade at once.
+    #[serde(rename = "market_order_replaced")]
+    OrderReplaced { order: OrderId, price_satang: u64, qty_tco2e: u64, escrow: Escrow, at_ms: i64 },
     /// The resting orders of an instrument whose time had run out at `at_ms` left its book.
     #[serde(rename = "market_orders_expired")]
     OrdersExpired { instrument: InstrumentId, at_ms: i64 },
@@ -317,7 +340,9 @@ impl Market {
                     let status = match reason {
                         engine::CancelReason::SelfTrade => OrderStatus::SelfTrade,
                         engine::CancelReason::Expired => OrderStatus::Expired,
-                        engine::CancelReason::Requested | engine::CancelReason::Replaced => OrderStatus::Cancelled,
+                        engine::CancelReason::Requested => OrderStatus::Cancelled,
+                        // The same order enters again at once: it stays open.
+                        engine::CancelReason::Replaced => continue,
                     };
                     self.set_status(OrderId(id.0), status, dirty);
                 }
@@ -344,6 +369,49 @@ impl Market {
         Ok(())
     }
 
+    /// Gives a resting order a new limit and `qty_tco2e` left to trade,
+    /// backed by `escrow`; returns the engine's report (fills if it now
+    /// crosses). A refusal changes nothing.
+    pub(crate) fn replace(
+        &mut self,
+        id: OrderId,
+        (price_satang, qty_tco2e): (u64, u64),
+        escrow: &Escrow,
+        at_ms: i64,
+        dirty: &mut MarketDirty,
+    ) -> Result<Vec<engine::Event>, engine::Rejected> {
+        let order = self.orders.get_mut(&id).expect("replaces name known orders");
+        let book = self.books.get_mut(&order.instrument).expect("orders name listed instruments");
+        self.scratch.clear();
+        let (price, qty) = (engine::PriceSatang(price_satang as i64), engine::QtyTco2e(qty_tco2e));
+        book.replace(engine::OrderId(id.get()), price, qty, at_ms, &mut self.scratch)?;
+        order.price_satang = Some(price_satang);
+        order.qty_tco2e = order.filled_tco2e + qty_tco2e;
+        order.escrow = escrow.clone();
+        order.replaced += 1;
+        dirty.orders.insert(id);
+        let events = std::mem::take(&mut self.scratch);
+        self.note(&events, dirty);
+        let replaced = self.orders.get_mut(&id).expect("still known");
+        if replaced.filled_tco2e == replaced.qty_tco2e {
+            replaced.status = OrderStatus::Filled;
+        }
+        self.scratch = events;
+        Ok(self.scratch.clone())
+    }
+
+    /// The earliest time a resting order of any book expires: when
+    /// `ExpireOrders` next has work. One look per book, each an index lookup.
+    pub fn next_expiry_ms(&self) -> Option<i64> {
+        self.books.values().filter_map(OrderBook::next_expiry_ms).min()
+    }
+
+    /// The instruments whose books hold an order expired at `now_ms`.
+    pub fn instruments_to_expire(&self, now_ms: i64) -> Vec<InstrumentId> {
+        let due = |book: &OrderBook| book.next_expiry_ms().is_some_and(|at_ms| at_ms <= now_ms);
+        self.books.iter().filter(|(_, book)| due(book)).map(|(id, _)| *id).collect()
+    }
+
     /// Takes the expired resting orders out of a book; returns the engine's report.
     pub(crate) fn expire(
         &mut self,
@@ -360,8 +428,8 @@ impl Market {
         self.scratch.clone()
     }
 
-    /// Applies a market event. `OrderPlaced`, `OrderCancelled` and
-    /// `OrdersExpired` run the engine; live, `trade.rs` has run it already
+    /// Applies a market event. `OrderPlaced`, `OrderCancelled`,
+    /// `OrderReplaced` and `OrdersExpired` run the engine; live, `trade.rs` has run it already
     /// through the same functions and records the event without applying it again.
     pub fn apply(&mut self, event: &MarketEvent, dirty: &mut MarketDirty) {
         match event {
@@ -376,6 +444,10 @@ impl Market {
             }
             MarketEvent::OrderCancelled { order, .. } => {
                 self.cancel(*order, dirty).expect("a journaled cancel named a resting order");
+            }
+            MarketEvent::OrderReplaced { order, price_satang, qty_tco2e, escrow, at_ms } => {
+                self.replace(*order, (*price_satang, *qty_tco2e), escrow, *at_ms, dirty)
+                    .expect("a journaled replace was accepted by the same book");
             }
             MarketEvent::OrdersExpired { instrument, at_ms } => {
                 self.expire(*instrument, *at_ms, dirty);

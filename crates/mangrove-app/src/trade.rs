@@ -53,6 +53,13 @@ pub enum MarketCommand {
     },
     #[serde(rename = "market_cancel_order")]
     CancelOrder { order: OrderId },
+    /// The owner changes a resting order: a new limit (or the same, when
+    /// none is given) and the quantity it is to have left. A smaller
+    /// quantity at the same price keeps its place in the queue; anything
+    /// else goes to the back of its new price and may trade at once. The
+    /// escrow follows in the same command.
+    #[serde(rename = "market_replace_order")]
+    ReplaceOrder { order: OrderId, price_satang: Option<u64>, qty_tco2e: u64 },
     /// Frees the escrow of an instrument's orders whose time has run out
     /// (the server sends it as time passes).
     #[serde(rename = "market_expire_orders")]
@@ -148,6 +155,9 @@ impl App {
                 self.place_order(context, &request, dirty)
             }
             MarketCommand::CancelOrder { order } => self.cancel_order(context, *order, dirty),
+            MarketCommand::ReplaceOrder { order, price_satang, qty_tco2e } => {
+                self.replace_order(context, *order, (*price_satang, *qty_tco2e), dirty)
+            }
             MarketCommand::ExpireOrders { instrument } => self.expire_orders(context, *instrument, dirty),
             MarketCommand::OpenAuction { instrument, account, supply_tco2e, reserve_satang, closes_at_ms } => self
                 .open_auction(context, *instrument, *account, (*supply_tco2e, *reserve_satang, *closes_at_ms), dirty),
@@ -316,6 +326,26 @@ impl App {
     }
 }
 
+fn check_qty(qty_tco2e: u64) -> DomainResult<()> {
+    if !(1..=ORDER_TCO2E_MAX).contains(&qty_tco2e) {
+        return Err(invalid("qty_tco2e", format!("an order is 1 to {ORDER_TCO2E_MAX} whole tonnes")));
+    }
+    Ok(())
+}
+
+fn check_limit(instrument: &Instrument, price_satang: u64) -> DomainResult<()> {
+    if !(1..=PRICE_SATANG_MAX).contains(&price_satang) {
+        return Err(invalid("price_satang", format!("a price is 1 to {PRICE_SATANG_MAX} satang a tonne")));
+    }
+    if !price_satang.is_multiple_of(instrument.tick_satang) {
+        return Err(invalid(
+            "price_satang",
+            format!("{} trades in steps of {} satang", instrument.code, instrument.tick_satang),
+        ));
+    }
+    Ok(())
+}
+
 /// A new order as asked, before anything is decided.
 struct OrderRequest {
     instrument: InstrumentId,
@@ -333,22 +363,12 @@ impl App {
         let instrument = self.market.instrument(request.instrument).cloned().ok_or_else(|| {
             DomainError::not_found("instrument", format!("there is no instrument {}", request.instrument.get()))
         })?;
-        if !(1..=ORDER_TCO2E_MAX).contains(&request.qty_tco2e) {
-            return Err(invalid("qty_tco2e", format!("an order is 1 to {ORDER_TCO2E_MAX} whole tonnes")));
-        }
+        check_qty(request.qty_tco2e)?;
         match (request.kind, request.price_satang) {
             (OrderKind::Limit, None) => return Err(invalid("price_satang", "a limit order needs a price")),
             (OrderKind::Market, Some(_)) => return Err(invalid("price_satang", "a market order takes no price")),
-            (OrderKind::Limit, Some(price)) if !(1..=PRICE_SATANG_MAX).contains(&price) => {
-                return Err(invalid("price_satang", format!("a price is 1 to {PRICE_SATANG_MAX} satang a tonne")))
-            }
-            (OrderKind::Limit, Some(price)) if price % instrument.tick_satang != 0 => {
-                return Err(invalid(
-                    "price_satang",
-                    format!("{} trades in steps of {} satang", instrument.code, instrument.tick_satang),
-                ))
-            }
-            _ => {}
+            (OrderKind::Limit, Some(price)) => check_limit(&instrument, price)?,
+            (OrderKind::Market, None) => {}
         }
         if request.expires_at_ms.is_some_and(|at| at <= context.now_ms) {
             return Err(invalid("expires_at_ms", "the order would expire before it arrives"));
@@ -417,7 +437,7 @@ impl App {
                     )
                 })?;
                 let amount = match request.price_satang {
-                    Some(price) => price * request.qty_tco2e,
+                    Some(price) => buy_escrow_satang(price, request.qty_tco2e),
                     None => self.market_buy_cost(instrument.id, request.account, request.qty_tco2e, now),
                 };
                 if amount == 0 {
@@ -452,6 +472,7 @@ impl App {
             escrow,
             filled_tco2e: 0,
             status: OrderStatus::Open,
+            replaced: 0,
         };
         // The engine refuses before it changes anything: still nothing has changed.
         let reported = self.market.place(&order, &mut dirty.market).map_err(refused)?;
@@ -693,6 +714,154 @@ impl App {
     }
 }
 
+/// How a replace changes an order's escrow, decided before anything changes.
+enum Rehold {
+    /// The escrow stays as it is: a sell whose quantity does not change.
+    Keep,
+    /// A sell's credits: the hold released and `qty_tco2e` held again.
+    Credits { old: HoldId, batch: mangrove_core::BatchId, qty_tco2e: u64 },
+    /// A buy's cash: the old hold voided and the new one made by `events`.
+    Cash { escrow: Escrow, events: Vec<mangrove_ledger::Event> },
+}
+
+impl App {
+    /// Cancel/replace in one step: a resting order gets a new limit and the
+    /// quantity it is to have left, with its escrow re-sized to match in the
+    /// same command. Everything that could refuse is asked first — the
+    /// order's owner and state, the limits, the book, then the registry or
+    /// the ledger for the new escrow — so a refusal changes nothing.
+    fn replace_order(
+        &mut self,
+        context: &Context,
+        id: OrderId,
+        (price_satang, qty_tco2e): (Option<u64>, u64),
+        dirty: &mut AppDirty,
+    ) -> DomainResult<Vec<AppEvent>> {
+        let order = self
+            .market
+            .order(id)
+            .cloned()
+            .ok_or_else(|| DomainError::not_found("order", format!("there is no order {}", id.get())))?;
+        if !matches!(context.actor, Actor::System) && context.actor.org() != Some(order.org) {
+            return Err(DomainError::forbidden(format!("order {} is not yours: only its owner changes it", id.get())));
+        }
+        if order.status != OrderStatus::Open {
+            return Err(DomainError::conflict(format!("order {} is no longer in the book", id.get())));
+        }
+        let instrument = self.market.instrument(order.instrument).cloned().expect("orders name listed instruments");
+        let price = price_satang.or(order.price_satang).expect("a resting order has a limit");
+        check_qty(qty_tco2e)?;
+        check_limit(&instrument, price)?;
+        if Some(price) == order.price_satang && qty_tco2e == order.remaining_tco2e() {
+            return Err(invalid(
+                "qty_tco2e",
+                format!("order {} already rests at {price} satang with {qty_tco2e} t left", id.get()),
+            ));
+        }
+        let book = self.market.book(order.instrument).expect("listed instruments have a book");
+        let (engine_price, engine_qty) = (engine::PriceSatang(price as i64), engine::QtyTco2e(qty_tco2e));
+        book.check_replace(engine::OrderId(id.get()), engine_price, engine_qty, context.now_ms).map_err(refused)?;
+        let rehold = self.decide_rehold(context, &order, instrument.batch, price, qty_tco2e)?;
+        // Nothing has changed yet; from here on nothing can be refused.
+        let mut out = Vec::new();
+        let escrow = self.apply_rehold(context, &order, rehold, dirty, &mut out);
+        let now = context.now_ms;
+        let reported = self
+            .market
+            .replace(id, (price, qty_tco2e), &escrow, now, &mut dirty.market)
+            .expect("the book was asked before anything changed");
+        let event = MarketEvent::OrderReplaced { order: id, price_satang: price, qty_tco2e, escrow, at_ms: now };
+        out.push(AppEvent::Market(event));
+        self.settle_reported(context, &reported, dirty, &mut out);
+        Ok(out)
+    }
+
+    /// A sell's credits are held again only when its quantity changes, and
+    /// a larger one must fit in what the account holds free; a buy's cash
+    /// is held again at the new limit for the new quantity, the old hold
+    /// voided in the same linked ledger batch (so the money it frees counts).
+    fn decide_rehold(
+        &self,
+        context: &Context,
+        order: &Order,
+        batch: mangrove_core::BatchId,
+        price_satang: u64,
+        qty_tco2e: u64,
+    ) -> DomainResult<Rehold> {
+        match &order.escrow {
+            Escrow::Credits { hold } => {
+                let left = order.remaining_tco2e();
+                if qty_tco2e == left {
+                    return Ok(Rehold::Keep);
+                }
+                if qty_tco2e > left {
+                    let more = Command::PlaceHold {
+                        account: order.account,
+                        selection: Selection::Quantity { batch, quantity: qty_tco2e - left },
+                    };
+                    self.registry
+                        .decide(context, &more)
+                        .map_err(|why| DomainError { field: Some("qty_tco2e"), ..why })?;
+                }
+                Ok(Rehold::Credits { old: *hold, batch, qty_tco2e })
+            }
+            Escrow::Cash { hold, .. } => {
+                let cash = self.cash_account(order.org).expect("a resting buy holds cash from its account");
+                let amount = buy_escrow_satang(price_satang, qty_tco2e);
+                let next = format!("order-{}-{}", order.id.get(), order.replaced + 1);
+                let transfers = vec![
+                    TransferSpec::VoidPending {
+                        id: transfer_id(format!("{hold}-void")),
+                        pending: transfer_id(hold.clone()),
+                    },
+                    TransferSpec::Pending {
+                        id: transfer_id(next.clone()),
+                        debit: cash,
+                        credit: self.clearing_account()?,
+                        amount: Amount::new(amount),
+                        timeout_ms: None,
+                    },
+                ];
+                let batch = mangrove_ledger::Command::Batch { transfers };
+                let events = self.ledger.decide(context.now_ms, &batch)?.events().to_vec();
+                let escrow = Escrow::Cash { hold: next, amount_satang: amount, price_cap_satang: Some(price_satang) };
+                Ok(Rehold::Cash { escrow, events })
+            }
+        }
+    }
+
+    /// Applies a decided rehold; returns the order's new escrow.
+    fn apply_rehold(
+        &mut self,
+        context: &Context,
+        order: &Order,
+        rehold: Rehold,
+        dirty: &mut AppDirty,
+        out: &mut Vec<AppEvent>,
+    ) -> Escrow {
+        match rehold {
+            Rehold::Keep => order.escrow.clone(),
+            Rehold::Credits { old, batch, qty_tco2e } => {
+                self.run_registry(context, &Command::ReleaseHold { hold: old }, dirty, out);
+                // What was held is free again, so the new hold fits (a larger one was asked above).
+                let selection = Selection::Quantity { batch, quantity: qty_tco2e };
+                self.run_registry(context, &Command::PlaceHold { account: order.account, selection }, dirty, out);
+                let Some(AppEvent::Registry(Event::HoldPlaced { hold })) = out.last() else {
+                    unreachable!("a hold places a hold")
+                };
+                Escrow::Credits { hold: hold.id }
+            }
+            Rehold::Cash { escrow, events } => {
+                for event in events {
+                    self.ledger.apply(&event, &mut dirty.ledger);
+                    out.push(AppEvent::Ledger(event));
+                }
+                escrow
+            }
+        }
+    }
+}
+
 impl App {
     fn open_auction(
         &mut self,
@@ -924,7 +1093,8 @@ impl App {
                 }
                 Escrow::Cash { hold, price_cap_satang, .. } => {
                     let held = self.cash_held(hold);
-                    let expected = if open { price_cap_satang.unwrap_or(0) * order.remaining_tco2e() } else { 0 };
+                    let cap_satang = price_cap_satang.unwrap_or(0);
+                    let expected = if open { buy_escrow_satang(cap_satang, order.remaining_tco2e()) } else { 0 };
                     if held != expected {
                         return Err(format!("{} holds {held} satang, expected {expected}", order.id));
                     }

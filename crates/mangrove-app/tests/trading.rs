@@ -1,8 +1,9 @@
 //! Trading through the application: escrow on placement, delivery versus
 //! payment on every fill, the fee to the operator, escrow given back when
-//! an order leaves the book, refusals that change nothing, the call
-//! auction's uniform price worked by hand, and the journal rebuilding every
-//! book exactly.
+//! an order leaves the book, cancel/replace with its escrow re-sized and
+//! its priority kept only when it shrinks at the same price, refusals that
+//! change nothing, the call auction's uniform price worked by hand, and the
+//! journal rebuilding every book exactly.
 
 mod support;
 
@@ -86,11 +87,81 @@ fn a_market_buy_holds_what_the_book_asks_and_self_trades_are_prevented() {
     town.app.check_invariants().unwrap();
 }
 
+/// The id of the order placed by `events`.
+fn placed(events: &[AppEvent]) -> OrderId {
+    events
+        .iter()
+        .find_map(|event| match event {
+            AppEvent::Market(MarketEvent::OrderPlaced { order }) => Some(order.id),
+            _ => None,
+        })
+        .expect("an order was placed")
+}
+
+fn replace(order: OrderId, price_satang: Option<u64>, qty_tco2e: u64) -> MarketCommand {
+    MarketCommand::ReplaceOrder { order, price_satang, qty_tco2e }
+}
+
+#[test]
+fn a_smaller_order_at_the_same_price_keeps_its_place_and_anything_else_loses_it() {
+    let mut town = town(0);
+    let (seller, first, second) = (town.seller, town.buyers[0], town.buyers[1]);
+    let early = placed(&town.limit(first, Side::Buy, 25_000, 10));
+    town.limit(second, Side::Buy, 25_000, 10);
+    // 10 t → 6 t at the same price: still first in the queue, and 4 t × 250 baht come back.
+    town.ok(town.as_member(first), replace(early, None, 6));
+    assert_eq!(town.available(first), i128::from(DEPOSIT_SATANG) - 6 * 25_000);
+    town.app.check_invariants().unwrap();
+    town.limit(seller, Side::Sell, 25_000, 1);
+    assert_eq!(town.active_tco2e(first), 1, "the reduced order traded first");
+    // 5 t left → 8 t: a larger order takes someone's turn, so it goes to the back.
+    town.ok(town.as_member(first), replace(early, None, 8));
+    assert_eq!(town.available(first), i128::from(DEPOSIT_SATANG) - 25_000 - 8 * 25_000);
+    town.limit(seller, Side::Sell, 25_000, 1);
+    assert_eq!((town.active_tco2e(first), town.active_tco2e(second)), (1, 1), "the other bid was first now");
+    let order = town.app.market.order(early).unwrap();
+    assert_eq!((order.qty_tco2e, order.filled_tco2e, order.status), (9, 1, OrderStatus::Open));
+    town.app.check_invariants().unwrap();
+}
+
+#[test]
+fn a_replace_that_crosses_trades_at_once_and_settles() {
+    let mut town = town(50);
+    let (seller, buyer) = (town.seller, town.buyers[0]);
+    let ask = placed(&town.limit(seller, Side::Sell, 25_000, 20));
+    let bid = placed(&town.limit(buyer, Side::Buy, 24_000, 30));
+    assert_eq!(town.available(buyer), i128::from(DEPOSIT_SATANG) - 30 * 24_000);
+    // The buyer raises its limit to 260 baht: 20 t trade at the resting 250, 10 t rest at 260.
+    town.ok(town.as_member(buyer), replace(bid, Some(26_000), 30));
+    assert_eq!(town.active_tco2e(buyer), 20);
+    assert_eq!(town.cash(buyer), i128::from(DEPOSIT_SATANG) - 20 * 25_000, "paid the resting price");
+    assert_eq!(town.available(buyer), town.cash(buyer) - 10 * 26_000, "the rest is held at the new limit");
+    assert_eq!(town.cash(seller), 20 * 25_000 - 2_500, "less the seller's fee of 0.5 %");
+    assert_eq!(town.app.market.order(ask).unwrap().status, OrderStatus::Filled);
+    let order = town.app.market.order(bid).unwrap();
+    assert_eq!((order.price_satang, order.qty_tco2e, order.filled_tco2e), (Some(26_000), 30, 20));
+    town.app.check_invariants().unwrap();
+
+    // A sell grows (more credits held) and shrinks (some come back) with its order.
+    let sell = placed(&town.limit(seller, Side::Sell, 27_000, 100));
+    assert_eq!(town.held_tco2e(seller), 100);
+    town.ok(town.as_member(seller), replace(sell, None, 300));
+    assert_eq!((town.active_tco2e(seller), town.held_tco2e(seller)), (680, 300));
+    town.ok(town.as_member(seller), replace(sell, Some(28_000), 50));
+    assert_eq!((town.active_tco2e(seller), town.held_tco2e(seller)), (930, 50));
+    town.app.check_invariants().unwrap();
+}
+
 #[test]
 fn bad_orders_are_refused_with_the_field_and_change_nothing() {
     let mut town = town(0);
     let (seller, buyer) = (town.seller, town.buyers[0]);
-    town.limit(seller, Side::Sell, 25_000, 10);
+    let ask = placed(&town.limit(seller, Side::Sell, 25_000, 10));
+    let bid = placed(&town.limit(buyer, Side::Buy, 24_000, 5));
+    let post_only =
+        placed(&town.order(buyer, Side::Buy, OrderKind::Limit, Some(23_000), 5, TimeInForce::PostOnly).unwrap());
+    let gone = placed(&town.limit(buyer, Side::Buy, 22_000, 5));
+    town.ok(town.as_member(buyer), MarketCommand::CancelOrder { order: gone });
     let before = fingerprint(&town);
     let place = |account: AccountId, side, kind, price: Option<u64>, qty, tif| MarketCommand::PlaceOrder {
         instrument: InstrumentId(1),
@@ -169,11 +240,56 @@ fn bad_orders_are_refused_with_the_field_and_change_nothing() {
             Some("tif"),
         ),
         (
-            "market sell into an empty bid side",
+            "market sell with a price",
             town.as_member(seller),
             place(a_seller, Side::Sell, OrderKind::Market, Some(100), 1, TimeInForce::Ioc),
             ErrorKind::Invalid,
             Some("price_satang"),
+        ),
+        ("replace someone else's order", town.as_member(buyer), replace(ask, None, 5), ErrorKind::Forbidden, None),
+        ("replace to zero", town.as_member(seller), replace(ask, None, 0), ErrorKind::Invalid, Some("qty_tco2e")),
+        (
+            "replace off tick",
+            town.as_member(seller),
+            replace(ask, Some(25_050), 10),
+            ErrorKind::Invalid,
+            Some("price_satang"),
+        ),
+        (
+            "replace to more credits than held",
+            town.as_member(seller),
+            replace(ask, None, 1_001),
+            ErrorKind::Insufficient,
+            Some("qty_tco2e"),
+        ),
+        (
+            "replace to more cash than held",
+            town.as_member(buyer),
+            replace(bid, Some(1_000_000), 1_000),
+            ErrorKind::Insufficient,
+            Some("amount"),
+        ),
+        (
+            "replace a post-only order across the spread",
+            town.as_member(buyer),
+            replace(post_only, Some(25_000), 5),
+            ErrorKind::Conflict,
+            Some("tif"),
+        ),
+        (
+            "replace with nothing to change",
+            town.as_member(buyer),
+            replace(bid, Some(24_000), 5),
+            ErrorKind::Invalid,
+            Some("qty_tco2e"),
+        ),
+        ("replace a cancelled order", town.as_member(buyer), replace(gone, None, 5), ErrorKind::Conflict, None),
+        (
+            "replace an unknown order",
+            town.as_member(buyer),
+            replace(OrderId(99), None, 5),
+            ErrorKind::NotFound,
+            Some("order"),
         ),
     ];
     for (name, actor, command, kind, field) in cases {
@@ -195,6 +311,35 @@ fn bad_orders_are_refused_with_the_field_and_change_nothing() {
     let cancel_theirs = MarketCommand::CancelOrder { order: OrderId(1) };
     assert_eq!(town.run(town.as_member(buyer), cancel_theirs).unwrap_err().kind, ErrorKind::Forbidden);
     assert_eq!(fingerprint(&town), before);
+}
+
+#[test]
+fn an_order_past_its_time_is_not_replaced() {
+    let mut town = town(0);
+    let buyer = town.buyers[0];
+    let expiring = MarketCommand::PlaceOrder {
+        instrument: town.instrument,
+        account: town.account(buyer),
+        side: Side::Buy,
+        kind: OrderKind::Limit,
+        price_satang: Some(24_000),
+        qty_tco2e: 5,
+        tif: TimeInForce::Gtc,
+        expires_at_ms: Some(NOW_MS + 1_000),
+    };
+    let order = placed(&town.ok(town.as_member(buyer), expiring));
+    let before = fingerprint(&town);
+    let error = town.run_at(town.as_member(buyer), replace(order, None, 3), NOW_MS + 1_000).unwrap_err();
+    assert_eq!((error.kind, error.field), (ErrorKind::Invalid, Some("expires_at_ms")), "{error:?}");
+    assert_eq!(fingerprint(&town), before);
+    // Expiry gives the cash back; the order's time is kept across a replace.
+    town.ok(town.as_member(buyer), replace(order, Some(24_100), 5));
+    assert_eq!(town.app.market.order(order).unwrap().expires_at_ms, Some(NOW_MS + 1_000));
+    town.run_at(Actor::System, MarketCommand::ExpireOrders { instrument: town.instrument }, NOW_MS + 1_000).unwrap();
+    assert_eq!(town.app.market.order(order).unwrap().status, OrderStatus::Expired);
+    assert_eq!(town.available(buyer), i128::from(DEPOSIT_SATANG));
+    assert_eq!(town.app.market.next_expiry_ms(), None);
+    town.app.check_invariants().unwrap();
 }
 
 #[test]
@@ -252,8 +397,14 @@ fn the_journal_rebuilds_every_book_exactly() {
     town.limit(seller, Side::Sell, 25_500, 40);
     town.limit(a, Side::Buy, 25_000, 20);
     town.limit(b, Side::Buy, 24_000, 30);
-    town.limit(b, Side::Buy, 24_500, 5);
+    let late = placed(&town.limit(b, Side::Buy, 24_500, 5));
     town.order(a, Side::Buy, OrderKind::Market, None, 35, TimeInForce::Ioc).unwrap();
+    // Replaces of every kind: a shrink in place, a move across the spread that trades, a sell that grows.
+    let early = placed(&town.limit(a, Side::Buy, 24_000, 10));
+    town.ok(town.as_member(b), replace(late, None, 3));
+    town.ok(town.as_member(a), replace(early, Some(25_500), 12));
+    let ask = placed(&town.limit(seller, Side::Sell, 26_000, 10));
+    town.ok(town.as_member(seller), replace(ask, None, 40));
     let replayed = town.replayed();
     for side in [Side::Buy, Side::Sell] {
         let live: Vec<_> = town.app.market.book(town.instrument).unwrap().levels(side).collect();

@@ -1,5 +1,7 @@
 //! Random order streams through the application — limit and market orders
-//! of every time in force, cancels, from the municipality, two factories
+//! of every time in force, cancels, replaces (of price, quantity or both,
+//! which may shrink in place, move, trade or be refused), from the
+//! municipality, two factories
 //! and a citizen, around a narrow band of prices — and after every command:
 //! every invariant holds (the registry's, the ledger's, the books', and
 //! escrow equal to what rests); credits and cash are conserved; a refused
@@ -15,9 +17,27 @@ use support::*;
 
 #[derive(Debug, Clone)]
 enum Op {
-    Limit { who: usize, buy: bool, ticks: u64, qty: u64, tif: u8 },
-    Market { who: usize, buy: bool, qty: u64 },
-    Cancel { nth: usize },
+    Limit {
+        who: usize,
+        buy: bool,
+        ticks: u64,
+        qty: u64,
+        tif: u8,
+    },
+    Market {
+        who: usize,
+        buy: bool,
+        qty: u64,
+    },
+    Cancel {
+        nth: usize,
+    },
+    /// The owner of an open order gives it a new price (or keeps its own) and quantity left.
+    Replace {
+        nth: usize,
+        ticks: Option<u64>,
+        qty: u64,
+    },
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -26,6 +46,8 @@ fn op() -> impl Strategy<Value = Op> {
             .prop_map(|(who, buy, ticks, qty, tif)| Op::Limit { who, buy, ticks, qty, tif }),
         1 => (0..4usize, any::<bool>(), 1..40u64).prop_map(|(who, buy, qty)| Op::Market { who, buy, qty }),
         2 => (0..40usize).prop_map(|nth| Op::Cancel { nth }),
+        3 => (0..40usize, prop::option::of(0..8u64), 1..40u64)
+            .prop_map(|(nth, ticks, qty)| Op::Replace { nth, ticks, qty }),
     ]
 }
 
@@ -78,10 +100,22 @@ fn run(town: &mut Town, op: &Op) {
             assert_ne!(snapshot(town), before, "a cancel of a resting order changes the book");
             return;
         }
+        Op::Replace { nth, ticks, qty } => {
+            let open: Vec<_> = town.app.market.orders().filter(|o| o.status == OrderStatus::Open).collect();
+            let Some(order) = open.get(nth % open.len().max(1)) else { return };
+            let (owner, order) = (order.org, order.id);
+            let price_satang = ticks.map(|ticks| 24_600 + ticks * TICK_SATANG);
+            let command = MarketCommand::ReplaceOrder { order, price_satang, qty_tco2e: qty };
+            let before = snapshot(town);
+            if town.run(town.as_member(owner), command).is_err() {
+                assert_eq!(snapshot(town), before, "a refused {op:?} changed something");
+            }
+            return;
+        }
     };
     let who = match *op {
         Op::Limit { who, .. } | Op::Market { who, .. } => orgs[who],
-        Op::Cancel { .. } => unreachable!(),
+        Op::Cancel { .. } | Op::Replace { .. } => unreachable!(),
     };
     let before = snapshot(town);
     if town.run(town.as_member(who), command).is_err() {
@@ -134,12 +168,20 @@ fn the_stream_reaches_trades_cancels_and_refusals() {
         Op::Market { who: 0, buy: false, qty: 3 },
         Op::Limit { who: 3, buy: true, ticks: 7, qty: 100, tif: 2 },
         Op::Cancel { nth: 0 },
+        Op::Limit { who: 0, buy: false, ticks: 6, qty: 10, tif: 0 },
+        Op::Limit { who: 3, buy: true, ticks: 0, qty: 4, tif: 0 },
+        // Open now: bid 3, ask 5, the citizen's bid 6. The citizen's bid shrinks in
+        // place, then moves up across the ask and trades; then the ask grows.
+        Op::Replace { nth: 2, ticks: None, qty: 2 },
+        Op::Replace { nth: 2, ticks: Some(6), qty: 3 },
+        Op::Replace { nth: 1, ticks: None, qty: 15 },
     ];
     for op in &ops {
         run(&mut town, op);
         town.app.check_invariants().unwrap();
     }
-    assert!(town.app.market.trades().len() >= 2);
+    assert!(town.app.market.trades().len() >= 3);
     assert!(town.app.market.orders().any(|o| o.status == OrderStatus::Cancelled));
+    assert!(town.app.market.orders().filter(|o| o.replaced > 0).count() >= 2, "replaces went through");
     conserved(&town);
 }

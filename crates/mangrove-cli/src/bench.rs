@@ -9,7 +9,7 @@
 use anyhow::Context as _;
 use clap::Subcommand;
 use indicatif::{ProgressBar, ProgressStyle};
-use mangrove_app::Submission;
+use mangrove_app::{AppCommand, Submission};
 use mangrove_core::*;
 use mangrove_registry::*;
 use mangrove_store::testing::TestDatabase;
@@ -140,22 +140,41 @@ async fn measure(database: &TestDatabase, single: u64, grouped: u64, clients: u6
 async fn timed(options: StoreOptions, count: u64, clients: u64, label: &str) -> anyhow::Result<f64> {
     let store = Store::open(options).await?;
     let (from, to, owner) = setup(&store).await?;
+    let elapsed = drive(&store, count, clients, label, move |_| {
+        let command = Command::Transfer { from, to, selection: Selection::Quantity { batch: BatchId(1), quantity: 1 } };
+        (owner, command.into())
+    })
+    .await?;
+    let moved = store.ledger().read().await.app.registry.holding(to, BatchId(1)).active_tco2e.get();
+    anyhow::ensure!(moved == count, "{label}: {moved} tonnes arrived, {count} were acknowledged");
+    Ok(count as f64 / elapsed.as_secs_f64())
+}
+
+/// Submits commands `0..count` (each made by `command` from its number)
+/// from `clients` concurrent submitters, each waiting for its answer before
+/// the next, with a progress bar; returns the time until the last answer.
+async fn drive<F>(store: &Store, count: u64, clients: u64, label: &str, command: F) -> anyhow::Result<Duration>
+where
+    F: Fn(u64) -> (Actor, AppCommand) + Send + Sync + 'static,
+{
     let progress = ProgressBar::new(count).with_message(label.to_string());
     progress
         .set_style(ProgressStyle::with_template("{msg:40} {bar:30} {pos}/{len} {per_sec}").expect("a valid template"));
-    let next = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let (next, command) = (Arc::new(std::sync::atomic::AtomicU64::new(0)), Arc::new(command));
     let started = Instant::now();
     let mut tasks = Vec::new();
     for _ in 0..clients.max(1) {
-        let (store, next, progress) = (store.clone(), next.clone(), progress.clone());
+        let (store, next, progress, command) = (store.clone(), next.clone(), progress.clone(), command.clone());
         tasks.push(tokio::spawn(async move {
-            while next.fetch_add(1, std::sync::atomic::Ordering::Relaxed) < count {
-                let command =
-                    Command::Transfer { from, to, selection: Selection::Quantity { batch: BatchId(1), quantity: 1 } };
-                store.sequencer().submit(Submission::new(&owner, None, command)?).await?;
+            loop {
+                let n = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if n >= count {
+                    return anyhow::Ok(());
+                }
+                let (actor, command) = command(n);
+                store.sequencer().submit(Submission::new(&actor, None, command)?).await?;
                 progress.inc(1);
             }
-            anyhow::Ok(())
         }));
     }
     for task in tasks {
@@ -163,9 +182,7 @@ async fn timed(options: StoreOptions, count: u64, clients: u64, label: &str) -> 
     }
     let elapsed = started.elapsed().max(Duration::from_micros(1));
     progress.finish_and_clear();
-    let moved = store.ledger().read().await.app.registry.holding(to, BatchId(1)).active_tco2e.get();
-    anyhow::ensure!(moved == count, "{label}: {moved} tonnes arrived, {count} were acknowledged");
-    Ok(count as f64 / elapsed.as_secs_f64())
+    Ok(elapsed)
 }
 
 async fn setup(store: &Store) -> anyhow::Result<(AccountId, AccountId, Actor)> {
@@ -285,49 +302,28 @@ async fn timed_orders(options: StoreOptions, count: u64, clients: u64, label: &s
     submit(Actor::System, MarketCommand::ListInstrument { batch: BatchId(1), tick_satang: 1 }).await?;
     let member = |org: u64, role: Role| Actor::Member { user: UserId(org), org: OrgId(org), role };
     let (seller, buyer) = (member(3, Role::Proponent), member(4, Role::Factory));
-    let progress = ProgressBar::new(count).with_message(label.to_string());
-    progress
-        .set_style(ProgressStyle::with_template("{msg:40} {bar:30} {pos}/{len} {per_sec}").expect("a valid template"));
-    let next = Arc::new(std::sync::atomic::AtomicU64::new(0));
-    let started = Instant::now();
-    let mut tasks = Vec::new();
-    for _ in 0..clients.max(1) {
-        let (store, next, progress) = (store.clone(), next.clone(), progress.clone());
-        tasks.push(tokio::spawn(async move {
-            loop {
-                let n = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                if n >= count {
-                    break;
-                }
-                // Sells and buys around a mid of 100 baht, a few ticks apart, so about half cross.
-                let draw = n.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 58;
-                let (actor, account, side) =
-                    if n % 2 == 0 { (seller, seller_account, Side::Sell) } else { (buyer, buyer_account, Side::Buy) };
-                let price = match side {
-                    Side::Sell => 10_000 + draw * 10 - 200,
-                    Side::Buy => 10_000 - draw * 10 + 200,
-                };
-                let command = MarketCommand::PlaceOrder {
-                    instrument: InstrumentId(1),
-                    account,
-                    side,
-                    kind: OrderKind::Limit,
-                    price_satang: Some(price),
-                    qty_tco2e: 1 + draw % 5,
-                    tif: TimeInForce::Gtc,
-                    expires_at_ms: None,
-                };
-                store.sequencer().submit(Submission::new(&actor, None, command)?).await?;
-                progress.inc(1);
-            }
-            anyhow::Ok(())
-        }));
-    }
-    for task in tasks {
-        task.await??;
-    }
-    let elapsed = started.elapsed().max(Duration::from_micros(1));
-    progress.finish_and_clear();
+    let elapsed = drive(&store, count, clients, label, move |n| {
+        // Sells and buys around a mid of 100 baht, a few ticks apart, so about half cross.
+        let draw = n.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 58;
+        let (actor, account, side) =
+            if n % 2 == 0 { (seller, seller_account, Side::Sell) } else { (buyer, buyer_account, Side::Buy) };
+        let price = match side {
+            Side::Sell => 10_000 + draw * 10 - 200,
+            Side::Buy => 10_000 - draw * 10 + 200,
+        };
+        let command = MarketCommand::PlaceOrder {
+            instrument: InstrumentId(1),
+            account,
+            side,
+            kind: OrderKind::Limit,
+            price_satang: Some(price),
+            qty_tco2e: 1 + draw % 5,
+            tif: TimeInForce::Gtc,
+            expires_at_ms: None,
+        };
+        (actor, command.into())
+    })
+    .await?;
     let ledger = store.ledger().read().await;
     let placed = ledger.app.market.orders().count() as u64;
     anyhow::ensure!(placed == count, "{label}: {placed} orders recorded, {count} were acknowledged");

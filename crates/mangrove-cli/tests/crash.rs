@@ -2,45 +2,12 @@
 //! transfers has lost none of them after a restart, and `mangrove verify`
 //! passes. The real binary, a real SQLite file, real HTTP.
 
+mod support;
+
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-
-fn mangrove(dir: &std::path::Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_mangrove"));
-    command.current_dir(dir).env("MANGROVE_LOG", "error");
-    command
-}
-
-/// Starts `mangrove serve` on a free port and returns it with its base URL.
-fn start_server(dir: &std::path::Path) -> (Child, String) {
-    let mut child = mangrove(dir)
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the server starts");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("the server prints its address");
-    let url = line.trim().rsplit(' ').next().expect("an address").to_string();
-    assert!(url.starts_with("http://127.0.0.1:"), "unexpected first line: {line}");
-    (child, url)
-}
-
-async fn login(client: &reqwest::Client, url: &str, username: &str) -> (String, u64) {
-    let body: Value = client
-        .post(format!("{url}/api/v1/auth/login"))
-        .json(&json!({ "username": username, "password": mangrove_server::demo::DEMO_PASSWORD }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    (body["token"].as_str().unwrap().to_string(), body["user"]["account_id"].as_u64().unwrap())
-}
+use support::*;
 
 async fn transfer(client: &reqwest::Client, url: &str, token: &str, from: u64, to: u64, key: &str) -> Option<Value> {
     let response = client
@@ -60,11 +27,12 @@ async fn transfer(client: &reqwest::Client, url: &str, token: &str, from: u64, t
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn acknowledged_transfers_survive_sigkill() {
     let dir = tempfile::tempdir().unwrap();
-    assert!(mangrove(dir.path()).args(["demo", "--factories", "12"]).stdout(Stdio::null()).status().unwrap().success());
-    let (mut server, url) = start_server(dir.path());
+    build_demo(dir.path());
+    let (server, url) = start_server(dir.path());
     let client = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().unwrap();
-    let (token, from) = login(&client, &url, "municipality").await;
-    let (_, to) = login(&client, &url, "olefins").await;
+    let municipality = login(&client, &url, "municipality").await;
+    let (token, from) = (municipality.token, municipality.account_id);
+    let to = login(&client, &url, "olefins").await.account_id;
     let acknowledged = Arc::new(Mutex::new(Vec::new()));
     let mut clients = Vec::new();
     for worker in 0..8 {
@@ -83,17 +51,15 @@ async fn acknowledged_transfers_survive_sigkill() {
     while acknowledged.lock().unwrap().len() < 300 {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
-    server.kill().unwrap();
-    server.wait().unwrap();
+    kill(server);
     for client in clients {
         client.await.unwrap();
     }
     let acknowledged = acknowledged.lock().unwrap().clone();
 
-    let verify = mangrove(dir.path()).arg("verify").output().unwrap();
-    assert!(verify.status.success(), "verify after the crash: {}", String::from_utf8_lossy(&verify.stderr));
+    assert_verifies(dir.path(), "after the crash");
 
-    let (mut server, url) = start_server(dir.path());
+    let (server, url) = start_server(dir.path());
     for (key, answer) in &acknowledged {
         let again = transfer(&client, &url, &token, from, to, key).await.expect("answered after the restart");
         assert_eq!(again["replayed"], true, "{key} was acknowledged but is not in the journal");
@@ -101,7 +67,7 @@ async fn acknowledged_transfers_survive_sigkill() {
     }
     let account: Value = client
         .get(format!("{url}/api/v1/accounts/{to}"))
-        .bearer_auth(login(&client, &url, "olefins").await.0)
+        .bearer_auth(login(&client, &url, "olefins").await.token)
         .send()
         .await
         .unwrap()
@@ -122,6 +88,5 @@ async fn acknowledged_transfers_survive_sigkill() {
         "olefins holds {held}, {} transfers were acknowledged",
         acknowledged.len()
     );
-    server.kill().unwrap();
-    server.wait().unwrap();
+    kill(server);
 }

@@ -346,6 +346,8 @@ fn a_refused_replace_leaves_the_order_as_it_was() {
     ];
     for (id, price, qty, kind) in cases {
         b.events.clear();
+        let checked = b.book.check_replace(OrderId(id), PriceSatang(price), QtyTco2e(qty), 10);
+        assert_eq!(checked.map_err(|r| r.kind), Err(kind), "the check refuses what replace refuses");
         let result = b.book.replace(OrderId(id), PriceSatang(price), QtyTco2e(qty), 10, &mut b.events);
         assert_eq!(result.map_err(|r| r.kind), Err(kind));
         assert!(b.events.is_empty());
@@ -361,6 +363,7 @@ fn expired_orders_are_removed_when_met_or_by_expire() {
     b.submit(sell(2, 1, 1010, 5)).unwrap();
     b.submit(sell(3, 1, 1020, 5).expiring_at(200)).unwrap();
     b.submit(sell(4, 1, 1030, 5).expiring_at(100)).unwrap();
+    assert_eq!(b.book.next_expiry_ms(), Some(100));
     // At 99 order 1 still trades; at 100 it is expired (expiry is inclusive).
     b.submit_at(buy(5, 2, 1000, 1), 99).unwrap();
     assert_eq!(b.fills(), [(1, 5, 1000, 1)]);
@@ -371,6 +374,7 @@ fn expired_orders_are_removed_when_met_or_by_expire() {
     assert_eq!(b.book.expire(200, &mut b.events), 2);
     assert_eq!(b.cancels(), [(4, CancelReason::Expired), (3, CancelReason::Expired)], "earliest expiry first");
     assert_eq!(b.ids(), [2]);
+    assert_eq!(b.book.next_expiry_ms(), None, "what is left never expires");
     assert_eq!(b.book.expire(1_000, &mut b.events), 0);
 }
 

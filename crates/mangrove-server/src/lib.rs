@@ -19,6 +19,7 @@ pub mod demo_factories;
 mod demo_market;
 mod demo_reductions;
 pub mod error;
+pub mod expiry;
 pub mod extract;
 pub mod openapi;
 pub mod routes;
@@ -114,6 +115,7 @@ pub fn router(store: Store) -> Router {
         .route("/trades/{id}", get(explorer::trade))
         .route("/orders", get(market::orders).post(market::place_order))
         .route("/orders/{id}/cancel", post(market::cancel_order))
+        .route("/orders/{id}/replace", post(market::replace_order))
         .route("/auctions", get(market::auctions).post(market::open_auction))
         .route("/auctions/{id}", get(market::auction))
         .route("/auctions/{id}/bids", post(market::place_bid))
@@ -137,10 +139,13 @@ async fn api_not_found(axum::extract::OriginalUri(uri): axum::extract::OriginalU
 }
 
 /// Serves until `shutdown` resolves, then finishes the requests under way.
+/// Meanwhile orders whose time has run out are expired in the background
+/// (see `expiry`); that task stops with the server.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     store: Store,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let _expiry = expiry::spawn(store.clone());
     axum::serve(listener, router(store)).with_graceful_shutdown(shutdown).await
 }

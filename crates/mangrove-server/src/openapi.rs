@@ -22,7 +22,7 @@ use utoipa::OpenApi;
         reductions::publish_practice, reductions::practices, monitoring::submit_forestry_report,
         market::exchange, market::open_exchange, market::instruments, market::instrument, market::list_instrument,
         market::book, market::instrument_candles, market::trades, market::orders, market::place_order,
-        market::cancel_order, market::auctions, market::auction, market::open_auction, market::place_bid,
+        market::cancel_order, market::replace_order, market::auctions, market::auction, market::open_auction, market::place_bid,
         market::close_auction, market::cash, market::record_deposit, market::record_withdrawal,
     ),
     tags(

@@ -1,14 +1,22 @@
 //! The exchange over HTTP: the operator opens it, records deposits and
 //! lists the mangrove's vintage; crossing orders from two organisations
 //! trade and settle at once (credits and cash visible on both sides and in
-//! the public trades); bad orders get a clear 4xx and change nothing;
+//! the public trades); bad orders get a clear 4xx and change nothing; an
+//! order is replaced (its escrow re-sized, trading at once when it now
+//! crosses) and a bad replace is refused clearly and changes nothing;
+//! orders whose time runs out leave the book and give their escrow back
+//! with no one asking;
 //! concurrent orders from one account never overdraw its credits or cash;
 //! an auction keeps its bids sealed until it clears at one price.
 
 mod support;
 
+use mangrove_store::testing::TestDatabase;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
 use support::*;
 
 const OLEFINS_ORG: u64 = 5;
@@ -223,5 +231,177 @@ async fn an_auction_keeps_bids_sealed_and_clears_at_one_price() {
         );
         assert_eq!(cash["held_satang"], 0);
         assert_eq!(app.active(&operator, OLEFINS_ACCOUNT, 1).await, 600 + 80);
+    }
+}
+
+/// The id of the order a placement answered.
+fn order_id(answer: &Value) -> u64 {
+    payloads(answer)
+        .iter()
+        .find(|p| p["event"] == "market_order_placed")
+        .and_then(|p| p["order"]["id"].as_u64())
+        .unwrap_or_else(|| panic!("no order placed in {answer}"))
+}
+
+#[tokio::test]
+async fn a_replaced_order_holds_its_new_escrow_and_trades_when_it_crosses() {
+    for app in apps().await {
+        let operator = open_exchange(&app).await;
+        let (municipality, olefins) = (app.login(MUNICIPALITY).await, app.login(OLEFINS).await);
+        let credits = app.active(&operator, MUNICIPALITY_ACCOUNT, 1).await;
+        let (_, answer) = app.post("/api/v1/orders", Some(&municipality), &limit("sell", 32_000, 100)).await;
+        let ask = order_id(&answer);
+        let (_, answer) = app.post("/api/v1/orders", Some(&olefins), &limit("buy", 31_000, 10)).await;
+        let bid = order_id(&answer);
+
+        // The sell grows to 150 t: 50 t more are held.
+        let (status, answer) =
+            app.post(&format!("/api/v1/orders/{ask}/replace"), Some(&municipality), &json!({ "qty_tco2e": 150 })).await;
+        assert_eq!(status, StatusCode::OK, "{}: {answer}", app.db_name);
+        assert_eq!(app.active(&operator, MUNICIPALITY_ACCOUNT, 1).await, credits - 150);
+
+        // The bid moves up to 330 baht for 20 t: it trades 20 t at the resting 320 baht at once.
+        let body = json!({ "price_satang": 33_000, "qty_tco2e": 20 });
+        let (status, answer) = app.post(&format!("/api/v1/orders/{bid}/replace"), Some(&olefins), &body).await;
+        assert_eq!(status, StatusCode::OK, "{answer}");
+        let kinds: Vec<String> = payloads(&answer).iter().map(|p| p["event"].as_str().unwrap().to_string()).collect();
+        assert!(kinds.contains(&"market_order_replaced".to_string()), "{kinds:?}");
+        assert!(kinds.contains(&"market_trade".to_string()), "{kinds:?}");
+        let (_, cash) = app.get("/api/v1/cash", Some(&olefins)).await;
+        assert_eq!(cash["balance_satang"], 100_000_000 - 20 * 32_000, "{cash}");
+        assert_eq!(cash["held_satang"], 0, "filled, so nothing stays held: {cash}");
+        assert_eq!(app.active(&operator, OLEFINS_ACCOUNT, 1).await, 600 + 20);
+        let (_, mine) = app.get("/api/v1/orders", Some(&olefins)).await;
+        let order = &mine["items"][0];
+        assert_eq!(
+            (order["id"].as_u64(), order["status"].as_str(), order["price_satang"].as_u64()),
+            (Some(bid), Some("filled"), Some(33_000)),
+            "{mine}"
+        );
+
+        // The sell shrinks to 30 t left at a lower price: the rest of its credits come back.
+        let body = json!({ "price_satang": 31_500, "qty_tco2e": 30 });
+        let (status, answer) = app.post(&format!("/api/v1/orders/{ask}/replace"), Some(&municipality), &body).await;
+        assert_eq!(status, StatusCode::OK, "{answer}");
+        assert_eq!(app.active(&operator, MUNICIPALITY_ACCOUNT, 1).await, credits - 20 - 30);
+        let (_, book) = app.get("/api/v1/instruments/1/book", None).await;
+        assert_eq!(book["asks"], json!([{ "price_satang": 31_500, "qty_tco2e": 30, "orders": 1 }]), "{book}");
+        app.verify().await;
+    }
+}
+
+#[tokio::test]
+async fn a_bad_replace_is_refused_clearly_and_changes_nothing() {
+    for app in apps().await {
+        open_exchange(&app).await;
+        let (municipality, refinery) = (app.login(MUNICIPALITY).await, app.login(REFINERY).await);
+        let (_, answer) = app.post("/api/v1/orders", Some(&municipality), &limit("sell", 32_000, 10)).await;
+        let ask = order_id(&answer);
+        let (_, answer) = app.post("/api/v1/orders", Some(&refinery), &limit("buy", 10_000, 50)).await;
+        let bid = order_id(&answer);
+        let (_, answer) = app.post("/api/v1/orders", Some(&refinery), &limit("buy", 9_000, 1)).await;
+        let gone = order_id(&answer);
+        app.post(&format!("/api/v1/orders/{gone}/cancel"), Some(&refinery), &json!({})).await;
+        let before = app.snapshot().await;
+        let cases = [
+            ("someone else's order", ask, json!({ "qty_tco2e": 5 }), StatusCode::FORBIDDEN, Value::Null),
+            ("zero", bid, json!({ "qty_tco2e": 0 }), StatusCode::UNPROCESSABLE_ENTITY, json!("qty_tco2e")),
+            (
+                "no quantity",
+                bid,
+                json!({ "price_satang": 10_000 }),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                json!("qty_tco2e"),
+            ),
+            (
+                "off tick",
+                bid,
+                json!({ "price_satang": 10_050, "qty_tco2e": 50 }),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                json!("price_satang"),
+            ),
+            (
+                "nothing to change",
+                bid,
+                json!({ "price_satang": 10_000, "qty_tco2e": 50 }),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                json!("qty_tco2e"),
+            ),
+            // The refinery has 10,000 baht and holds 5,000 for this bid: 150 t at 100 baht is 15,000.
+            ("more than the cash", bid, json!({ "qty_tco2e": 150 }), StatusCode::CONFLICT, json!("amount")),
+            ("no longer in the book", gone, json!({ "qty_tco2e": 2 }), StatusCode::CONFLICT, Value::Null),
+            ("unknown order", 999, json!({ "qty_tco2e": 2 }), StatusCode::NOT_FOUND, json!("order")),
+        ];
+        for (name, order, body, expected, field) in cases {
+            let (status, answer) = app.post(&format!("/api/v1/orders/{order}/replace"), Some(&refinery), &body).await;
+            assert_eq!(status, expected, "{name}: {answer}");
+            assert_eq!(error_of(name, &answer)["field"], field, "{name}: {answer}");
+        }
+        let (status, answer) = app
+            .post(&format!("/api/v1/orders/{ask}/replace"), Some(&municipality), &json!({ "qty_tco2e": 100_000 }))
+            .await;
+        assert_eq!(status, StatusCode::CONFLICT, "more credits than held: {answer}");
+        assert_eq!(
+            (error_of("credits", &answer)["code"].as_str(), answer["error"]["field"].as_str()),
+            (Some("insufficient"), Some("qty_tco2e"))
+        );
+        let (status, _) = app.post(&format!("/api/v1/orders/{bid}/replace"), None, &json!({ "qty_tco2e": 5 })).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        assert_eq!(app.snapshot().await, before, "nothing changed");
+    }
+}
+
+#[tokio::test]
+async fn orders_expire_in_the_background_and_give_their_escrow_back() {
+    for db in TestDatabase::all().await {
+        let real_now_ms = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis();
+        let now_ms = Arc::new(AtomicI64::new(real_now_ms as i64));
+        let clock: mangrove_store::Clock = {
+            let now_ms = now_ms.clone();
+            Arc::new(move || now_ms.load(Ordering::SeqCst))
+        };
+        let app = TestApp::start_with_clock(db, clock).await;
+        let operator = open_exchange(&app).await;
+        let (municipality, olefins) = (app.login(MUNICIPALITY).await, app.login(OLEFINS).await);
+        let credits = app.active(&operator, MUNICIPALITY_ACCOUNT, 1).await;
+        let expires_at_ms = now_ms.load(Ordering::SeqCst) + 60_000;
+        let expiring = |side: &str, price_satang: u64, qty: u64| {
+            let mut body = limit(side, price_satang, qty);
+            body["expires_at_ms"] = json!(expires_at_ms);
+            body
+        };
+        for (who, body) in [
+            (&municipality, expiring("sell", 32_000, 40)),
+            (&municipality, limit("sell", 33_000, 5)),
+            (&olefins, expiring("buy", 30_000, 10)),
+        ] {
+            let (status, answer) = app.post("/api/v1/orders", Some(who), &body).await;
+            assert_eq!(status, StatusCode::OK, "{}: {answer}", app.db_name);
+        }
+        assert_eq!(app.active(&operator, MUNICIPALITY_ACCOUNT, 1).await, credits - 45);
+        let (_, cash) = app.get("/api/v1/cash", Some(&olefins)).await;
+        assert_eq!(cash["held_satang"], 300_000, "{cash}");
+
+        // A minute passes on the store's clock; no one asks for anything.
+        now_ms.fetch_add(60_000, Ordering::SeqCst);
+        let mut open = Value::Null;
+        for _ in 0..100 {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            (_, open) = app.get("/api/v1/orders?status=open", Some(&municipality)).await;
+            if open["total"] == 1 {
+                break;
+            }
+        }
+        assert_eq!(open["total"], 1, "the expiring sell left the book: {open}");
+        assert_eq!(open["items"][0]["price_satang"], 33_000, "the order without an expiry stays: {open}");
+        assert_eq!(app.active(&operator, MUNICIPALITY_ACCOUNT, 1).await, credits - 5, "the credits came back");
+        let (_, mine) = app.get("/api/v1/orders", Some(&olefins)).await;
+        assert_eq!(mine["items"][0]["status"], "expired", "{mine}");
+        let (_, cash) = app.get("/api/v1/cash", Some(&olefins)).await;
+        assert_eq!((cash["held_satang"].as_i64(), cash["available_satang"].as_i64()), (Some(0), Some(100_000_000)));
+        let (_, book) = app.get("/api/v1/instruments/1/book", None).await;
+        assert_eq!(book["bids"], json!([]), "{book}");
+        assert_eq!(book["asks"], json!([{ "price_satang": 33_000, "qty_tco2e": 5, "orders": 1 }]), "{book}");
+        app.verify().await;
     }
 }

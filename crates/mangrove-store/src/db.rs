@@ -83,11 +83,11 @@ macro_rules! backend {
                     query.push_values(chunk, |mut row, event| {
                         row.push_bind(to_i64(event.seq))
                             .push_bind(event.time_ms)
-                            .push_bind(&event.command_id)
-                            .push_bind(&event.actor)
-                            .push_bind(&event.body)
-                            .push_bind(&event.leaf_hash)
-                            .push_bind(&event.chain_hash);
+                            .push_bind(event.command_id.as_str())
+                            .push_bind(event.actor.as_str())
+                            .push_bind(event.body.as_str())
+                            .push_bind(event.leaf_hash.as_str())
+                            .push_bind(event.chain_hash.as_str());
                     });
                     query.build().execute(&mut **tx).await?;
                 }
@@ -111,10 +111,13 @@ macro_rules! backend {
                 Ok(())
             }
 
-            fn push_value(row: &mut sqlx::query_builder::Separated<'_, '_, Db, &'static str>, value: &Value) {
+            fn push_value<'args>(
+                row: &mut sqlx::query_builder::Separated<'_, 'args, Db, &'static str>,
+                value: &'args Value,
+            ) {
                 match value {
                     Value::Int(value) => row.push_bind(*value),
-                    Value::Text(value) => row.push_bind(value.clone()),
+                    Value::Text(value) => row.push_bind(value.as_deref()),
                 };
             }
 

@@ -2,9 +2,9 @@
 //! WAL, `synchronous=FULL`) or PostgreSQL (`postgres://...`), with the same
 //! schema and SQL. [`Store::open`] migrates, replays the journal into
 //! memory, checks it against the projections, and starts the one writer
-//! (the [`sequencer`]). Reads are served from memory behind a read lock
-//! that the writer holds only while applying and committing a group, so a
-//! reader never sees what is not yet durable.
+//! (the [`sequencer`]). Reads are served from memory, from a copy to which
+//! the writer applies a group only once it is durable, so a reader never
+//! sees what is not yet durable.
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), mangrove_store::StoreError> {
@@ -71,7 +71,8 @@ pub fn bangkok_date(time_ms: i64) -> Date {
     Date::from_ymd(date.year(), date.month() as u8, date.day()).expect("valid date")
 }
 
-/// Everything the writer changes, behind one lock.
+/// The durable state as readers see it, behind one lock: the writer
+/// applies each group here once it has committed.
 pub struct Ledger {
     pub app: App,
     pub tree: MerkleTree,
@@ -188,6 +189,9 @@ impl Store {
         let db = connect(&options.location).await?;
         let loaded = verify::load_and_verify(&db, Some(&key.public_key_hex())).await?;
         tracing::info!(events = loaded.tree.len(), "journal replayed and checked against the projections");
+        // The writer decides on its own copy; readers see this one.
+        let working =
+            sequencer::Working { app: loaded.app.clone(), tree: loaded.tree.clone(), chain_hash: loaded.chain_hash };
         let ledger = Arc::new(RwLock::new(Ledger {
             app: loaded.app,
             tree: loaded.tree,
@@ -198,7 +202,8 @@ impl Store {
         let (committed, subscription) = tokio::sync::watch::channel(ledger.read().await.tree.len());
         let sequencer = sequencer::Sequencer {
             db: db.clone(),
-            ledger: ledger.clone(),
+            published: ledger.clone(),
+            working,
             key: key.clone(),
             clock: options.clock.clone(),
             group_commands_max: options.group_commands_max.max(1),

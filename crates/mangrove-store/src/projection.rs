@@ -340,6 +340,7 @@ fn name(value: &impl Serialize) -> Value {
 }
 
 /// Rows to write and keys to delete, per table, for what `dirty` names.
+#[derive(Default)]
 pub struct Changes {
     pub upserts: Vec<(usize, Vec<Row>)>,
     pub deletes: Vec<(usize, Vec<Row>)>,

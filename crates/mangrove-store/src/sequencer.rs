@@ -1,24 +1,34 @@
 //! The one writer. Every change to durable state is a command that passes
-//! through this task, in order: it is decided against the in-memory state,
-//! its events are sealed into the hash chain and the Merkle tree, and a
-//! whole group of commands is committed — events, projection rows and a
-//! signed tree head — in one transaction. A command is answered only after
-//! its group commits.
+//! through this task, in order: it is decided against the writer's own
+//! copy of the state, its events are sealed into the hash chain and the
+//! Merkle tree, and a whole group of commands is committed — events,
+//! projection rows and a signed tree head — in one transaction. A command
+//! is answered only after its group commits.
 //!
-//! If a commit fails, memory is ahead of the disk; the sequencer then
-//! refuses every later command (fail-stop) and the process must restart,
-//! which rebuilds memory from what was committed.
+//! The writer is pipelined: while one group's transaction is being written
+//! and synced, the next group is already being decided against the
+//! writer's copy. Readers never see that copy. They read the published
+//! [`Ledger`], to which a group's events are applied only once the group is
+//! durable, and before its commands are answered; so a reader never sees
+//! what is not yet durable, and a client that was answered reads its own
+//! change.
+//!
+//! If a commit fails, the writer's copy is ahead of the disk; the sequencer
+//! then refuses every later command (fail-stop) and the process must
+//! restart, which rebuilds memory from what was committed.
 
 use crate::db::{Db, StoredEvent};
-use crate::projection;
+use crate::projection::{self, Changes};
 use crate::{Clock, Ledger, StoreError};
 use mangrove_app::{App, AppDirty, AppEvent, JournalEvent, Outcome, Submission};
 use mangrove_core::journal::{seal, Envelope};
-use mangrove_core::signing::{DeploymentKey, TreeHead};
+use mangrove_core::merkle::{Hash, MerkleTree};
+use mangrove_core::signing::{DeploymentKey, SignedTreeHead, TreeHead};
 use mangrove_core::DomainError;
 use mangrove_registry::Context;
 use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot, watch, RwLock};
+use tokio::task::JoinHandle;
 
 /// Commands waiting for the sequencer; senders wait when it is full.
 pub const QUEUE_COMMANDS_MAX: usize = 16_384;
@@ -60,9 +70,19 @@ impl SequencerHandle {
     }
 }
 
+/// The writer's own copy of the state, ahead of the published one by the
+/// groups not yet durable.
+pub(crate) struct Working {
+    pub app: App,
+    pub tree: MerkleTree,
+    pub chain_hash: Hash,
+}
+
 pub(crate) struct Sequencer {
     pub db: Db,
-    pub ledger: Arc<RwLock<Ledger>>,
+    /// What readers see: only what is durable.
+    pub published: Arc<RwLock<Ledger>>,
+    pub working: Working,
     pub key: Arc<DeploymentKey>,
     pub clock: Clock,
     /// 1 gives one transaction per command (for comparison in the benchmark).
@@ -76,77 +96,150 @@ enum Pending {
     Replayed { respond: oneshot::Sender<Result<Receipt, SubmitError>>, first_seq: u64, count: u64 },
 }
 
+/// Commands decided and sealed, not yet written.
+#[derive(Default)]
+struct Group {
+    pending: Vec<Pending>,
+    stored: Vec<StoredEvent>,
+    leaves: Vec<Hash>,
+    dirty: AppDirty,
+}
+
+/// A group whose transaction is being written.
+struct InFlight {
+    write: JoinHandle<Result<(), StoreError>>,
+    pending: Vec<Pending>,
+    leaves: Vec<Hash>,
+    chain_hash: Hash,
+    head: SignedTreeHead,
+}
+
 impl Sequencer {
-    pub(crate) fn spawn(self) -> (SequencerHandle, tokio::task::JoinHandle<()>) {
+    pub(crate) fn spawn(self) -> (SequencerHandle, JoinHandle<()>) {
         let (sender, receiver) = mpsc::channel(QUEUE_COMMANDS_MAX);
         let task = tokio::spawn(self.run(receiver));
         (SequencerHandle { sender }, task)
     }
 
-    async fn run(self, mut receiver: mpsc::Receiver<Request>) {
+    /// Receives commands and decides them into the next group while the
+    /// previous group is written; starts the next write as soon as the
+    /// previous one is durable and published.
+    async fn run(mut self, mut receiver: mpsc::Receiver<Request>) {
         let mut requests = Vec::with_capacity(self.group_commands_max);
+        let mut group = Group::default();
+        let mut in_flight: Option<InFlight> = None;
         let mut failure: Option<String> = None;
-        while receiver.recv_many(&mut requests, self.group_commands_max).await > 0 {
-            if let Some(why) = &failure {
-                for request in requests.drain(..) {
-                    let _ = request.respond.send(Err(SubmitError::Unavailable(why.clone())));
+        let mut open = true;
+        while open || in_flight.is_some() || !group.pending.is_empty() {
+            let room = self.group_commands_max.saturating_sub(group.pending.len());
+            tokio::select! {
+                biased;
+                result = async { (&mut in_flight.as_mut().expect("guarded").write).await }, if in_flight.is_some() => {
+                    let flight = in_flight.take().expect("guarded");
+                    let result = result.unwrap_or_else(|error| Err(StoreError::Invalid(format!("the writer panicked: {error}"))));
+                    if let Err(error) = self.finish(flight, result).await {
+                        tracing::error!(%error, "group commit failed; refusing further commands until restart");
+                        let why = format!("a commit failed ({error}); restart the server");
+                        refuse(std::mem::take(&mut group).pending, &why);
+                        failure = Some(why);
+                    }
                 }
-                continue;
+                received = receiver.recv_many(&mut requests, room), if open && room > 0 => {
+                    if received == 0 {
+                        open = false;
+                    }
+                    match &failure {
+                        Some(why) => refuse_requests(&mut requests, why),
+                        None => self.decide(&mut requests, &mut group),
+                    }
+                }
             }
-            if let Err(error) = self.run_group(&mut requests).await {
-                tracing::error!(%error, "group commit failed; refusing further commands until restart");
-                failure = Some(format!("a commit failed ({error}); restart the server"));
+            if in_flight.is_none() && failure.is_none() && !group.pending.is_empty() {
+                in_flight = Some(self.start_write(std::mem::take(&mut group)));
             }
         }
     }
 
-    /// Decides, commits and answers one group of requests.
-    async fn run_group(&self, requests: &mut Vec<Request>) -> Result<(), StoreError> {
+    /// Decides requests against the writer's copy, adding their events to the group.
+    fn decide(&mut self, requests: &mut Vec<Request>, group: &mut Group) {
         let now_ms = (self.clock)();
         let today = crate::bangkok_date(now_ms);
-        let mut ledger = self.ledger.write().await;
-        let first_seq = ledger.tree.len();
-        let mut dirty = AppDirty::default();
-        let mut pending = Vec::with_capacity(requests.len());
-        let mut stored = Vec::new();
         for request in requests.drain(..) {
             let context = Context { actor: request.submission.actor, now_ms, today };
-            let next_seq = ledger.tree.len();
-            match ledger.app.submit_tracked(&context, &request.submission, next_seq, &mut dirty) {
+            let next_seq = self.working.tree.len();
+            match self.working.app.submit_tracked(&context, &request.submission, next_seq, &mut group.dirty) {
                 Err(error) => {
                     let _ = request.respond.send(Err(error.into()));
                 }
                 Ok(Outcome::Replayed { first_seq, count }) => {
-                    pending.push(Pending::Replayed { respond: request.respond, first_seq, count })
+                    group.pending.push(Pending::Replayed { respond: request.respond, first_seq, count })
                 }
                 Ok(Outcome::Applied(events)) => {
                     let command_id = App::command_id(&request.submission, next_seq);
                     let journaled =
-                        journal_events(&mut ledger, events, now_ms, &command_id, &request.submission, &mut stored);
-                    pending.push(Pending::Applied { respond: request.respond, events: journaled });
+                        journal_events(&mut self.working, events, now_ms, &command_id, &request.submission, group);
+                    group.pending.push(Pending::Applied { respond: request.respond, events: journaled });
                 }
             }
         }
-        if ledger.tree.len() > first_seq {
+    }
+
+    /// Seals the group's projection rows and tree head and starts writing them.
+    fn start_write(&mut self, group: Group) -> InFlight {
+        let now_ms = (self.clock)();
+        let changes = if group.stored.is_empty() {
+            Changes::default()
+        } else {
             // Debug builds (every test) re-check every invariant at every commit;
             // release builds check them at start-up and in `mangrove verify`.
             if cfg!(debug_assertions) {
-                if let Err(why) = ledger.app.check_invariants() {
+                if let Err(why) = self.working.app.check_invariants() {
                     panic!("an invariant broke: {why}");
                 }
             }
-            let changes = projection::changes(&ledger.app, &dirty);
-            let head = self.key.sign(TreeHead {
-                tree_size: ledger.tree.len(),
-                timestamp_ms: now_ms,
-                root_hash: ledger.tree.root(),
-            });
-            self.db.write_group(&stored, &changes, &head).await?;
-            ledger.latest_head = Some(head);
+            projection::changes(&self.working.app, &group.dirty)
+        };
+        let head = self.key.sign(TreeHead {
+            tree_size: self.working.tree.len(),
+            timestamp_ms: now_ms,
+            root_hash: self.working.tree.root(),
+        });
+        let (db, stored, signed) = (self.db.clone(), group.stored, head.clone());
+        let write = tokio::spawn(async move {
+            if stored.is_empty() {
+                // Only refusals and replays: nothing to write, but the
+                // answers still wait for the groups before them.
+                return Ok(());
+            }
+            db.write_group(&stored, &changes, &signed).await.map_err(StoreError::from)
+        });
+        InFlight { write, pending: group.pending, leaves: group.leaves, chain_hash: self.working.chain_hash, head }
+    }
+
+    /// Publishes a written group to readers and answers its commands.
+    async fn finish(&self, flight: InFlight, written: Result<(), StoreError>) -> Result<(), StoreError> {
+        if let Err(error) = written {
+            refuse(flight.pending, &format!("a commit failed ({error}); restart the server"));
+            return Err(error);
+        }
+        if !flight.leaves.is_empty() {
+            let mut ledger = self.published.write().await;
+            let mut scratch = AppDirty::default();
+            for item in &flight.pending {
+                if let Pending::Applied { events, .. } = item {
+                    for event in events {
+                        ledger.app.replay(event, &mut scratch);
+                    }
+                }
+            }
+            for leaf in &flight.leaves {
+                ledger.tree.push(*leaf);
+            }
+            ledger.chain_hash = flight.chain_hash;
+            ledger.latest_head = Some(flight.head);
             self.committed.send_replace(ledger.tree.len());
         }
-        drop(ledger);
-        for item in pending {
+        for item in flight.pending {
             match item {
                 Pending::Applied { respond, events } => {
                     let _ = respond.send(Ok(Receipt { events, replayed: false }));
@@ -165,29 +258,45 @@ impl Sequencer {
     }
 }
 
+fn refuse(pending: Vec<Pending>, why: &str) {
+    for item in pending {
+        let respond = match item {
+            Pending::Applied { respond, .. } | Pending::Replayed { respond, .. } => respond,
+        };
+        let _ = respond.send(Err(SubmitError::Unavailable(why.to_string())));
+    }
+}
+
+fn refuse_requests(requests: &mut Vec<Request>, why: &str) {
+    for request in requests.drain(..) {
+        let _ = request.respond.send(Err(SubmitError::Unavailable(why.to_string())));
+    }
+}
+
 /// Seals a command's events into the chain and the tree.
 fn journal_events(
-    ledger: &mut Ledger,
+    working: &mut Working,
     events: Vec<AppEvent>,
     now_ms: i64,
     command_id: &str,
     submission: &Submission,
-    stored: &mut Vec<StoredEvent>,
+    group: &mut Group,
 ) -> Vec<JournalEvent> {
     let mut journaled = Vec::with_capacity(events.len());
     for payload in events {
         let envelope = Envelope {
-            seq: ledger.tree.len(),
+            seq: working.tree.len(),
             time_ms: now_ms,
             command_id: command_id.to_string(),
             command_hash: submission.command_hash.clone(),
             actor: submission.actor.label(),
             payload,
         };
-        let sealed = seal(&envelope, &ledger.chain_hash);
-        ledger.chain_hash = sealed.chain_hash;
-        ledger.tree.push(sealed.leaf_hash);
-        stored.push(StoredEvent {
+        let sealed = seal(&envelope, &working.chain_hash);
+        working.chain_hash = sealed.chain_hash;
+        working.tree.push(sealed.leaf_hash);
+        group.leaves.push(sealed.leaf_hash);
+        group.stored.push(StoredEvent {
             seq: sealed.seq,
             time_ms: now_ms,
             command_id: envelope.command_id.clone(),

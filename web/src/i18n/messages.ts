@@ -1101,6 +1101,16 @@ export const messages = {
   'order.action': { th: 'ดำเนินการ', en: 'Action' },
   'order.cancel': { th: 'ยกเลิก', en: 'Cancel' },
   'order.cancel_label': { th: 'ยกเลิกคำสั่งที่ {id}', en: 'Cancel order {id}' },
+  'order.modify': { th: 'แก้ไข', en: 'Modify' },
+  'order.modify_label': { th: 'แก้ไขคำสั่งที่ {id}', en: 'Modify order {id}' },
+  'order.modify_title': { th: 'แก้ไขคำสั่งที่ {id}', en: 'Modify order {id}' },
+  'order.modify_hint': {
+    th: 'จับคู่ไปแล้ว {filled} ลดจำนวนที่ราคาเดิมจะคงลำดับในคิวไว้ เปลี่ยนราคาหรือเพิ่มจำนวนจะต่อท้ายคิวและอาจจับคู่ทันที',
+    en: '{filled} already traded. A smaller quantity at the same price keeps its place in the queue; a new price or a larger quantity goes to the back and may trade at once.',
+  },
+  'order.modify_left': { th: 'ปริมาณที่เหลือ (tCO2e)', en: 'Quantity left (tCO2e)' },
+  'order.modify_save': { th: 'บันทึกการแก้ไข', en: 'Save the change' },
+  'order.modify_keep': { th: 'ไม่แก้ไข', en: 'Keep as it is' },
 
   'fills.title': { th: 'รายการที่จับคู่แล้วของคุณ', en: 'Your fills' },
   'fills.none': { th: 'ยังไม่มีรายการที่จับคู่ในตลาดนี้', en: 'No fills in this market yet.' },

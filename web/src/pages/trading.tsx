@@ -1,8 +1,8 @@
 //! One instrument's trading page. Anyone sees the book by price level with
 //! its depth, the price chart and the latest trades, kept live by the
-//! market stream; a signed-in member of an organisation also places and
-//! cancels orders, and sees its cash, open orders and fills, which reload
-//! when a trade concerns it.
+//! market stream; a signed-in member of an organisation also places,
+//! modifies (new price or quantity left) and cancels orders, and sees its
+//! cash, open orders and fills, which reload when a trade concerns it.
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useI18n, type MessageKey } from '../i18n/i18n';
@@ -397,9 +397,58 @@ function CashCard({ cash }: { cash: CashView | undefined }) {
   );
 }
 
-function OpenOrders({ orders, changed }: { orders: Order[] | undefined; changed: () => void }) {
+/// Changes a resting order: its limit and the tonnes it has left. A smaller
+/// quantity at the same price keeps its place in the queue; any other change
+/// sends it to the back of its new price, where it may trade at once.
+function ModifyOrder(props: { order: Order; tick: number; close: () => void; changed: () => void }) {
+  const { t, tonnes, locale } = useI18n();
+  const { order, tick } = props;
+  const left = order.qty_tco2e - order.filled_tco2e;
+  const form = useForm(
+    { price_satang: formatBahtNumber(order.price_satang ?? 0, 'en'), qty_tco2e: String(left) },
+    `modify-${order.id}`,
+  );
+  const submit = form.submit(async (values, key) => {
+    const errors: Record<string, Problem> = {};
+    const qty = parseWholeNumber(values.qty_tco2e);
+    if (qty === null || qty === 0) errors.qty_tco2e = { key: 'error.whole_tonnes' };
+    const price = parseBaht(values.price_satang);
+    if (price === null || price === 0) errors.price_satang = { key: 'error.baht' };
+    else if (price % tick !== 0) errors.price_satang = { key: 'error.off_tick', params: { tick: formatBahtNumber(tick, locale) } };
+    if (Object.keys(errors).length) return form.fail(errors);
+    try {
+      await command(`/orders/${order.id}/replace`, { price_satang: price, qty_tco2e: qty }, key);
+    } catch (error) {
+      // Not enough cash (amount) for the new size is about the tonnes asked.
+      if (error instanceof ApiError && error.field === 'amount') return form.fail({ qty_tco2e: describeError(error) });
+      throw error;
+    }
+    props.close();
+    props.changed();
+  });
+  return (
+    <form onSubmit={submit} noValidate class="stacked-form card" data-testid={`modify-order-form-${order.id}`}>
+      <h3>{t('order.modify_title', { id: order.id })}</h3>
+      <p class="hint">{t('order.modify_hint', { filled: tonnes(order.filled_tco2e) })}</p>
+      <FormError problem={form.formError} />
+      <div class="two-columns tight">
+        <Field form={form} name="price_satang" label="order.price" inputMode="decimal" required />
+        <Field form={form} name="qty_tco2e" label="order.modify_left" inputMode="numeric" required />
+      </div>
+      <div class="form-actions">
+        <SubmitButton busy={form.busy} label="order.modify_save" testid={`modify-order-save-${order.id}`} />
+        <button type="button" class="button secondary" onClick={props.close}>
+          {t('order.modify_keep')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function OpenOrders({ orders, tick, changed }: { orders: Order[] | undefined; tick: number; changed: () => void }) {
   const { t, perTonne, tonnes, dateTime } = useI18n();
   const [busy, setBusy] = useState<number | null>(null);
+  const [editing, setEditing] = useState<Order | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
   const cancel = async (order: Order) => {
     setBusy(order.id);
@@ -438,20 +487,38 @@ function OpenOrders({ orders, changed }: { orders: Order[] | undefined; changed:
             {
               label: 'order.action',
               cell: (o) => (
-                <button
-                  type="button"
-                  class="button secondary small"
-                  disabled={busy === o.id}
-                  onClick={() => cancel(o)}
-                  data-testid={`cancel-order-${o.id}`}
-                  aria-label={t('order.cancel_label', { id: o.id })}
-                >
-                  {busy === o.id ? t('common.working') : t('order.cancel')}
-                </button>
+                <>
+                  {o.price_satang !== null && (
+                    <button
+                      type="button"
+                      class="button secondary small"
+                      disabled={busy === o.id}
+                      onClick={() => setEditing(editing?.id === o.id ? null : o)}
+                      aria-expanded={editing?.id === o.id ? 'true' : 'false'}
+                      data-testid={`modify-order-${o.id}`}
+                      aria-label={t('order.modify_label', { id: o.id })}
+                    >
+                      {t('order.modify')}
+                    </button>
+                  )}{' '}
+                  <button
+                    type="button"
+                    class="button secondary small"
+                    disabled={busy === o.id}
+                    onClick={() => cancel(o)}
+                    data-testid={`cancel-order-${o.id}`}
+                    aria-label={t('order.cancel_label', { id: o.id })}
+                  >
+                    {busy === o.id ? t('common.working') : t('order.cancel')}
+                  </button>
+                </>
               ),
             },
           ]}
         />
+      )}
+      {editing && (
+        <ModifyOrder key={editing.id} order={editing} tick={tick} close={() => setEditing(null)} changed={changed} />
       )}
     </section>
   );
@@ -575,7 +642,7 @@ export function TradingPage({ id, user, location }: { id: number; user: User | n
         <section aria-labelledby="own-title" class="own-market" data-testid="own-market">
           <h2 id="own-title">{t('market.own_title', { organisation: user.org_name })}</h2>
           <CashCard cash={own.cash} />
-          <OpenOrders orders={own.orders} changed={refreshOwn} />
+          <OpenOrders orders={own.orders} tick={info.tick_satang} changed={refreshOwn} />
           <Fills fills={own.fills} org={user.org_id} />
         </section>
       )}

@@ -113,14 +113,8 @@ impl OrderBook {
         now_ms: i64,
         events: &mut Vec<Event>,
     ) -> Result<Outcome, Rejected> {
-        let reject = |kind| Rejected { id, kind };
-        let index = self.orders.slot_of(id).ok_or(reject(RejectKind::NotResting))?;
+        let index = self.decide_replace(id, price_satang, qty_tco2e, now_ms)?;
         let slot = *self.orders.slot(index);
-        if slot.is_expired(now_ms) {
-            return Err(reject(RejectKind::Expired));
-        }
-        check_qty(qty_tco2e).map_err(reject)?;
-        self.check_price(price_satang).map_err(reject)?;
         if price_satang == slot.price && qty_tco2e.0 <= slot.qty_tco2e {
             if qty_tco2e.0 < slot.qty_tco2e {
                 self.orders.reduce(index, slot.qty_tco2e - qty_tco2e.0);
@@ -135,9 +129,6 @@ impl OrderBook {
             });
             return Ok(Outcome { rested_tco2e: qty_tco2e, ..Outcome::default() });
         }
-        if slot.post_only && self.would_trade(slot.side, price_satang, now_ms) {
-            return Err(reject(RejectKind::WouldTrade));
-        }
         let order = NewOrder {
             id,
             account: slot.account,
@@ -150,6 +141,41 @@ impl OrderBook {
         };
         self.remove_resting(index, CancelReason::Replaced, events);
         Ok(self.execute(&order, Some(price_satang), now_ms, events))
+    }
+
+    /// What `replace` would refuse, decided without changing anything, so a
+    /// caller can settle its own side of a replace first.
+    pub fn check_replace(
+        &self,
+        id: OrderId,
+        price_satang: PriceSatang,
+        qty_tco2e: QtyTco2e,
+        now_ms: i64,
+    ) -> Result<(), Rejected> {
+        self.decide_replace(id, price_satang, qty_tco2e, now_ms).map(|_| ())
+    }
+
+    /// Every rule a replace must pass; returns the order's slot.
+    fn decide_replace(
+        &self,
+        id: OrderId,
+        price_satang: PriceSatang,
+        qty_tco2e: QtyTco2e,
+        now_ms: i64,
+    ) -> Result<u32, Rejected> {
+        let reject = |kind| Rejected { id, kind };
+        let index = self.orders.slot_of(id).ok_or(reject(RejectKind::NotResting))?;
+        let slot = self.orders.slot(index);
+        if slot.is_expired(now_ms) {
+            return Err(reject(RejectKind::Expired));
+        }
+        check_qty(qty_tco2e).map_err(reject)?;
+        self.check_price(price_satang).map_err(reject)?;
+        let keeps_place = price_satang == slot.price && qty_tco2e.0 <= slot.qty_tco2e;
+        if !keeps_place && slot.post_only && self.would_trade(slot.side, price_satang, now_ms) {
+            return Err(reject(RejectKind::WouldTrade));
+        }
+        Ok(index)
     }
 
     /// Removes every resting order whose time has come, earliest expiry

@@ -46,6 +46,12 @@ impl OrderBook {
         })
     }
 
+    /// The earliest `expires_at_ms` of a resting order, if any has one: when
+    /// `expire` next has something to do.
+    pub fn next_expiry_ms(&self) -> Option<i64> {
+        self.orders.expiring.first().map(|&(at_ms, _)| at_ms)
+    }
+
     /// How many orders rest.
     pub fn len(&self) -> usize {
         self.orders.len()

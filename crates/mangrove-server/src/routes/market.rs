@@ -345,6 +345,39 @@ pub async fn cancel_order(
     submit(&state, &user, key, MarketCommand::CancelOrder { order: OrderId(id) }).await
 }
 
+#[derive(Deserialize, ToSchema)]
+pub struct OrderChange {
+    /// The new limit per tonne, a multiple of the instrument's tick; the order keeps its own when absent.
+    pub price_satang: Option<u64>,
+    /// The tonnes the order is to have left to trade (what has traded stays traded).
+    pub qty_tco2e: u64,
+}
+
+/// Cancel/replace of a resting order of the signed-in organisation in one
+/// step. A smaller quantity at the same price keeps the order's place in
+/// the queue; a new price or a larger quantity sends it to the back of its
+/// new price, where it may trade at once. The escrow follows: a sell holds
+/// its new quantity of credits, a buy holds its new limit for every tonne.
+#[utoipa::path(post, path = "/api/v1/orders/{id}/replace", tag = "market", request_body = OrderChange,
+    responses(
+        (status = 200, body = crate::routes::commands::CommandResponse),
+        (status = 403, description = "Not the organisation's order", body = crate::error::ErrorBody),
+        (status = 404, body = crate::error::ErrorBody),
+        (status = 409, description = "No longer in the book, not enough credits or cash, or a post-only order would trade", body = crate::error::ErrorBody),
+        (status = 422, description = "A quantity or price out of range or off the tick, nothing to change, or the order has expired", body = crate::error::ErrorBody),
+    ))]
+pub async fn replace_order(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    key: IdempotencyKey,
+    Path(id): Path<u64>,
+    Json(body): Json<OrderChange>,
+) -> Answer {
+    let command =
+        MarketCommand::ReplaceOrder { order: OrderId(id), price_satang: body.price_satang, qty_tco2e: body.qty_tco2e };
+    submit(&state, &user, key, command).await
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct OrderView {
     pub id: u64,

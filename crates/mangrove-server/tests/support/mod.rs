@@ -98,6 +98,21 @@ impl TestApp {
         TestApp { db_name: db.name, base, store, client: reqwest::Client::new(), shutdown: Some(shutdown), _db: db }
     }
 
+    /// A server whose store reads the time from `clock`, for tests that move time.
+    pub async fn start_with_clock(mut db: TestDatabase, clock: mangrove_store::Clock) -> TestApp {
+        db.options.clock = clock;
+        TestApp::start(db).await
+    }
+
+    /// Replays the journal into a fresh state and checks the chain, the tree
+    /// heads and every projection row against it, as `mangrove verify` does.
+    pub async fn verify(&self) {
+        let options = &self._db.options;
+        mangrove_store::verify_database(&options.location, Some(&options.key_path))
+            .await
+            .unwrap_or_else(|why| panic!("{}: the database does not verify: {why}", self.db_name));
+    }
+
     /// Signs in with the demo password and returns the session token.
     pub async fn login(&self, username: &str) -> String {
         let body = serde_json::json!({ "username": username, "password": mangrove_server::demo::DEMO_PASSWORD });
