@@ -2,7 +2,9 @@
 // and an instrument's live page; a seller and a buyer in two browsers whose
 // crossing orders trade, each screen learning of it from the stream; an
 // order refused beside its field; the operator's cash desk; and an auction
-// opened, bid on under seal, and cleared at one price. Each language run
+// opened, bid on under seal, and cleared at one price; the registry's
+// explorer showing the trade and the auction's sales under the batch, the
+// serials they moved and the buyer's account. Each language run
 // opens its own auction and trades its own quantity, so the runs are
 // independent.
 
@@ -86,6 +88,7 @@ async function crossingOrdersTradeOnBothScreens(c) {
     await trade(page).waitFor();
     if (!(await page.evaluate(() => window.stillTheSamePage === true))) throw new Error('the page reloaded to show the trade');
   }
+  c.state.trade = { id: Number(await trade(buyer).getAttribute('data-trade-id')), price, qty };
   const fill = buyer.getByTestId('fills').locator('tr', { hasText: c.t('unit.baht_per_tonne', { value: baht(price) }) });
   await c.expectText(fill, c.t('unit.tonnes', { value: String(qty) }));
   await c.expectText(fill, c.t('fills.bought'));
@@ -96,6 +99,55 @@ async function crossingOrdersTradeOnBothScreens(c) {
   await c.expectText(seller.getByTestId('fills'), c.t('fills.sold'));
   await c.photograph(buyer, 'market-trade-buyer');
   await c.photograph(seller, 'market-trade-seller');
+}
+
+/// The trade just made, as the registry's explorer shows it: under its
+/// batch with price, tonnes, seller, buyer and serials; in the lookup of
+/// the serials it moved; on its own page with the orders that met and its
+/// market; and on the buyer's account page as bought.
+async function explorerShowsTheTrade(c) {
+  const { id, price, qty } = c.state.trade;
+  const page = await c.as('public');
+  await page.goto('/batches/1');
+  await page.getByRole('heading', { level: 2, name: c.t('trades.batch_title') }).waitFor();
+  const row = page.getByTestId('trade-movements').locator(`tr:has([data-trade-id="${id}"])`);
+  await row.waitFor();
+  for (const text of [
+    c.t('trade.number', { id }),
+    c.t('unit.baht_per_tonne', { value: baht(price) }),
+    c.t('unit.tonnes', { value: String(qty) }),
+    'Rayong City Municipality',
+    'Map Ta Phut Olefins',
+    c.t('trade.on_market', { code: INSTRUMENT }),
+  ]) {
+    const found = await row.textContent();
+    if (!found.includes(text)) throw new Error(`the batch's row of trade ${id} reads "${found}", without "${text}"`);
+  }
+  await c.photograph(page, 'batch-trades');
+
+  // Its serials lead to the lookup, which names this trade and the buyer as holder.
+  await row.locator('a[href^="/serials?serial="]').first().click();
+  await page.waitForURL(/\/serials\?serial=/);
+  await page.getByTestId('trade-movements').locator(`[data-trade-id="${id}"]`).waitFor();
+  await c.expectText(page.locator('.data-table').first(), 'Map Ta Phut Olefins');
+  await c.photograph(page, 'serial-trades');
+
+  await page.getByTestId('trade-movements').getByRole('link', { name: c.t('trade.number', { id }) }).click();
+  await page.waitForURL(new RegExp(`/trades/${id}$`));
+  await page.getByRole('heading', { level: 1, name: c.t('trade.number', { id }) }).waitFor();
+  await c.expectText(page.getByTestId('trade-price'), c.t('unit.baht_per_tonne', { value: baht(price) }));
+  await page.getByText(c.t('trade.kind.book')).waitFor();
+  await page.locator('.facts').getByText(/Rayong City Municipality \(.+\d+\)/).waitFor();
+  const market = page.locator('.facts').getByRole('link', { name: c.t('trade.on_market', { code: INSTRUMENT }) });
+  if ((await market.getAttribute('href')) !== '/market/1') throw new Error('the trade does not link to its market');
+  await page.getByTestId('trade-serials').locator('li').first().waitFor();
+  await c.photograph(page, 'trade');
+
+  const buyer = await c.as('olefins');
+  await buyer.goto('/account');
+  const own = buyer.getByTestId('trade-movements').locator(`tr:has([data-trade-id="${id}"])`);
+  await c.expectText(own, c.t('trade.side.bought'));
+  await c.photograph(buyer, 'account-trades');
 }
 
 async function aRestingOrderIsModifiedAndCancelled(c) {
@@ -237,11 +289,18 @@ async function auctionClearsAtOnePrice(c) {
     const text = (await allocated(bidder).textContent()).trim();
     if (text !== c.t('unit.tonnes', { value: tonnes })) throw new Error(`${bidder} was allocated "${text}", not ${tonnes} t`);
   }
+
+  // The explorer reads the allocations as auction sales at the clearing price.
+  await plastics.goto('/batches/1');
+  const sales = plastics.getByTestId('trade-movements').locator('tbody tr', { hasText: 'Eastern Plastics' });
+  await c.expectText(sales, c.t('trade.auction_number', { id: '' }).trim());
+  await c.expectText(sales, c.t('unit.baht_per_tonne', { value: '305.00' }));
 }
 
 export const MARKET_STEPS = [
   ['the public sees the market and an instrument with its book, chart and trades, live', publicSeesTheMarket],
   ["crossing orders from two users trade, and both screens show it from the stream", crossingOrdersTradeOnBothScreens],
+  ["the registry's explorer shows the trade under its batch, its serials and the buyer's account, with its price and link", explorerShowsTheTrade],
   ['a resting order is modified (refused off the tick first), moves in the book, and is cancelled', aRestingOrderIsModifiedAndCancelled],
   ['a bad order is refused beside its field and keeps what was typed', badOrdersAreRefusedBesideTheirField],
   ["the operator's cash desk records a deposit, sets the fee and lists the project's batch", operatorKeepsTheCashDesk],

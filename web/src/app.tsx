@@ -31,6 +31,7 @@ import { FactoryReportPage } from './pages/factory-report';
 import { PracticesPage } from './pages/practices';
 import { MarketPage } from './pages/market';
 import { TradingPage } from './pages/trading';
+import { TradePage } from './pages/trades';
 import { AuctionList, AuctionPage } from './pages/auctions';
 import { CashDesk } from './pages/cash-desk';
 import { NotFound, RequireRole } from './pages/guards';
@@ -67,7 +68,7 @@ const ROUTES: Route[] = [
     roles: ['proponent', 'factory'],
   },
   { pattern: '/batches', page: (p) => <BatchList location={p.location} /> },
-  { pattern: '/batches/:id', page: (p) => <BatchPage id={Number(p.params.id)} /> },
+  { pattern: '/batches/:id', page: (p) => <BatchPage id={Number(p.params.id)} location={p.location} /> },
   { pattern: '/serials', page: (p) => <SerialLookup location={p.location} /> },
   { pattern: '/retirements', page: (p) => <RetirementList location={p.location} /> },
   { pattern: '/retirements/:id', page: (p) => <Certificate id={Number(p.params.id)} /> },
@@ -89,6 +90,7 @@ const ROUTES: Route[] = [
   { pattern: '/account', page: (p) => <AccountPage user={p.user!} location={p.location} />, roles: HOLDERS },
   { pattern: '/market', page: () => <MarketPage /> },
   { pattern: '/market/:id', page: (p) => <TradingPage id={Number(p.params.id)} user={p.user} location={p.location} /> },
+  { pattern: '/trades/:id', page: (p) => <TradePage id={Number(p.params.id)} /> },
   { pattern: '/auctions', page: (p) => <AuctionList location={p.location} user={p.user} /> },
   { pattern: '/auctions/:id', page: (p) => <AuctionPage id={Number(p.params.id)} user={p.user} /> },
   { pattern: '/operator/cash', page: () => <CashDesk />, roles: ['operator'] },

@@ -13,6 +13,7 @@
 use mangrove_core::{AccountId, AuctionId, BatchId, HoldId, InstrumentId, OrderId, OrgId, ProjectId, TradeId};
 use mangrove_exchange as engine;
 use mangrove_exchange::{BookConfig, OrderBook, OrderKind, Side, TimeInForce};
+use mangrove_registry::UnitRange;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -146,6 +147,12 @@ pub struct Trade {
     /// The auction that cleared it, for a primary sale.
     pub auction: Option<AuctionId>,
     pub at_ms: i64,
+    /// The units of the instrument's batch delivered to the buyer (the
+    /// lowest-numbered of the seller's hold), so the registry's explorer
+    /// can name the trade that moved a serial block. Empty only for trades
+    /// journaled before trades named their units.
+    #[serde(default)]
+    pub ranges: Vec<UnitRange>,
 }
 
 impl Trade {
@@ -488,6 +495,12 @@ impl Market {
                         order.id, resting.qty_tco2e, order
                     ));
                 }
+            }
+        }
+        for trade in &self.trades {
+            let delivered: u64 = trade.ranges.iter().map(|range| range.len()).sum();
+            if !trade.ranges.is_empty() && delivered != trade.qty_tco2e {
+                return Err(format!("{} sold {} t but names {delivered} units", trade.id, trade.qty_tco2e));
             }
         }
         let open = self.orders.values().filter(|o| o.status == OrderStatus::Open).count();

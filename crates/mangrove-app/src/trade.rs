@@ -17,7 +17,7 @@ use mangrove_core::{AccountId, AuctionId, DomainError, DomainResult, ErrorKind, 
 use mangrove_exchange as engine;
 use mangrove_exchange::{OrderKind, Side, TimeInForce};
 use mangrove_ledger::{AccountKind as CashKind, Amount, Asset, LedgerAccountId, Owner, TransferId, TransferSpec};
-use mangrove_registry::{Actor, Command, Context, Event, Role, Selection};
+use mangrove_registry::{Actor, Command, Context, Event, Role, Selection, UnitRange};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -548,6 +548,7 @@ impl App {
         let id = self.market.next_trade_id();
         let value = deal.price_satang * deal.qty_tco2e;
         let fee = self.ledger.fee_on(Asset::Thb, Amount::new(value)).get();
+        let (delivery, ranges) = self.delivery(context, deal.seller_hold, deal.buyer.account, deal.qty_tco2e);
         let trade = Trade {
             id,
             instrument: deal.instrument,
@@ -559,13 +560,15 @@ impl App {
             fee_satang: fee,
             auction: deal.auction,
             at_ms: context.now_ms,
+            ranges,
         };
         let event = MarketEvent::Traded { trade };
         self.market.apply(&event, &mut dirty.market);
         out.push(AppEvent::Market(event));
-        let deliver =
-            Command::SettleHold { hold: deal.seller_hold, to: deal.buyer.account, quantity: Some(deal.qty_tco2e) };
-        self.run_registry(context, &deliver, dirty, out);
+        for event in delivery {
+            self.registry.apply(&event, &mut dirty.registry);
+            out.push(AppEvent::Registry(event));
+        }
         let clearing = self.clearing_account().expect("checked when the order was placed");
         let seller_cash = self.cash_account(deal.seller.org).expect("opened when the sell was placed");
         let buyer_cash = self.cash_account(deal.buyer.org).expect("a buy is paid from its cash account");
@@ -603,6 +606,24 @@ impl App {
             });
         }
         self.run_ledger(context, &mangrove_ledger::Command::Batch { transfers }, dirty, out);
+    }
+
+    /// A trade's delivery of credits, decided but not applied, and the
+    /// units it moves: decided first so that the trade names them.
+    fn delivery(&self, context: &Context, hold: HoldId, to: AccountId, qty_tco2e: u64) -> (Vec<Event>, Vec<UnitRange>) {
+        let command = Command::SettleHold { hold, to, quantity: Some(qty_tco2e) };
+        let system = Context { actor: Actor::System, ..*context };
+        let events = self.registry.decide(&system, &command).unwrap_or_else(|why| {
+            panic!("settlement is covered by escrow, yet the registry refused {command:?}: {why}")
+        });
+        let ranges = match events.as_slice() {
+            [Event::HoldPartlySettled { ranges, .. }] => ranges.clone(),
+            [Event::HoldSettled { hold, .. }] => {
+                self.registry.hold(*hold).expect("a settled hold is live").ranges.clone()
+            }
+            other => unreachable!("a delivery is one settlement, not {other:?}"),
+        };
+        (events, ranges)
     }
 
     /// An order out of the book gives back what its escrow still holds.

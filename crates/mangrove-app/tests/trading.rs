@@ -419,3 +419,62 @@ fn the_journal_rebuilds_every_book_exactly() {
     assert_eq!(replayed.ledger, town.app.ledger);
     replayed.check_invariants().unwrap();
 }
+
+#[test]
+fn every_trade_names_the_serial_units_it_delivered() {
+    use mangrove_registry::UnitRange;
+    let mut town = town(0);
+    let (seller, a, b) = (town.seller, town.buyers[0], town.buyers[1]);
+    // The municipality's 300 t offer holds its units 1 to 300; a first buyer takes 120 (part of the
+    // hold), a second the last 180 (the whole rest, which settles the hold).
+    town.limit(seller, Side::Sell, 25_000, 300);
+    let events = town.limit(a, Side::Buy, 25_000, 120);
+    town.limit(b, Side::Buy, 25_000, 180);
+    let trades = town.app.market.trades();
+    assert_eq!(trades[0].ranges, vec![UnitRange { first: 1, last: 120 }]);
+    assert_eq!(trades[1].ranges, vec![UnitRange { first: 121, last: 300 }]);
+    for (trade, org) in [(&trades[0], a), (&trades[1], b)] {
+        for range in &trade.ranges {
+            let block = town.app.registry.block_containing(town.batch, range.first).unwrap();
+            assert_eq!((block.account, block.range), (town.account(org), *range), "the named units are the buyer's");
+        }
+    }
+    // The journal names the units in the trade, and the registry's delivery of them follows it.
+    let kinds: Vec<String> = events
+        .iter()
+        .map(|event| serde_json::to_value(event).unwrap()["event"].as_str().unwrap_or_default().to_string())
+        .collect();
+    let traded = kinds.iter().position(|kind| kind == "market_trade").unwrap();
+    assert_eq!(kinds[traded + 1], "hold_partly_settled");
+
+    // An auction's allocations name theirs too, from the units its supply held.
+    let operator = town.as_member(town.operator);
+    let open = MarketCommand::OpenAuction {
+        instrument: town.instrument,
+        account: town.account(seller),
+        supply_tco2e: 50,
+        reserve_satang: 20_000,
+        closes_at_ms: NOW_MS + 60_000,
+    };
+    town.ok(operator, open);
+    for (org, qty) in [(a, 30), (b, 20)] {
+        let bid = MarketCommand::PlaceBid {
+            auction: AuctionId(1),
+            account: town.account(org),
+            price_satang: 20_000,
+            qty_tco2e: qty,
+        };
+        town.ok(town.as_member(org), bid);
+    }
+    town.ok(operator, MarketCommand::CloseAuction { auction: AuctionId(1) });
+    let sold: Vec<_> = town.app.market.trades()[2..].iter().map(|t| (t.auction, t.ranges.clone())).collect();
+    assert_eq!(
+        sold,
+        vec![
+            (Some(AuctionId(1)), vec![UnitRange { first: 301, last: 330 }]),
+            (Some(AuctionId(1)), vec![UnitRange { first: 331, last: 350 }]),
+        ]
+    );
+    assert_eq!(town.replayed().market.trades(), town.app.market.trades(), "replay gives the same units");
+    town.app.check_invariants().unwrap();
+}

@@ -29,7 +29,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
 use mangrove_store::Store;
-use routes::{commands, dashboard, market, measure, monitoring, people, public, reductions, stream};
+use routes::{commands, dashboard, explorer, market, measure, monitoring, people, public, reductions, stream};
 use std::future::Future;
 
 /// Largest request body: room for a 256 KiB calculation record and its JSON.
@@ -72,8 +72,11 @@ pub fn router(store: Store) -> Router {
         .route("/reports/{id}/issue", post(commands::issue_credits))
         .route("/batches", get(public::batches))
         .route("/batches/{id}", get(public::batch))
+        .route("/batches/{id}/trades", get(explorer::batch_trades))
         .route("/serials/{serial}", get(public::serial))
+        .route("/serials/{serial}/trades", get(explorer::serial_trades))
         .route("/accounts/{id}", get(public::account))
+        .route("/accounts/{id}/trades", get(explorer::account_trades))
         .route("/accounts/{id}/transfers", post(commands::transfer))
         .route("/accounts/{id}/retirements", post(commands::retire))
         .route("/accounts/{id}/cancellations", post(commands::cancel))
@@ -109,6 +112,7 @@ pub fn router(store: Store) -> Router {
         .route("/instruments/{id}/book", get(market::book))
         .route("/instruments/{id}/candles", get(market::instrument_candles))
         .route("/trades", get(market::trades))
+        .route("/trades/{id}", get(explorer::trade))
         .route("/orders", get(market::orders).post(market::place_order))
         .route("/orders/{id}/cancel", post(market::cancel_order))
         .route("/orders/{id}/replace", post(market::replace_order))

@@ -1,6 +1,6 @@
 //! The OpenAPI 3 document, generated from the handlers' annotations.
 
-use crate::routes::{commands, dashboard, market, measure, monitoring, people, public, reductions};
+use crate::routes::{commands, dashboard, explorer, market, measure, monitoring, people, public, reductions};
 use utoipa::OpenApi;
 
 #[derive(OpenApi)]
@@ -15,7 +15,7 @@ use utoipa::OpenApi;
         public::projects, public::project, public::batches, public::batch, public::serial, public::retirements,
         public::retirement, public::retirement_proof, public::tree_head, public::inclusion_proof,
         public::consistency_proof, public::stats, public::organisations, public::credit_classes, public::reports,
-        public::account,
+        public::account, explorer::trade, explorer::batch_trades, explorer::serial_trades, explorer::account_trades,
         measure::register_factory, measure::factories, measure::factory, measure::record_year, measure::set_target,
         measure::inventory, measure::inventory_csv, measure::progress, dashboard::dashboard,
         reductions::register_reduction, reductions::reductions, reductions::reduction, reductions::promote_reduction,

@@ -294,6 +294,7 @@ pub const TABLES: [Table; 23] = [
             ("fee_satang", I),
             ("auction_id", I),
             ("at_ms", I),
+            ("serials", T),
         ],
         key_columns: 1,
     },
@@ -452,7 +453,14 @@ pub fn changes(app: &App, dirty: &AppDirty) -> Changes {
         touched.instruments.iter().map(|id| (vec![int(id.0)], market.instrument(*id).map(instrument_row))).collect(),
     );
     add(20, touched.orders.iter().map(|id| (vec![int(id.0)], market.order(*id).map(order_row))).collect());
-    add(21, touched.trades.iter().map(|id| (vec![int(id.0)], market.trade(*id).map(trade_row))).collect());
+    add(
+        21,
+        touched
+            .trades
+            .iter()
+            .map(|id| (vec![int(id.0)], market.trade(*id).map(|t| trade_row(registry, market, t))))
+            .collect(),
+    );
     add(22, touched.auctions.iter().map(|id| (vec![int(id.0)], market.auction(*id).map(auction_row))).collect());
     changes
 }
@@ -482,7 +490,7 @@ pub fn expected_rows(app: &App, table: usize) -> Vec<Row> {
         18 => app.ledger.fee_assets().map(|asset| ledger_fee_row(&app.ledger, asset)).collect(),
         19 => app.market.instruments().map(instrument_row).collect(),
         20 => app.market.orders().map(order_row).collect(),
-        21 => app.market.trades().iter().map(trade_row).collect(),
+        21 => app.market.trades().iter().map(|trade| trade_row(registry, &app.market, trade)).collect(),
         22 => app.market.auctions().map(auction_row).collect(),
         _ => unreachable!("there are {} projection tables", TABLES.len()),
     };
@@ -736,7 +744,13 @@ fn order_row(order: &mangrove_app::market::Order) -> Row {
         name(&order.status),
     ]
 }
-fn trade_row(trade: &mangrove_app::market::Trade) -> Row {
+fn trade_row(registry: &Registry, market: &mangrove_app::market::Market, trade: &mangrove_app::market::Trade) -> Row {
+    let batch = market.instrument(trade.instrument).expect("trades name listed instruments").batch;
+    let serials: Vec<String> = trade
+        .ranges
+        .iter()
+        .filter_map(|range| registry.serial(batch, *range).map(|serial| serial.to_string()))
+        .collect();
     vec![
         int(trade.id.0),
         int(trade.instrument.0),
@@ -756,6 +770,7 @@ fn trade_row(trade: &mangrove_app::market::Trade) -> Row {
         int(trade.fee_satang),
         optional(trade.auction.map(AuctionId::get)),
         signed(trade.at_ms),
+        text(serials.join(" ")),
     ]
 }
 fn auction_row(auction: &mangrove_app::market::Auction) -> Row {

@@ -410,6 +410,22 @@ export interface Trade {
   at_ms: number;
 }
 
+/// A trade as the registry's explorer shows it: with the serials it
+/// delivered from the seller's account to the buyer's.
+export interface TradeDelivery extends Trade {
+  instrument_code: string;
+  batch_id: number;
+  project_id: number;
+  project_name: string;
+  buyer_account_id: number;
+  seller_account_id: number;
+  /// The orders that met; null for an auction's allocation.
+  buyer_order_id: number | null;
+  seller_order_id: number | null;
+  /// Empty only for a trade recorded before trades named their units.
+  serials: string[];
+}
+
 export interface Candle {
   at_ms: number;
   open_satang: number;

@@ -11,6 +11,7 @@ import { Field, FormError, SubmitButton, useForm } from '../ui/form';
 import { Link } from '../ui/link';
 import { DataTable } from '../ui/table';
 import { RetirementTable } from './retirements';
+import { TradeMovements } from './trades';
 
 function useHoldingOptions(holdings: Holding[]) {
   const { t, num, period } = useI18n();
@@ -186,6 +187,17 @@ export function AccountPage({ user, location }: { user: User; location: Location
         {organisations.data && <Transfer user={user} holdings={holdings} organisations={organisations.data} done={done} />}
         <Retire user={user} holdings={holdings} />
       </div>
+      <section aria-labelledby="account-trades-title">
+        <h2 id="account-trades-title">{t('trades.account_title')}</h2>
+        <TradeMovements
+          path={`/accounts/${user.account_id}/trades`}
+          location={location}
+          caption="trades.account_title"
+          empty="trades.none_account"
+          account={user.account_id}
+          param="trades_page"
+        />
+      </section>
       <section aria-labelledby="certificates-title">
         <h2 id="certificates-title">{t('account.certificates')}</h2>
         <RetirementTable query={{ account: user.account_id }} location={location} empty="account.no_certificates" />

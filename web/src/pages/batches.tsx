@@ -8,6 +8,7 @@ import { FilterBar } from '../ui/filters';
 import { Link } from '../ui/link';
 import { BatchRows } from './project';
 import { BlockTable } from './serials';
+import { TradeMovements } from './trades';
 
 /// The projects a filter can name: those that have credits.
 export function useRegisteredProjects() {
@@ -47,7 +48,7 @@ export function BatchList({ location }: { location: Location }) {
   );
 }
 
-export function BatchPage({ id }: { id: number }) {
+export function BatchPage({ id, location }: { id: number; location: Location }) {
   const { t, tonnes, period, dateTime } = useI18n();
   const batch = useFetch((signal) => get<Batch>(`/batches/${id}`, {}, signal), [id]);
   // The whole batch's serial range lists every block and its holder.
@@ -82,6 +83,11 @@ export function BatchPage({ id }: { id: number }) {
       <section aria-labelledby="blocks-title">
         <h2 id="blocks-title">{t('serial.blocks')}</h2>
         {blocks.error ? <LoadError error={blocks.error} /> : !blocks.data ? <Loading /> : <BlockTable blocks={blocks.data.blocks} />}
+      </section>
+      <section aria-labelledby="batch-trades-title">
+        <h2 id="batch-trades-title">{t('trades.batch_title')}</h2>
+        <p class="hint">{t('trades.batch_lead')}</p>
+        <TradeMovements path={`/batches/${b.id}/trades`} location={location} caption="trades.batch_title" empty="trades.none" />
       </section>
     </article>
   );

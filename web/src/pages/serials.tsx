@@ -10,6 +10,7 @@ import { useFetch } from '../ui/fetch';
 import { ProblemText } from '../ui/form';
 import { Link } from '../ui/link';
 import { DataTable } from '../ui/table';
+import { TradeMovements } from './trades';
 
 export function BlockTable({ blocks }: { blocks: Block[] }) {
   const { t, tonnes } = useI18n();
@@ -99,6 +100,13 @@ export function SerialLookup({ location }: { location: Location }) {
             ]}
           />
           <BlockTable blocks={found.data.blocks} />
+          <h3 id="serial-trades-title">{t('trades.serial_title')}</h3>
+          <TradeMovements
+            path={`/serials/${encodeURIComponent(found.data.serial)}/trades`}
+            location={location}
+            caption="trades.serial_title"
+            empty="trades.none_serial"
+          />
         </section>
       )}
     </>

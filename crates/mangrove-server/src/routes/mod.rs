@@ -1,8 +1,10 @@
-//! The routes of `/api/v1`, by audience: public reads, sign-in, and the
-//! commands that change the registry.
+//! The routes of `/api/v1`, by audience: public reads (the explorer's
+//! view of trades among them), sign-in, and the commands that change the
+//! registry.
 
 pub mod commands;
 pub mod dashboard;
+pub mod explorer;
 pub mod market;
 pub mod measure;
 pub mod monitoring;

@@ -166,11 +166,10 @@ pub struct SerialView {
     pub blocks: Vec<BlockView>,
 }
 
-#[utoipa::path(get, path = "/api/v1/serials/{serial}", tag = "public", responses((status = 200, body = SerialView), (status = 404), (status = 422)))]
-pub async fn serial(State(state): State<AppState>, Path(text): Path<String>) -> ApiResult<Json<SerialView>> {
-    let serial = Serial::parse(&text).map_err(|why| ApiError::invalid("serial", why))?;
-    let ledger = state.store.ledger().read().await;
-    let registry = &ledger.app.registry;
+/// A serial as typed, and the batch whose issued units it names: 422 if
+/// it does not parse, 404 if no batch's project, vintage and units match.
+pub(crate) fn serial_batch<'a>(registry: &'a Registry, text: &str) -> ApiResult<(Serial, &'a Batch)> {
+    let serial = Serial::parse(text).map_err(|why| ApiError::invalid("serial", why))?;
     let unknown = || ApiError::not_found(format!("no credits carry the serial {text}")).with_field("serial");
     let batch = registry.batch(serial.batch).ok_or_else(unknown)?;
     if batch.project != serial.project
@@ -179,6 +178,14 @@ pub async fn serial(State(state): State<AppState>, Path(text): Path<String>) -> 
     {
         return Err(unknown());
     }
+    Ok((serial, batch))
+}
+
+#[utoipa::path(get, path = "/api/v1/serials/{serial}", tag = "public", responses((status = 200, body = SerialView), (status = 404), (status = 422)))]
+pub async fn serial(State(state): State<AppState>, Path(text): Path<String>) -> ApiResult<Json<SerialView>> {
+    let ledger = state.store.ledger().read().await;
+    let registry = &ledger.app.registry;
+    let (serial, batch) = serial_batch(registry, &text)?;
     let blocks = registry
         .blocks_overlapping(serial.batch, serial.range)
         .into_iter()
