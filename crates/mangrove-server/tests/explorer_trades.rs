@@ -9,26 +9,6 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 use support::*;
 
-const OLEFINS_ORG: u64 = 5;
-const REFINERY_ORG: u64 = 6;
-const MUNICIPALITY_ORG: u64 = 3;
-
-/// The operator opens the exchange, funds two factories and lists batch 1.
-async fn open_exchange(app: &TestApp) -> String {
-    let operator = app.login(OPERATOR).await;
-    let (status, answer) = app.put("/api/v1/exchange", Some(&operator), &json!({ "fee_bps": 50 })).await;
-    assert_eq!(status, StatusCode::OK, "{answer}");
-    for (org, baht, reference) in [(OLEFINS_ORG, 1_000_000, "KTB-1"), (REFINERY_ORG, 10_000, "SCB-2")] {
-        let body = json!({ "org_id": org, "amount_satang": baht * 100, "reference": reference });
-        let (status, answer) = app.post("/api/v1/cash/deposits", Some(&operator), &body).await;
-        assert_eq!(status, StatusCode::OK, "{answer}");
-    }
-    let (status, answer) =
-        app.post("/api/v1/instruments", Some(&operator), &json!({ "batch_id": 1, "tick_satang": 100 })).await;
-    assert_eq!(status, StatusCode::OK, "{answer}");
-    operator
-}
-
 async fn place(app: &TestApp, token: &str, side: &str, price_satang: u64, qty: u64) {
     let body =
         json!({ "instrument_id": 1, "side": side, "type": "limit", "price_satang": price_satang, "qty_tco2e": qty });

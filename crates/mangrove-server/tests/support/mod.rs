@@ -229,3 +229,26 @@ pub fn project_details(name: &str) -> Value {
         "area_rai": 40,
     })
 }
+
+/// Organisations of the demo logins, for request bodies.
+pub const MUNICIPALITY_ORG: u64 = 3;
+pub const OLEFINS_ORG: u64 = 5;
+pub const REFINERY_ORG: u64 = 6;
+
+/// The operator opens the exchange at a 0.5 % fee, funds two factories
+/// (olefins 1,000,000 baht, the refinery 10,000 baht) and lists batch 1
+/// with a tick of one baht; returns the operator's token.
+pub async fn open_exchange(app: &TestApp) -> String {
+    let operator = app.login(OPERATOR).await;
+    let (status, answer) = app.put("/api/v1/exchange", Some(&operator), &serde_json::json!({ "fee_bps": 50 })).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    for (org, baht, reference) in [(OLEFINS_ORG, 1_000_000, "KTB-1"), (REFINERY_ORG, 10_000, "SCB-2")] {
+        let body = serde_json::json!({ "org_id": org, "amount_satang": baht * 100, "reference": reference });
+        let (status, answer) = app.post("/api/v1/cash/deposits", Some(&operator), &body).await;
+        assert_eq!(status, StatusCode::OK, "{answer}");
+    }
+    let listing = serde_json::json!({ "batch_id": 1, "tick_satang": 100 });
+    let (status, answer) = app.post("/api/v1/instruments", Some(&operator), &listing).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    operator
+}
