@@ -117,6 +117,60 @@ async fn batch_serial(app: &TestApp) -> String {
     batch["serial"].as_str().unwrap().to_string()
 }
 
+/// A citizen buys a tonne on the exchange and retires the very serial the
+/// trade delivered; the explorer then shows that unit retired by them, and
+/// it can no longer be offered for sale.
+#[tokio::test]
+async fn a_citizen_retires_the_tonne_the_trade_delivered() {
+    const SOMCHAI_ORG: u64 = 8;
+    for app in apps().await {
+        let operator = open_exchange(&app).await;
+        let deposit = json!({ "org_id": SOMCHAI_ORG, "amount_satang": 50_000, "reference": "KBANK-8" });
+        let (status, answer) = app.post("/api/v1/cash/deposits", Some(&operator), &deposit).await;
+        assert_eq!(status, StatusCode::OK, "{answer}");
+        let (municipality, somchai) = (app.login(MUNICIPALITY).await, app.login(SOMCHAI).await);
+        place(&app, &municipality, "sell", 32_000, 5).await;
+        place(&app, &somchai, "buy", 32_000, 1).await;
+
+        let (status, trade) = app.get("/api/v1/trades/1", None).await;
+        assert_eq!(status, StatusCode::OK, "{trade}");
+        assert_eq!(trade["qty_tco2e"], 1, "{trade}");
+        let serial = trade["serials"][0].as_str().expect("the trade names its serial").to_string();
+        let buyer_account = trade["buyer_account_id"].as_u64().expect("the buyer's account");
+        let retirement = json!({
+            "serial": serial,
+            "beneficiary": "Somchai Jaidee",
+            "reason": "offsetting a year of commuting",
+            "jurisdiction": "TH-21",
+            "inventory_year": 2026,
+        });
+        let path = format!("/api/v1/accounts/{buyer_account}/retirements");
+        let (status, answer) = app.post(&path, Some(&somchai), &retirement).await;
+        assert_eq!(status, StatusCode::OK, "{}: {answer}", app.db_name);
+
+        let (status, view) = app.get(&format!("/api/v1/serials/{serial}"), None).await;
+        assert_eq!(status, StatusCode::OK, "{view}");
+        let blocks = view["blocks"].as_array().expect("blocks");
+        assert_eq!(blocks.len(), 1, "{view}");
+        assert_eq!(
+            (blocks[0]["state"].as_str(), blocks[0]["account_id"].as_u64()),
+            (Some("retired"), Some(buyer_account))
+        );
+        let (status, listed) = app.get(&format!("/api/v1/serials/{serial}/trades"), None).await;
+        assert_eq!((status, listed["items"][0]["id"].as_u64()), (StatusCode::OK, Some(1)), "{listed}");
+
+        // The retired tonne cannot be sold: offering one more than the
+        // citizen still holds active is refused and changes nothing.
+        let active = app.active(&operator, buyer_account, 1).await;
+        let before = app.snapshot().await;
+        let sell = json!({ "instrument_id": 1, "side": "sell", "type": "limit", "price_satang": 40_000, "qty_tco2e": active + 1 });
+        let (status, answer) = app.post("/api/v1/orders", Some(&somchai), &sell).await;
+        assert!(status.is_client_error(), "{status}: {answer}");
+        error_of("selling a retired tonne", &answer);
+        assert_eq!(app.snapshot().await, before, "a refused order changes nothing");
+    }
+}
+
 #[tokio::test]
 async fn the_openapi_document_describes_the_explorers_trades() {
     let app = sqlite_app().await;
