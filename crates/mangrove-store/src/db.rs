@@ -386,6 +386,16 @@ impl Db {
         dispatch!(self, execute(sql))
     }
 
+    /// SQLite: copies committed pages from the write-ahead log into the
+    /// database file, on its own connection and without waiting for the
+    /// writer (a passive checkpoint). PostgreSQL checkpoints by itself.
+    pub async fn checkpoint(&self) -> sqlx::Result<()> {
+        if let Db::Sqlite(pool) = self {
+            sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(pool).await?;
+        }
+        Ok(())
+    }
+
     /// Writes one group commit: events, projection rows and the signed tree
     /// head, in one transaction.
     pub async fn write_group(
