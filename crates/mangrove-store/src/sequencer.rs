@@ -207,8 +207,8 @@ impl Sequencer {
         let (db, stored, signed) = (self.db.clone(), group.stored, head.clone());
         let write = tokio::spawn(async move {
             if stored.is_empty() {
-                // Only refusals and replays: nothing to write, but the
-                // answers still wait for the groups before them.
+                // Only retries of commands already journaled: nothing to
+                // write, but their answers still wait for the groups before.
                 return Ok(());
             }
             db.write_group(&stored, &changes, &signed).await.map_err(StoreError::from)
