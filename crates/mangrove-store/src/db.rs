@@ -140,25 +140,23 @@ macro_rules! backend {
                 Ok(())
             }
 
+            /// Deletes rows by key, many per statement:
+            /// `DELETE FROM t WHERE (k1, k2) IN (VALUES ($1, $2), ...)`.
             async fn delete(tx: &mut Transaction<'_, Db>, table: usize, keys: &[Row]) -> sqlx::Result<()> {
                 let spec = &TABLES[table];
-                for key in keys {
-                    let mut query = QueryBuilder::<Db>::new(format!("DELETE FROM {} WHERE ", spec.name));
-                    let mut conditions = query.separated(" AND ");
-                    for ((name, _), value) in spec.columns.iter().zip(key) {
-                        conditions.push(format!("{name} = "));
-                        push_value_unseparated(&mut conditions, value);
-                    }
+                let names: Vec<&str> = spec.columns[..spec.key_columns].iter().map(|(name, _)| *name).collect();
+                for chunk in power_of_two_chunks(keys, BIND_VARIABLES_MAX / names.len()) {
+                    let mut query =
+                        QueryBuilder::<Db>::new(format!("DELETE FROM {} WHERE ({}) IN (", spec.name, names.join(", ")));
+                    query.push_values(chunk, |mut row, key| {
+                        for value in key {
+                            push_value(&mut row, value);
+                        }
+                    });
+                    query.push(")");
                     query.build().execute(&mut **tx).await?;
                 }
                 Ok(())
-            }
-
-            fn push_value_unseparated(query: &mut sqlx::query_builder::Separated<'_, '_, Db, &'static str>, value: &Value) {
-                match value {
-                    Value::Int(value) => query.push_bind_unseparated(*value),
-                    Value::Text(value) => query.push_bind_unseparated(value.clone()),
-                };
             }
 
             /// Every row of a projection table, in key order.
