@@ -310,15 +310,21 @@ impl Market {
         book.submit(&order.engine_order(), order.placed_at_ms, &mut self.scratch)?;
         self.orders.insert(order.id, order.clone());
         dirty.orders.insert(order.id);
+        Ok(self.note_taker(order.id, dirty))
+    }
+
+    /// Notes the engine's report in `scratch` for the order `id` that just
+    /// entered the book, which is filled if every tonne traded; returns it.
+    fn note_taker(&mut self, id: OrderId, dirty: &mut MarketDirty) -> Vec<engine::Event> {
         let events = std::mem::take(&mut self.scratch);
         self.note(&events, dirty);
-        if let Some(placed) = self.orders.get_mut(&order.id) {
-            if placed.filled_tco2e == placed.qty_tco2e {
-                placed.status = OrderStatus::Filled;
+        if let Some(taker) = self.orders.get_mut(&id) {
+            if taker.filled_tco2e == taker.qty_tco2e {
+                taker.status = OrderStatus::Filled;
             }
         }
         self.scratch = events;
-        Ok(self.scratch.clone())
+        self.scratch.clone()
     }
 
     /// Brings the orders' records in line with what the engine reported.
@@ -390,14 +396,7 @@ impl Market {
         order.escrow = escrow.clone();
         order.replaced += 1;
         dirty.orders.insert(id);
-        let events = std::mem::take(&mut self.scratch);
-        self.note(&events, dirty);
-        let replaced = self.orders.get_mut(&id).expect("still known");
-        if replaced.filled_tco2e == replaced.qty_tco2e {
-            replaced.status = OrderStatus::Filled;
-        }
-        self.scratch = events;
-        Ok(self.scratch.clone())
+        Ok(self.note_taker(id, dirty))
     }
 
     /// The earliest time a resting order of any book expires: when

@@ -608,6 +608,16 @@ impl App {
         self.run_ledger(context, &mangrove_ledger::Command::Batch { transfers }, dirty, out);
     }
 
+    /// The serial numbers of the units a trade delivered to its buyer, as
+    /// the explorer prints them (none for a trade journaled before trades
+    /// named their units).
+    pub fn trade_serials(&self, trade: &Trade) -> Vec<String> {
+        let Some(instrument) = self.market.instrument(trade.instrument) else { return Vec::new() };
+        let serial =
+            |range: &UnitRange| self.registry.serial(instrument.batch, *range).map(|serial| serial.to_string());
+        trade.ranges.iter().filter_map(serial).collect()
+    }
+
     /// A trade's delivery of credits, decided but not applied, and the
     /// units it moves: decided first so that the trade names them.
     fn delivery(&self, context: &Context, hold: HoldId, to: AccountId, qty_tco2e: u64) -> (Vec<Event>, Vec<UnitRange>) {

@@ -65,15 +65,8 @@ async fn acknowledged_transfers_survive_sigkill() {
         assert_eq!(again["replayed"], true, "{key} was acknowledged but is not in the journal");
         assert_eq!(again["events"], answer["events"], "{key} is journaled as it was acknowledged");
     }
-    let account: Value = client
-        .get(format!("{url}/api/v1/accounts/{to}"))
-        .bearer_auth(login(&client, &url, "olefins").await.token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let olefins = login(&client, &url, "olefins").await.token;
+    let account = get_json(&client, &url, &format!("/api/v1/accounts/{to}"), Some(&olefins)).await;
     let held: u64 = account["holdings"]
         .as_array()
         .unwrap()

@@ -458,7 +458,7 @@ pub fn changes(app: &App, dirty: &AppDirty) -> Changes {
         touched
             .trades
             .iter()
-            .map(|id| (vec![int(id.0)], market.trade(*id).map(|t| trade_row(registry, market, t))))
+            .map(|id| (vec![int(id.0)], market.trade(*id).map(|trade| trade_row(app, trade))))
             .collect(),
     );
     add(22, touched.auctions.iter().map(|id| (vec![int(id.0)], market.auction(*id).map(auction_row))).collect());
@@ -490,7 +490,7 @@ pub fn expected_rows(app: &App, table: usize) -> Vec<Row> {
         18 => app.ledger.fee_assets().map(|asset| ledger_fee_row(&app.ledger, asset)).collect(),
         19 => app.market.instruments().map(instrument_row).collect(),
         20 => app.market.orders().map(order_row).collect(),
-        21 => app.market.trades().iter().map(|trade| trade_row(registry, &app.market, trade)).collect(),
+        21 => app.market.trades().iter().map(|trade| trade_row(app, trade)).collect(),
         22 => app.market.auctions().map(auction_row).collect(),
         _ => unreachable!("there are {} projection tables", TABLES.len()),
     };
@@ -744,13 +744,7 @@ fn order_row(order: &mangrove_app::market::Order) -> Row {
         name(&order.status),
     ]
 }
-fn trade_row(registry: &Registry, market: &mangrove_app::market::Market, trade: &mangrove_app::market::Trade) -> Row {
-    let batch = market.instrument(trade.instrument).expect("trades name listed instruments").batch;
-    let serials: Vec<String> = trade
-        .ranges
-        .iter()
-        .filter_map(|range| registry.serial(batch, *range).map(|serial| serial.to_string()))
-        .collect();
+fn trade_row(app: &App, trade: &mangrove_app::market::Trade) -> Row {
     vec![
         int(trade.id.0),
         int(trade.instrument.0),
@@ -770,7 +764,7 @@ fn trade_row(registry: &Registry, market: &mangrove_app::market::Market, trade: 
         int(trade.fee_satang),
         optional(trade.auction.map(AuctionId::get)),
         signed(trade.at_ms),
-        text(serials.join(" ")),
+        text(app.trade_serials(trade).join(" ")),
     ]
 }
 fn auction_row(auction: &mangrove_app::market::Auction) -> Row {

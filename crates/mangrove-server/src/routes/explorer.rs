@@ -54,11 +54,7 @@ fn delivery(app: &App, trade: &Trade) -> TradeDelivery {
         seller_account_id: trade.seller.account.get(),
         buyer_order_id: trade.buyer.order.map(|order| order.get()),
         seller_order_id: trade.seller.order.map(|order| order.get()),
-        serials: trade
-            .ranges
-            .iter()
-            .filter_map(|range| registry.serial(batch, *range).map(|serial| serial.to_string()))
-            .collect(),
+        serials: app.trade_serials(trade),
     }
 }
 
