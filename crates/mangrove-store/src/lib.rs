@@ -212,6 +212,8 @@ impl Store {
             clock: options.clock.clone(),
             group_commands_max: options.group_commands_max.max(1),
             committed,
+            writer: sequencer::GroupWriter::for_db(&db)
+                .map_err(|error| StoreError::Invalid(format!("could not start the writer thread: {error}")))?,
         };
         let (handle, _task) = sequencer.spawn();
         if matches!(options.location, Location::Sqlite(_)) {

@@ -7,7 +7,10 @@
 //!
 //! The writer is pipelined: while one group's transaction is being written
 //! and synced, the next group is already being decided against the
-//! writer's copy. Readers never see that copy. They read the published
+//! writer's copy, and the next write starts as soon as the last one is
+//! durable, before that one is published and answered. On SQLite the
+//! transactions run on a thread of their own ([`GroupWriter`]). Readers
+//! never see the writer's copy. They read the published
 //! [`Ledger`], to which a group's events are applied only once the group is
 //! durable, and before its commands are answered; so a reader never sees
 //! what is not yet durable, and a client that was answered reads its own
@@ -89,6 +92,63 @@ pub(crate) struct Sequencer {
     pub group_commands_max: usize,
     /// The journal's length after each commit, for live subscribers.
     pub committed: watch::Sender<u64>,
+    pub writer: GroupWriter,
+}
+
+/// A group's rows, to be written in one transaction.
+pub(crate) struct WriteJob {
+    events: Vec<StoredEvent>,
+    changes: Changes,
+    head: SignedTreeHead,
+    done: oneshot::Sender<Result<(), StoreError>>,
+}
+
+impl WriteJob {
+    async fn run(self, db: &Db) {
+        let written = db.write_group(&self.events, &self.changes, &self.head).await.map_err(StoreError::from);
+        let _ = self.done.send(written);
+    }
+}
+
+/// Where group transactions run.
+pub(crate) enum GroupWriter {
+    /// SQLite: on a thread of its own, so that each statement's answer from
+    /// SQLite's worker thread is taken up at once, not behind every other
+    /// task of the runtime. It stops when the sequencer does.
+    Thread(mpsc::UnboundedSender<WriteJob>),
+    /// PostgreSQL: as a task of the runtime, whose network I/O drives it.
+    Task(Db),
+}
+
+impl GroupWriter {
+    pub(crate) fn for_db(db: &Db) -> std::io::Result<GroupWriter> {
+        if !matches!(db, Db::Sqlite(_)) {
+            return Ok(GroupWriter::Task(db.clone()));
+        }
+        let (sender, mut jobs) = mpsc::unbounded_channel::<WriteJob>();
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+        let db = db.clone();
+        std::thread::Builder::new().name("mangrove-writer".into()).spawn(move || {
+            runtime.block_on(async move {
+                while let Some(job) = jobs.recv().await {
+                    job.run(&db).await;
+                }
+            })
+        })?;
+        Ok(GroupWriter::Thread(sender))
+    }
+
+    fn write(&self, job: WriteJob) {
+        match self {
+            // If the thread is gone the job is dropped, and its group is
+            // answered as failed.
+            GroupWriter::Thread(jobs) => drop(jobs.send(job)),
+            GroupWriter::Task(db) => {
+                let db = db.clone();
+                tokio::spawn(async move { job.run(&db).await });
+            }
+        }
+    }
 }
 
 enum Pending {
@@ -107,7 +167,7 @@ struct Group {
 
 /// A group whose transaction is being written.
 struct InFlight {
-    write: JoinHandle<Result<(), StoreError>>,
+    write: oneshot::Receiver<Result<(), StoreError>>,
     pending: Vec<Pending>,
     leaves: Vec<Hash>,
     chain_hash: Hash,
@@ -136,7 +196,12 @@ impl Sequencer {
                 biased;
                 result = async { (&mut in_flight.as_mut().expect("guarded").write).await }, if in_flight.is_some() => {
                     let flight = in_flight.take().expect("guarded");
-                    let result = result.unwrap_or_else(|error| Err(StoreError::Invalid(format!("the writer panicked: {error}"))));
+                    let result = result.unwrap_or_else(|_| Err(StoreError::Invalid("the writer stopped".into())));
+                    // The next group starts to be written before this one is
+                    // published and answered: that work is off the disk's path.
+                    if result.is_ok() && !group.pending.is_empty() {
+                        in_flight = Some(self.start_write(std::mem::take(&mut group)));
+                    }
                     if let Err(error) = self.finish(flight, result).await {
                         tracing::error!(%error, "group commit failed; refusing further commands until restart");
                         let why = format!("a commit failed ({error}); restart the server");
@@ -204,15 +269,15 @@ impl Sequencer {
             timestamp_ms: now_ms,
             root_hash: self.working.tree.root(),
         });
-        let (db, stored, signed) = (self.db.clone(), group.stored, head.clone());
-        let write = tokio::spawn(async move {
-            if stored.is_empty() {
-                // Only retries of commands already journaled: nothing to
-                // write, but their answers still wait for the groups before.
-                return Ok(());
-            }
-            db.write_group(&stored, &changes, &signed).await.map_err(StoreError::from)
-        });
+        let (done, write) = oneshot::channel();
+        let job = WriteJob { events: group.stored, changes, head: head.clone(), done };
+        if job.events.is_empty() {
+            // Only retries of commands already journaled: nothing to write,
+            // but their answers still wait for the groups before.
+            let _ = job.done.send(Ok(()));
+        } else {
+            self.writer.write(job);
+        }
         InFlight { write, pending: group.pending, leaves: group.leaves, chain_hash: self.working.chain_hash, head }
     }
 
