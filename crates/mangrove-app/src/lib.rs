@@ -376,7 +376,7 @@ impl App {
             AppEvent::Registry(payload) => self.registry.apply(payload, &mut dirty.registry),
             AppEvent::Measure(payload) => self.factories.apply(payload, &mut dirty.measure),
             AppEvent::Ledger(payload) => self.ledger.apply(payload, &mut dirty.ledger),
-            AppEvent::Market(payload) => self.market.apply(payload, &mut dirty.market),
+            AppEvent::Market(payload) => self.apply_market(payload, dirty),
         }
         self.note_position(&event.payload, event.seq);
         if event.command_id.contains('/') {
@@ -386,6 +386,18 @@ impl App {
                 count: 0,
             });
             receipt.count += 1;
+        }
+    }
+
+    /// Applies a market event and, for a trade, the settlement it carries:
+    /// the trade, then its delivery, then its payments, as they were decided.
+    pub(crate) fn apply_market(&mut self, event: &MarketEvent, dirty: &mut AppDirty) {
+        self.market.apply(event, &mut dirty.market);
+        if let MarketEvent::Traded { settlement: Some(settlement), .. } = event {
+            self.registry.apply(&settlement.delivery, &mut dirty.registry);
+            for payment in &settlement.payments {
+                self.ledger.apply(payment, &mut dirty.ledger);
+            }
         }
     }
 

@@ -222,8 +222,15 @@ pub enum MarketEvent {
     /// The resting orders of an instrument whose time had run out at `at_ms` left its book.
     #[serde(rename = "market_orders_expired")]
     OrdersExpired { instrument: InstrumentId, at_ms: i64 },
+    /// A trade and its settlement, delivery versus payment, in one event.
+    /// Trades journaled before trades carried their settlement have none
+    /// here: their legs follow as registry and ledger events of their own.
     #[serde(rename = "market_trade")]
-    Traded { trade: Trade },
+    Traded {
+        trade: Trade,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        settlement: Option<Box<Settlement>>,
+    },
     #[serde(rename = "market_auction_opened")]
     AuctionOpened { auction: Auction },
     #[serde(rename = "market_bid_placed")]
@@ -231,6 +238,16 @@ pub enum MarketEvent {
     /// Allocations are (bid number, tonnes), for every bid that got some.
     #[serde(rename = "market_auction_closed")]
     AuctionClosed { auction: AuctionId, price_satang: Option<u64>, allocations: Vec<(u64, u64)> },
+}
+
+/// The two legs of a trade: applying the trade applies both.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Settlement {
+    /// The registry's delivery of the seller's held credits to the buyer.
+    pub delivery: mangrove_registry::Event,
+    /// The ledger's transfers: the buyer's held cash posted to clearing,
+    /// the seller paid, the operator's fee and any change back to the buyer.
+    pub payments: Vec<mangrove_ledger::Event>,
 }
 
 /// What market events touched, for the projections.
@@ -451,7 +468,8 @@ impl Market {
             MarketEvent::OrdersExpired { instrument, at_ms } => {
                 self.expire(*instrument, *at_ms, dirty);
             }
-            MarketEvent::Traded { trade } => self.record_trade(trade, dirty),
+            // The settlement is the registry's and the ledger's: `App::apply_market`.
+            MarketEvent::Traded { trade, .. } => self.record_trade(trade, dirty),
             MarketEvent::AuctionOpened { auction } => {
                 self.auctions.insert(auction.id, auction.clone());
                 dirty.auctions.insert(auction.id);

@@ -13,7 +13,9 @@
 
 use crate::market::*;
 use crate::{App, AppDirty, AppEvent};
-use mangrove_core::{AccountId, AuctionId, DomainError, DomainResult, ErrorKind, HoldId, InstrumentId, OrderId, OrgId};
+use mangrove_core::{
+    AccountId, AuctionId, DomainError, DomainResult, ErrorKind, HoldId, InstrumentId, OrderId, OrgId, TradeId,
+};
 use mangrove_exchange as engine;
 use mangrove_exchange::{OrderKind, Side, TimeInForce};
 use mangrove_ledger::{AccountKind as CashKind, Amount, Asset, LedgerAccountId, Owner, TransferId, TransferSpec};
@@ -543,12 +545,13 @@ impl App {
     }
 
     /// Delivery versus payment: the credits and the cash of one trade, in
-    /// the command that made it.
+    /// one event of the command that made it.
     fn settle(&mut self, context: &Context, deal: Deal, dirty: &mut AppDirty, out: &mut Vec<AppEvent>) {
         let id = self.market.next_trade_id();
         let value = deal.price_satang * deal.qty_tco2e;
         let fee = self.ledger.fee_on(Asset::Thb, Amount::new(value)).get();
         let (delivery, ranges) = self.delivery(context, deal.seller_hold, deal.buyer.account, deal.qty_tco2e);
+        let payments = self.payments(context, &deal, id, value, fee);
         let trade = Trade {
             id,
             instrument: deal.instrument,
@@ -562,13 +565,23 @@ impl App {
             at_ms: context.now_ms,
             ranges,
         };
-        let event = MarketEvent::Traded { trade };
-        self.market.apply(&event, &mut dirty.market);
+        let event = MarketEvent::Traded { trade, settlement: Some(Box::new(Settlement { delivery, payments })) };
+        self.apply_market(&event, dirty);
         out.push(AppEvent::Market(event));
-        for event in delivery {
-            self.registry.apply(&event, &mut dirty.registry);
-            out.push(AppEvent::Registry(event));
-        }
+    }
+
+    /// A trade's payments, decided but not applied: the buyer's held cash
+    /// posted to clearing (at the price it was held at), the seller paid
+    /// less the fee, the fee, and the change back when the buyer paid less
+    /// than it held.
+    fn payments(
+        &self,
+        context: &Context,
+        deal: &Deal,
+        id: TradeId,
+        value: u64,
+        fee: u64,
+    ) -> Vec<mangrove_ledger::Event> {
         let clearing = self.clearing_account().expect("checked when the order was placed");
         let seller_cash = self.cash_account(deal.seller.org).expect("opened when the sell was placed");
         let buyer_cash = self.cash_account(deal.buyer.org).expect("a buy is paid from its cash account");
@@ -577,7 +590,7 @@ impl App {
         let mut transfers = vec![
             TransferSpec::PostPending {
                 id: name(""),
-                pending: transfer_id(deal.buyer_hold),
+                pending: transfer_id(deal.buyer_hold.clone()),
                 amount: Amount::new(posted),
             },
             TransferSpec::Posted {
@@ -605,7 +618,11 @@ impl App {
                 amount: back,
             });
         }
-        self.run_ledger(context, &mangrove_ledger::Command::Batch { transfers }, dirty, out);
+        let command = mangrove_ledger::Command::Batch { transfers };
+        match self.ledger.decide(context.now_ms, &command) {
+            Ok(decision) => decision.events().to_vec(),
+            Err(why) => panic!("settlement is covered by escrow, yet the ledger refused {command:?}: {why}"),
+        }
     }
 
     /// The serial numbers of the units a trade delivered to its buyer, as
@@ -620,7 +637,7 @@ impl App {
 
     /// A trade's delivery of credits, decided but not applied, and the
     /// units it moves: decided first so that the trade names them.
-    fn delivery(&self, context: &Context, hold: HoldId, to: AccountId, qty_tco2e: u64) -> (Vec<Event>, Vec<UnitRange>) {
+    fn delivery(&self, context: &Context, hold: HoldId, to: AccountId, qty_tco2e: u64) -> (Event, Vec<UnitRange>) {
         let command = Command::SettleHold { hold, to, quantity: Some(qty_tco2e) };
         let system = Context { actor: Actor::System, ..*context };
         let events = self.registry.decide(&system, &command).unwrap_or_else(|why| {
@@ -633,7 +650,8 @@ impl App {
             }
             other => unreachable!("a delivery is one settlement, not {other:?}"),
         };
-        (events, ranges)
+        let delivery = events.into_iter().next().expect("matched one event");
+        (delivery, ranges)
     }
 
     /// An order out of the book gives back what its escrow still holds.

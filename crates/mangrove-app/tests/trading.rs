@@ -421,6 +421,45 @@ fn the_journal_rebuilds_every_book_exactly() {
 }
 
 #[test]
+fn trades_journaled_with_their_legs_as_events_of_their_own_replay_the_same() {
+    use mangrove_app::market::MarketEvent;
+    let mut town = town(25);
+    let (seller, a) = (town.seller, town.buyers[0]);
+    town.limit(seller, Side::Sell, 25_000, 50);
+    town.limit(a, Side::Buy, 25_500, 20);
+    town.order(a, Side::Buy, OrderKind::Market, None, 35, TimeInForce::Ioc).unwrap();
+    // The journal as it was before a trade carried its settlement: the
+    // trade, then the registry's delivery, then the ledger's payments.
+    let mut split: Vec<JournalEvent> = Vec::new();
+    let mut push = |template: &JournalEvent, payload: AppEvent| {
+        split.push(mangrove_core::journal::Envelope { seq: split.len() as u64, payload, ..template.clone() });
+    };
+    for event in &town.journal {
+        match &event.payload {
+            AppEvent::Market(MarketEvent::Traded { trade, settlement: Some(settlement) }) => {
+                push(event, AppEvent::Market(MarketEvent::Traded { trade: trade.clone(), settlement: None }));
+                push(event, AppEvent::Registry(settlement.delivery.clone()));
+                for payment in &settlement.payments {
+                    push(event, AppEvent::Ledger(payment.clone()));
+                }
+            }
+            payload => push(event, payload.clone()),
+        }
+    }
+    assert!(split.len() >= town.journal.len() + 2 * 3, "two trades, each split in at least four");
+    let mut replayed = App::default();
+    for event in &split {
+        // Through JSON, as the journal is read back.
+        let event: JournalEvent = serde_json::from_str(&serde_json::to_string(event).unwrap()).unwrap();
+        replayed.replay(&event, &mut AppDirty::default());
+    }
+    assert_eq!(replayed.market.trades(), town.app.market.trades());
+    assert_eq!(replayed.registry, town.app.registry);
+    assert_eq!(replayed.ledger, town.app.ledger);
+    replayed.check_invariants().unwrap();
+}
+
+#[test]
 fn every_trade_names_the_serial_units_it_delivered() {
     use mangrove_registry::UnitRange;
     let mut town = town(0);
@@ -439,13 +478,29 @@ fn every_trade_names_the_serial_units_it_delivered() {
             assert_eq!((block.account, block.range), (town.account(org), *range), "the named units are the buyer's");
         }
     }
-    // The journal names the units in the trade, and the registry's delivery of them follows it.
-    let kinds: Vec<String> = events
+    // The journal names the units in the trade, which carries the registry's delivery of them
+    // and the ledger's payments: one event, delivery versus payment.
+    let traded: Vec<serde_json::Value> = events
         .iter()
-        .map(|event| serde_json::to_value(event).unwrap()["event"].as_str().unwrap_or_default().to_string())
+        .map(|event| serde_json::to_value(event).unwrap())
+        .filter(|event| event["event"] == "market_trade")
         .collect();
-    let traded = kinds.iter().position(|kind| kind == "market_trade").unwrap();
-    assert_eq!(kinds[traded + 1], "hold_partly_settled");
+    let [traded] = traded.as_slice() else { panic!("one trade: {traded:?}") };
+    let settlement = &traded["settlement"];
+    assert_eq!(settlement["delivery"]["event"], "hold_partly_settled", "{traded}");
+    assert_eq!(settlement["delivery"]["ranges"], serde_json::json!([{ "first": 1, "last": 120 }]), "{traded}");
+    let paid: Vec<&str> =
+        settlement["payments"].as_array().unwrap().iter().map(|p| p["transfer"]["id"].as_str().unwrap()).collect();
+    assert_eq!(paid, ["trade-1", "trade-1-seller"], "no fee is set: {traded}");
+    let kinds: Vec<&str> = events
+        .iter()
+        .filter_map(|event| match event {
+            AppEvent::Registry(_) => Some("registry"),
+            AppEvent::Ledger(_) => Some("ledger"),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(kinds, ["ledger"], "only the buyer's cash hold is an event of its own: {kinds:?}");
 
     // An auction's allocations name theirs too, from the units its supply held.
     let operator = town.as_member(town.operator);
