@@ -389,15 +389,26 @@ impl App {
         }
     }
 
-    /// Applies a market event and, for a trade, the settlement it carries:
-    /// the trade, then its delivery, then its payments, as they were decided.
+    /// Applies a market event with the other domains' events it carries:
+    /// an order's escrow before the order, a trade's delivery and payments
+    /// after the trade, in the order they were decided.
     pub(crate) fn apply_market(&mut self, event: &MarketEvent, dirty: &mut AppDirty) {
+        if let MarketEvent::OrderPlaced { held: Some(held), .. } = event {
+            self.apply_legs(&held.credits, &held.cash, dirty);
+        }
         self.market.apply(event, &mut dirty.market);
         if let MarketEvent::Traded { settlement: Some(settlement), .. } = event {
-            self.registry.apply(&settlement.delivery, &mut dirty.registry);
-            for payment in &settlement.payments {
-                self.ledger.apply(payment, &mut dirty.ledger);
-            }
+            self.apply_legs(std::slice::from_ref(&settlement.delivery), &settlement.payments, dirty);
+        }
+    }
+
+    /// Applies registry events, then ledger events.
+    pub(crate) fn apply_legs(&mut self, registry: &[Event], ledger: &[mangrove_ledger::Event], dirty: &mut AppDirty) {
+        for event in registry {
+            self.registry.apply(event, &mut dirty.registry);
+        }
+        for event in ledger {
+            self.ledger.apply(event, &mut dirty.ledger);
         }
     }
 

@@ -208,9 +208,16 @@ pub struct Auction {
 pub enum MarketEvent {
     #[serde(rename = "market_instrument_listed")]
     InstrumentListed { instrument: Instrument },
-    /// Applying it runs the instrument's engine on the order.
+    /// An order and the escrow that backs it, in one event. Applying it
+    /// holds the escrow, then runs the instrument's engine on the order.
+    /// Orders journaled before orders carried their escrow have none here:
+    /// the registry's or the ledger's hold came before, as an event of its own.
     #[serde(rename = "market_order_placed")]
-    OrderPlaced { order: Order },
+    OrderPlaced {
+        order: Order,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        held: Option<Box<EscrowHeld>>,
+    },
     #[serde(rename = "market_order_cancelled")]
     OrderCancelled { order: OrderId, at_ms: i64 },
     /// The owner gave a resting order a new limit and the quantity it has
@@ -248,6 +255,17 @@ pub struct Settlement {
     /// The ledger's transfers: the buyer's held cash posted to clearing,
     /// the seller paid, the operator's fee and any change back to the buyer.
     pub payments: Vec<mangrove_ledger::Event>,
+}
+
+/// How an order's escrow was held: applying the order applies these first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EscrowHeld {
+    /// A sell's: the registry's hold on the credits it offers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub credits: Vec<mangrove_registry::Event>,
+    /// A buy's hold on its cash; a seller's first baht account, opened to be paid into.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cash: Vec<mangrove_ledger::Event>,
 }
 
 /// What market events touched, for the projections.
@@ -455,7 +473,7 @@ impl Market {
                 self.instruments.insert(instrument.id, instrument.clone());
                 dirty.instruments.insert(instrument.id);
             }
-            MarketEvent::OrderPlaced { order } => {
+            MarketEvent::OrderPlaced { order, .. } => {
                 self.place(order, dirty).expect("a journaled order was accepted by the same book");
             }
             MarketEvent::OrderCancelled { order, .. } => {

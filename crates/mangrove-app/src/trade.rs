@@ -478,15 +478,9 @@ impl App {
         };
         // The engine refuses before it changes anything: still nothing has changed.
         let reported = self.market.place(&order, &mut dirty.market).map_err(refused)?;
-        for event in registry_events {
-            self.registry.apply(&event, &mut dirty.registry);
-            out.push(AppEvent::Registry(event));
-        }
-        for event in ledger_events {
-            self.ledger.apply(&event, &mut dirty.ledger);
-            out.push(AppEvent::Ledger(event));
-        }
-        out.push(AppEvent::Market(MarketEvent::OrderPlaced { order }));
+        self.apply_legs(&registry_events, &ledger_events, dirty);
+        let held = EscrowHeld { credits: registry_events, cash: ledger_events };
+        out.push(AppEvent::Market(MarketEvent::OrderPlaced { order, held: Some(Box::new(held)) }));
         self.settle_reported(context, &reported, dirty, &mut out);
         Ok(out)
     }

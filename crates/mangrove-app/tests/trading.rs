@@ -92,7 +92,7 @@ fn placed(events: &[AppEvent]) -> OrderId {
     events
         .iter()
         .find_map(|event| match event {
-            AppEvent::Market(MarketEvent::OrderPlaced { order }) => Some(order.id),
+            AppEvent::Market(MarketEvent::OrderPlaced { order, .. }) => Some(order.id),
             _ => None,
         })
         .expect("an order was placed")
@@ -421,15 +421,16 @@ fn the_journal_rebuilds_every_book_exactly() {
 }
 
 #[test]
-fn trades_journaled_with_their_legs_as_events_of_their_own_replay_the_same() {
+fn orders_and_trades_journaled_with_their_legs_as_events_of_their_own_replay_the_same() {
     use mangrove_app::market::MarketEvent;
     let mut town = town(25);
     let (seller, a) = (town.seller, town.buyers[0]);
     town.limit(seller, Side::Sell, 25_000, 50);
     town.limit(a, Side::Buy, 25_500, 20);
     town.order(a, Side::Buy, OrderKind::Market, None, 35, TimeInForce::Ioc).unwrap();
-    // The journal as it was before a trade carried its settlement: the
-    // trade, then the registry's delivery, then the ledger's payments.
+    // The journal as it was before orders carried their escrow and trades
+    // their settlement: the hold, then the order; the trade, then the
+    // registry's delivery, then the ledger's payments.
     let mut split: Vec<JournalEvent> = Vec::new();
     let mut push = |template: &JournalEvent, payload: AppEvent| {
         split.push(mangrove_core::journal::Envelope { seq: split.len() as u64, payload, ..template.clone() });
@@ -443,10 +444,19 @@ fn trades_journaled_with_their_legs_as_events_of_their_own_replay_the_same() {
                     push(event, AppEvent::Ledger(payment.clone()));
                 }
             }
+            AppEvent::Market(MarketEvent::OrderPlaced { order, held: Some(held) }) => {
+                for credits in &held.credits {
+                    push(event, AppEvent::Registry(credits.clone()));
+                }
+                for cash in &held.cash {
+                    push(event, AppEvent::Ledger(cash.clone()));
+                }
+                push(event, AppEvent::Market(MarketEvent::OrderPlaced { order: order.clone(), held: None }));
+            }
             payload => push(event, payload.clone()),
         }
     }
-    assert!(split.len() >= town.journal.len() + 2 * 3, "two trades, each split in at least four");
+    assert!(split.len() >= town.journal.len() + 3 + 2 * 3, "three holds; two trades, each split in at least four");
     let mut replayed = App::default();
     for event in &split {
         // Through JSON, as the journal is read back.
@@ -500,7 +510,12 @@ fn every_trade_names_the_serial_units_it_delivered() {
             _ => None,
         })
         .collect();
-    assert_eq!(kinds, ["ledger"], "only the buyer's cash hold is an event of its own: {kinds:?}");
+    assert!(kinds.is_empty(), "the order carries its cash hold, the trade its legs: {kinds:?}");
+    let order = events
+        .iter()
+        .find_map(|event| serde_json::to_value(event).ok().filter(|e| e["event"] == "market_order_placed"));
+    let order = order.expect("an order was placed");
+    assert_eq!(order["held"]["cash"][0]["transfer"]["kind"], "pending", "{order}");
 
     // An auction's allocations name theirs too, from the units its supply held.
     let operator = town.as_member(town.operator);
