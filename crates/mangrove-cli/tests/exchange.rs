@@ -92,3 +92,40 @@ fn a_missing_file_is_named() {
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("/nonexistent/orders.jsonl"));
 }
+
+/// `mangrove bench exchange`, small: a table a person reads, then one JSON
+/// line with the engine's figures beside the peer's and the durable ones,
+/// where every acknowledged order was recorded in each round.
+#[test]
+fn the_exchange_benchmark_ends_with_its_figures_as_one_json_line() {
+    let args = [
+        "bench",
+        "exchange",
+        "--requests",
+        "2000",
+        "--rounds",
+        "1",
+        "--durable-orders",
+        "300",
+        "--durable-rounds",
+        "3",
+        "--single-orders",
+        "20",
+        "--clients",
+        "16",
+    ];
+    let output = mangrove(&args, "");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    assert!(stdout.contains("group commit, median of 3"), "{stdout}");
+    let last = stdout.lines().last().expect("some output");
+    let figures: serde_json::Value = serde_json::from_str(last).unwrap_or_else(|_| panic!("not JSON: {last}"));
+    let end_to_end = &figures["figures"]["end_to_end"];
+    assert_eq!(end_to_end["group_commit_orders"], 300, "{last}");
+    let rounds = end_to_end["group_commit_rounds_orders_per_s"].as_array().expect("each round's figure");
+    assert_eq!(rounds.len(), 3, "{last}");
+    let mut sorted: Vec<f64> = rounds.iter().map(|r| r.as_f64().unwrap()).collect();
+    sorted.sort_by(f64::total_cmp);
+    assert_eq!(end_to_end["group_commit_orders_per_s"].as_f64(), Some(sorted[1]), "the median: {last}");
+    assert!(end_to_end["group_commit_trades"].as_u64().unwrap() > 0, "some orders crossed: {last}");
+}
