@@ -263,11 +263,14 @@ async fn durable_exchange(count: u64, rounds: u32, single: u64, clients: u64) ->
     let mut single_options = single_database.options.clone();
     single_options.group_commands_max = 1;
     let one = timed_orders(single_options, single, clients, "orders, one transaction per command").await?;
-    let mut runs = Vec::new();
+    let (mut runs, mut databases) = (Vec::new(), Vec::new());
     for round in 1..=rounds {
+        // Kept until every round has run, so that no round is timed while
+        // the file system deletes the one before.
         let database = TestDatabase::sqlite();
         let label = format!("orders, group commit, round {round}/{rounds}");
         runs.push(timed_orders(database.options.clone(), count, clients, &label).await?);
+        databases.push(database);
     }
     let rounds_per_s: Vec<f64> = runs.iter().map(|run| run.per_s.round()).collect();
     runs.sort_by(|a, b| a.per_s.total_cmp(&b.per_s));
