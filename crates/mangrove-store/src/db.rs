@@ -32,16 +32,16 @@ pub struct UserRecord {
 }
 
 /// Bind variables per statement, under SQLite's limit of 32,766.
-const BIND_VARIABLES_MAX: usize = 30_000;
+pub(crate) const BIND_VARIABLES_MAX: usize = 30_000;
 
 /// Projection tables and the journal, in statements per table of at most
 /// this many distinct row counts, each a power of two: a group of 37 rows
 /// is written as 32 + 4 + 1, so the databases' statement caches hold every
 /// statement and nothing is parsed twice.
-const STATEMENT_CACHE_CAPACITY: usize = 1_024;
+pub(crate) const STATEMENT_CACHE_CAPACITY: usize = 1_024;
 
 /// Splits `items` into runs of power-of-two lengths, each at most `max`.
-fn power_of_two_chunks<T>(mut items: &[T], max: usize) -> impl Iterator<Item = &[T]> {
+pub(crate) fn power_of_two_chunks<T>(mut items: &[T], max: usize) -> impl Iterator<Item = &[T]> {
     let max = if max.is_power_of_two() { max } else { max.next_power_of_two() / 2 }.max(1);
     std::iter::from_fn(move || {
         if items.is_empty() {
@@ -395,7 +395,9 @@ impl Db {
     }
 
     /// Writes one group commit: events, projection rows and the signed tree
-    /// head, in one transaction.
+    /// head, in one transaction. The sequencer writes through this on
+    /// PostgreSQL; on SQLite its thread has a connection of its own
+    /// (`sqlite_writer.rs`) with the same statements.
     pub async fn write_group(
         &self,
         events: &[StoredEvent],

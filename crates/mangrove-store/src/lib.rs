@@ -17,6 +17,7 @@
 mod db;
 pub mod projection;
 pub mod sequencer;
+mod sqlite_writer;
 #[doc(hidden)]
 pub mod testing;
 pub mod verify;
@@ -41,6 +42,8 @@ use tokio::sync::RwLock;
 pub enum StoreError {
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
     #[error("could not migrate the database: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error(transparent)]
@@ -145,7 +148,7 @@ impl StoreOptions {
 }
 
 /// SQLite's page cache per connection: negative means KiB, so 64 MiB.
-const SQLITE_CACHE_SIZE: &str = "-65536";
+pub(crate) const SQLITE_CACHE_SIZE: &str = "-65536";
 
 /// Opens a pool and brings the schema up to date.
 pub async fn connect(location: &Location) -> Result<Db, StoreError> {
@@ -218,8 +221,7 @@ impl Store {
             clock: options.clock.clone(),
             group_commands_max: options.group_commands_max.max(1),
             committed,
-            writer: sequencer::GroupWriter::for_db(&db)
-                .map_err(|error| StoreError::Invalid(format!("could not start the writer thread: {error}")))?,
+            writer: sequencer::GroupWriter::start(&options.location, &db)?,
         };
         let (handle, _task) = sequencer.spawn();
         if matches!(options.location, Location::Sqlite(_)) {

@@ -9,7 +9,8 @@
 //! and synced, the next group is already being decided against the
 //! writer's copy, and the next write starts as soon as the last one is
 //! durable, before that one is published and answered. On SQLite the
-//! transactions run on a thread of their own ([`GroupWriter`]). Readers
+//! transactions run on a thread and a connection of their own
+//! ([`GroupWriter`]). Readers
 //! never see the writer's copy. They read the published
 //! [`Ledger`], to which a group's events are applied only once the group is
 //! durable, and before its commands are answered; so a reader never sees
@@ -22,7 +23,8 @@
 
 use crate::db::{Db, StoredEvent};
 use crate::projection::{self, Changes};
-use crate::{Clock, Ledger, StoreError};
+use crate::sqlite_writer::SqliteWriter;
+use crate::{Clock, Ledger, Location, StoreError};
 use mangrove_app::{App, AppDirty, AppEvent, JournalEvent, Outcome, Submission};
 use mangrove_core::journal::{seal, Envelope};
 use mangrove_core::merkle::{Hash, MerkleTree};
@@ -103,38 +105,30 @@ pub(crate) struct WriteJob {
     done: oneshot::Sender<Result<(), StoreError>>,
 }
 
-impl WriteJob {
-    async fn run(self, db: &Db) {
-        let written = db.write_group(&self.events, &self.changes, &self.head).await.map_err(StoreError::from);
-        let _ = self.done.send(written);
-    }
-}
-
 /// Where group transactions run.
 pub(crate) enum GroupWriter {
-    /// SQLite: on a thread of its own, so that each statement's answer from
-    /// SQLite's worker thread is taken up at once, not behind every other
-    /// task of the runtime. It stops when the sequencer does.
+    /// SQLite: on a thread of its own with a connection of its own
+    /// ([`SqliteWriter`]), so no statement waits behind the runtime's other
+    /// tasks or hops to another thread. It stops when the sequencer does.
     Thread(mpsc::UnboundedSender<WriteJob>),
     /// PostgreSQL: as a task of the runtime, whose network I/O drives it.
     Task(Db),
 }
 
 impl GroupWriter {
-    pub(crate) fn for_db(db: &Db) -> std::io::Result<GroupWriter> {
-        if !matches!(db, Db::Sqlite(_)) {
-            return Ok(GroupWriter::Task(db.clone()));
-        }
+    pub(crate) fn start(location: &Location, db: &Db) -> Result<GroupWriter, StoreError> {
+        let Location::Sqlite(path) = location else { return Ok(GroupWriter::Task(db.clone())) };
+        let mut writer = SqliteWriter::open(path)?;
         let (sender, mut jobs) = mpsc::unbounded_channel::<WriteJob>();
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-        let db = db.clone();
-        std::thread::Builder::new().name("mangrove-writer".into()).spawn(move || {
-            runtime.block_on(async move {
-                while let Some(job) = jobs.recv().await {
-                    job.run(&db).await;
+        std::thread::Builder::new()
+            .name("mangrove-writer".into())
+            .spawn(move || {
+                while let Some(job) = jobs.blocking_recv() {
+                    let written = writer.write_group(&job.events, &job.changes, &job.head).map_err(StoreError::from);
+                    let _ = job.done.send(written);
                 }
             })
-        })?;
+            .map_err(|error| StoreError::Invalid(format!("could not start the writer thread: {error}")))?;
         Ok(GroupWriter::Thread(sender))
     }
 
@@ -145,7 +139,10 @@ impl GroupWriter {
             GroupWriter::Thread(jobs) => drop(jobs.send(job)),
             GroupWriter::Task(db) => {
                 let db = db.clone();
-                tokio::spawn(async move { job.run(&db).await });
+                tokio::spawn(async move {
+                    let written = db.write_group(&job.events, &job.changes, &job.head).await.map_err(StoreError::from);
+                    let _ = job.done.send(written);
+                });
             }
         }
     }
