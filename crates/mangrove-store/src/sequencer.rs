@@ -8,14 +8,13 @@
 //! The writer is pipelined: while one group's transaction is being written
 //! and synced, the next group is already being decided against the
 //! writer's copy, and the next write starts as soon as the last one is
-//! durable, before that one is published and answered. On SQLite the
-//! transactions run on a thread and a connection of their own
-//! ([`GroupWriter`]). Readers
-//! never see the writer's copy. They read the published
-//! [`Ledger`], to which a group's events are applied only once the group is
-//! durable, and before its commands are answered; so a reader never sees
-//! what is not yet durable, and a client that was answered reads its own
-//! change.
+//! durable, while a task of its own (`Publisher`) publishes that one and
+//! answers its commands, in commit order. On SQLite the transactions run on
+//! a thread and a connection of their own (`GroupWriter`). Readers never
+//! see the writer's copy. They read the published [`Ledger`], to which a
+//! group's events are applied only once the group is durable, and before
+//! its commands are answered; so a reader never sees what is not yet
+//! durable, and a client that was answered reads its own change.
 //!
 //! If a commit fails, the writer's copy is ahead of the disk; the sequencer
 //! then refuses every later command (fail-stop) and the process must
@@ -174,14 +173,18 @@ struct InFlight {
 impl Sequencer {
     pub(crate) fn spawn(self) -> (SequencerHandle, JoinHandle<()>) {
         let (sender, receiver) = mpsc::channel(QUEUE_COMMANDS_MAX);
-        let task = tokio::spawn(self.run(receiver));
+        let (publish, written) = mpsc::unbounded_channel();
+        let publisher =
+            Publisher { db: self.db.clone(), published: self.published.clone(), committed: self.committed.clone() };
+        tokio::spawn(publisher.run(written));
+        let task = tokio::spawn(self.run(receiver, publish));
         (SequencerHandle { sender }, task)
     }
 
     /// Receives commands and decides them into the next group while the
     /// previous group is written; starts the next write as soon as the
-    /// previous one is durable and published.
-    async fn run(mut self, mut receiver: mpsc::Receiver<Request>) {
+    /// previous one is durable, and hands that one to the publisher.
+    async fn run(mut self, mut receiver: mpsc::Receiver<Request>, publish: mpsc::UnboundedSender<Written>) {
         let mut requests = Vec::with_capacity(self.group_commands_max);
         let mut group = Group::default();
         let mut in_flight: Option<InFlight> = None;
@@ -194,16 +197,24 @@ impl Sequencer {
                 result = async { (&mut in_flight.as_mut().expect("guarded").write).await }, if in_flight.is_some() => {
                     let flight = in_flight.take().expect("guarded");
                     let result = result.unwrap_or_else(|_| Err(StoreError::Invalid("the writer stopped".into())));
-                    // The next group starts to be written before this one is
-                    // published and answered: that work is off the disk's path.
-                    if result.is_ok() && !group.pending.is_empty() {
-                        in_flight = Some(self.start_write(std::mem::take(&mut group)));
-                    }
-                    if let Err(error) = self.finish(flight, result).await {
-                        tracing::error!(%error, "group commit failed; refusing further commands until restart");
-                        let why = format!("a commit failed ({error}); restart the server");
-                        refuse(std::mem::take(&mut group).pending, &why);
-                        failure = Some(why);
+                    match result {
+                        Ok(()) => {
+                            // The next group starts to be written before this one is
+                            // published and answered, which the publisher does
+                            // meanwhile: that work is off the disk's path.
+                            if !group.pending.is_empty() {
+                                in_flight = Some(self.start_write(std::mem::take(&mut group)));
+                            }
+                            let InFlight { pending, leaves, chain_hash, head, .. } = flight;
+                            let _ = publish.send(Written { pending, leaves, chain_hash, head });
+                        }
+                        Err(error) => {
+                            tracing::error!(%error, "group commit failed; refusing further commands until restart");
+                            let why = format!("a commit failed ({error}); restart the server");
+                            refuse(flight.pending, &why);
+                            refuse(std::mem::take(&mut group).pending, &why);
+                            failure = Some(why);
+                        }
                     }
                 }
                 received = receiver.recv_many(&mut requests, room), if open && room > 0 => {
@@ -277,31 +288,51 @@ impl Sequencer {
         }
         InFlight { write, pending: group.pending, leaves: group.leaves, chain_hash: self.working.chain_hash, head }
     }
+}
 
-    /// Publishes a written group to readers and answers its commands.
-    async fn finish(&self, flight: InFlight, written: Result<(), StoreError>) -> Result<(), StoreError> {
-        if let Err(error) = written {
-            refuse(flight.pending, &format!("a commit failed ({error}); restart the server"));
-            return Err(error);
+/// A group that is durable, to be published and answered.
+struct Written {
+    pending: Vec<Pending>,
+    leaves: Vec<Hash>,
+    chain_hash: Hash,
+    head: SignedTreeHead,
+}
+
+/// Publishes durable groups to readers, in commit order, and answers their
+/// commands: a task of its own, so that the sequencer decides the next
+/// group meanwhile.
+struct Publisher {
+    db: Db,
+    published: Arc<RwLock<Ledger>>,
+    committed: watch::Sender<u64>,
+}
+
+impl Publisher {
+    async fn run(self, mut written: mpsc::UnboundedReceiver<Written>) {
+        while let Some(group) = written.recv().await {
+            self.publish(group).await;
         }
-        if !flight.leaves.is_empty() {
+    }
+
+    async fn publish(&self, group: Written) {
+        if !group.leaves.is_empty() {
             let mut ledger = self.published.write().await;
             let mut scratch = AppDirty::default();
-            for item in &flight.pending {
+            for item in &group.pending {
                 if let Pending::Applied { events, .. } = item {
                     for event in events {
                         ledger.app.replay(event, &mut scratch);
                     }
                 }
             }
-            for leaf in &flight.leaves {
+            for leaf in &group.leaves {
                 ledger.tree.push(*leaf);
             }
-            ledger.chain_hash = flight.chain_hash;
-            ledger.latest_head = Some(flight.head);
+            ledger.chain_hash = group.chain_hash;
+            ledger.latest_head = Some(group.head);
             self.committed.send_replace(ledger.tree.len());
         }
-        for item in flight.pending {
+        for item in group.pending {
             match item {
                 Pending::Applied { respond, events } => {
                     let _ = respond.send(Ok(Receipt { events, replayed: false }));
@@ -316,7 +347,6 @@ impl Sequencer {
                 }
             }
         }
-        Ok(())
     }
 }
 
