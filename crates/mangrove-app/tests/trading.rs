@@ -87,6 +87,14 @@ fn a_market_buy_holds_what_the_book_asks_and_self_trades_are_prevented() {
     town.app.check_invariants().unwrap();
 }
 
+/// A replayed App holds the live one's trades, registry and ledger, and its invariants.
+fn assert_same_trades_credits_and_cash(replayed: &App, live: &App) {
+    assert_eq!(replayed.market.trades(), live.market.trades());
+    assert_eq!(replayed.registry, live.registry);
+    assert_eq!(replayed.ledger, live.ledger);
+    replayed.check_invariants().unwrap();
+}
+
 /// The id of the order placed by `events`.
 fn placed(events: &[AppEvent]) -> OrderId {
     events
@@ -414,10 +422,7 @@ fn the_journal_rebuilds_every_book_exactly() {
     let live: Vec<_> = town.app.market.book(town.instrument).unwrap().orders().collect();
     let again: Vec<_> = replayed.market.book(town.instrument).unwrap().orders().collect();
     assert_eq!(live, again, "the same orders in the same queue positions");
-    assert_eq!(replayed.market.trades(), town.app.market.trades());
-    assert_eq!(replayed.registry, town.app.registry);
-    assert_eq!(replayed.ledger, town.app.ledger);
-    replayed.check_invariants().unwrap();
+    assert_same_trades_credits_and_cash(&replayed, &town.app);
 }
 
 #[test]
@@ -463,10 +468,7 @@ fn orders_and_trades_journaled_with_their_legs_as_events_of_their_own_replay_the
         let event: JournalEvent = serde_json::from_str(&serde_json::to_string(event).unwrap()).unwrap();
         replayed.replay(&event, &mut AppDirty::default());
     }
-    assert_eq!(replayed.market.trades(), town.app.market.trades());
-    assert_eq!(replayed.registry, town.app.registry);
-    assert_eq!(replayed.ledger, town.app.ledger);
-    replayed.check_invariants().unwrap();
+    assert_same_trades_credits_and_cash(&replayed, &town.app);
 }
 
 #[test]

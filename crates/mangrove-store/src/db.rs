@@ -62,102 +62,122 @@ fn to_i64(value: u64) -> i64 {
     i64::try_from(value).expect("sequence numbers fit in i64")
 }
 
+/// What a group-commit statement writes, for its text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Shape {
+    Events,
+    /// Rows of the projection table with this index in `TABLES`.
+    Upsert(usize),
+    /// Keys of rows to remove from that table.
+    Delete(usize),
+}
+
+/// The columns of a journal row, in the order every writer binds them.
+const EVENT_COLUMNS: &str = "seq, time_ms, command_id, actor, body, leaf_hash, chain_hash";
+
+/// One group commit's tree head, bound as size, time, root, key, signature.
+pub(crate) const INSERT_TREE_HEAD: &str =
+    "INSERT INTO tree_heads (tree_size, timestamp_ms, root_hash, public_key, signature) VALUES ($1, $2, $3, $4, $5)";
+
+/// The text of a group-commit statement for `rows` rows, the same for both
+/// databases: `INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4)` (for a
+/// projection, upserting on its key), or `DELETE FROM t WHERE (k) IN
+/// (VALUES ($1), ($2))`. Values are bound row by row, column by column.
+pub(crate) fn statement_text(shape: Shape, rows: usize) -> String {
+    let values = |width: usize| {
+        let row = |r: usize| {
+            let marks: Vec<String> = (1..=width).map(|c| format!("${}", r * width + c)).collect();
+            format!("({})", marks.join(", "))
+        };
+        (0..rows).map(row).collect::<Vec<_>>().join(", ")
+    };
+    match shape {
+        Shape::Events => format!("INSERT INTO events ({EVENT_COLUMNS}) VALUES {}", values(7)),
+        Shape::Upsert(table) => {
+            let spec = &TABLES[table];
+            let names: Vec<&str> = spec.columns.iter().map(|(name, _)| *name).collect();
+            let updates: Vec<String> =
+                names[spec.key_columns..].iter().map(|name| format!("{name} = excluded.{name}")).collect();
+            let conflict = if updates.is_empty() {
+                "DO NOTHING".to_string()
+            } else {
+                format!("DO UPDATE SET {}", updates.join(", "))
+            };
+            format!(
+                "INSERT INTO {} ({}) VALUES {} ON CONFLICT ({}) {conflict}",
+                spec.name,
+                names.join(", "),
+                values(names.len()),
+                names[..spec.key_columns].join(", ")
+            )
+        }
+        Shape::Delete(table) => {
+            let spec = &TABLES[table];
+            let keys: Vec<&str> = spec.columns[..spec.key_columns].iter().map(|(name, _)| *name).collect();
+            format!("DELETE FROM {} WHERE ({}) IN (VALUES {})", spec.name, keys.join(", "), values(keys.len()))
+        }
+    }
+}
+
+/// Writes one group commit on PostgreSQL: events, projection rows and the
+/// signed tree head, in one transaction. (On SQLite the sequencer's thread
+/// writes its groups on a connection of its own: `sqlite_writer.rs`.)
+pub(crate) async fn write_group_postgres(
+    pool: &sqlx::PgPool,
+    events: &[StoredEvent],
+    changes: &Changes,
+    head: &SignedTreeHead,
+) -> sqlx::Result<()> {
+    let mut tx = pool.begin().await?;
+    for chunk in power_of_two_chunks(events, BIND_VARIABLES_MAX / 7) {
+        let text = statement_text(Shape::Events, chunk.len());
+        let mut query = sqlx::query(&text);
+        for event in chunk {
+            query = query
+                .bind(to_i64(event.seq))
+                .bind(event.time_ms)
+                .bind(event.command_id.as_str())
+                .bind(event.actor.as_str())
+                .bind(event.body.as_str())
+                .bind(event.leaf_hash.as_str())
+                .bind(event.chain_hash.as_str());
+        }
+        query.execute(&mut *tx).await?;
+    }
+    let rows = changes.upserts.iter().map(|(table, rows)| (Shape::Upsert(*table), rows));
+    let keys = changes.deletes.iter().map(|(table, keys)| (Shape::Delete(*table), keys));
+    for (shape, rows) in rows.chain(keys) {
+        let Some(width) = rows.first().map(Vec::len) else { continue };
+        for chunk in power_of_two_chunks(rows, BIND_VARIABLES_MAX / width) {
+            let text = statement_text(shape, chunk.len());
+            let mut query = sqlx::query(&text);
+            for value in chunk.iter().flatten() {
+                query = match value {
+                    Value::Int(value) => query.bind(*value),
+                    Value::Text(value) => query.bind(value.as_deref()),
+                };
+            }
+            query.execute(&mut *tx).await?;
+        }
+    }
+    sqlx::query(INSERT_TREE_HEAD)
+        .bind(to_i64(head.head.tree_size))
+        .bind(head.head.timestamp_ms)
+        .bind(hex::encode(head.head.root_hash))
+        .bind(&head.public_key)
+        .bind(&head.signature)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await
+}
+
 macro_rules! backend {
     ($module:ident, $Db:ty) => {
         pub mod $module {
             use super::*;
-            use sqlx::{Pool, QueryBuilder, Row as _, Transaction};
+            use sqlx::{Pool, Row as _};
 
             type Db = $Db;
-
-            pub async fn write_group(
-                tx: &mut Transaction<'_, Db>,
-                events: &[StoredEvent],
-                changes: &Changes,
-                head: &SignedTreeHead,
-            ) -> sqlx::Result<()> {
-                for chunk in power_of_two_chunks(events, BIND_VARIABLES_MAX / 7) {
-                    let mut query = QueryBuilder::<Db>::new(
-                        "INSERT INTO events (seq, time_ms, command_id, actor, body, leaf_hash, chain_hash) ",
-                    );
-                    query.push_values(chunk, |mut row, event| {
-                        row.push_bind(to_i64(event.seq))
-                            .push_bind(event.time_ms)
-                            .push_bind(event.command_id.as_str())
-                            .push_bind(event.actor.as_str())
-                            .push_bind(event.body.as_str())
-                            .push_bind(event.leaf_hash.as_str())
-                            .push_bind(event.chain_hash.as_str());
-                    });
-                    query.build().execute(&mut **tx).await?;
-                }
-                for (table, rows) in &changes.upserts {
-                    upsert(tx, *table, rows).await?;
-                }
-                for (table, keys) in &changes.deletes {
-                    delete(tx, *table, keys).await?;
-                }
-                sqlx::query(
-                    "INSERT INTO tree_heads (tree_size, timestamp_ms, root_hash, public_key, signature) \
-                     VALUES ($1, $2, $3, $4, $5)",
-                )
-                .bind(to_i64(head.head.tree_size))
-                .bind(head.head.timestamp_ms)
-                .bind(hex::encode(head.head.root_hash))
-                .bind(&head.public_key)
-                .bind(&head.signature)
-                .execute(&mut **tx)
-                .await?;
-                Ok(())
-            }
-
-            fn push_value<'args>(
-                row: &mut sqlx::query_builder::Separated<'_, 'args, Db, &'static str>,
-                value: &'args Value,
-            ) {
-                match value {
-                    Value::Int(value) => row.push_bind(*value),
-                    Value::Text(value) => row.push_bind(value.as_deref()),
-                };
-            }
-
-            async fn upsert(tx: &mut Transaction<'_, Db>, table: usize, rows: &[Row]) -> sqlx::Result<()> {
-                let spec = &TABLES[table];
-                let names: Vec<&str> = spec.columns.iter().map(|(name, _)| *name).collect();
-                let keys = names[..spec.key_columns].join(", ");
-                let updates: Vec<String> =
-                    names[spec.key_columns..].iter().map(|name| format!("{name} = excluded.{name}")).collect();
-                for chunk in power_of_two_chunks(rows, BIND_VARIABLES_MAX / names.len()) {
-                    let mut query = QueryBuilder::<Db>::new(format!("INSERT INTO {} ({}) ", spec.name, names.join(", ")));
-                    query.push_values(chunk, |mut row, values| {
-                        for value in values {
-                            push_value(&mut row, value);
-                        }
-                    });
-                    query.push(format!(" ON CONFLICT ({keys}) DO UPDATE SET {}", updates.join(", ")));
-                    query.build().execute(&mut **tx).await?;
-                }
-                Ok(())
-            }
-
-            /// Deletes rows by key, many per statement:
-            /// `DELETE FROM t WHERE (k1, k2) IN (VALUES ($1, $2), ...)`.
-            async fn delete(tx: &mut Transaction<'_, Db>, table: usize, keys: &[Row]) -> sqlx::Result<()> {
-                let spec = &TABLES[table];
-                let names: Vec<&str> = spec.columns[..spec.key_columns].iter().map(|(name, _)| *name).collect();
-                for chunk in power_of_two_chunks(keys, BIND_VARIABLES_MAX / names.len()) {
-                    let mut query =
-                        QueryBuilder::<Db>::new(format!("DELETE FROM {} WHERE ({}) IN (", spec.name, names.join(", ")));
-                    query.push_values(chunk, |mut row, key| {
-                        for value in key {
-                            push_value(&mut row, value);
-                        }
-                    });
-                    query.push(")");
-                    query.build().execute(&mut **tx).await?;
-                }
-                Ok(())
-            }
 
             /// Every row of a projection table, in key order.
             pub async fn read_table(pool: &Pool<Db>, table: usize) -> sqlx::Result<Vec<Row>> {
@@ -183,8 +203,6 @@ macro_rules! backend {
                     })
                     .collect()
             }
-
-            const EVENT_COLUMNS: &str = "seq, time_ms, command_id, actor, body, leaf_hash, chain_hash";
 
             fn event_from(row: &<Db as sqlx::Database>::Row) -> sqlx::Result<StoredEvent> {
                 Ok(StoredEvent {
@@ -393,35 +411,23 @@ impl Db {
         }
         Ok(())
     }
-
-    /// Writes one group commit: events, projection rows and the signed tree
-    /// head, in one transaction. The sequencer writes through this on
-    /// PostgreSQL; on SQLite its thread has a connection of its own
-    /// (`sqlite_writer.rs`) with the same statements.
-    pub async fn write_group(
-        &self,
-        events: &[StoredEvent],
-        changes: &Changes,
-        head: &SignedTreeHead,
-    ) -> sqlx::Result<()> {
-        match self {
-            Db::Sqlite(pool) => {
-                let mut tx = pool.begin().await?;
-                sqlite::write_group(&mut tx, events, changes, head).await?;
-                tx.commit().await
-            }
-            Db::Postgres(pool) => {
-                let mut tx = pool.begin().await?;
-                postgres::write_group(&mut tx, events, changes, head).await?;
-                tx.commit().await
-            }
-        }
-    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::power_of_two_chunks;
+    use super::{power_of_two_chunks, statement_text, Shape};
+
+    #[test]
+    fn statement_texts_name_every_column_once_per_row() {
+        let upsert = statement_text(Shape::Upsert(1), 2);
+        assert_eq!(
+            upsert,
+            "INSERT INTO accounts (id, org_id, kind) VALUES ($1, $2, $3), ($4, $5, $6) \
+             ON CONFLICT (id) DO UPDATE SET org_id = excluded.org_id, kind = excluded.kind"
+        );
+        assert_eq!(statement_text(Shape::Delete(1), 2), "DELETE FROM accounts WHERE (id) IN (VALUES ($1), ($2))");
+        assert_eq!(statement_text(Shape::Events, 1).matches('$').count(), 7);
+    }
 
     #[test]
     fn chunks_are_powers_of_two_within_the_bound() {

@@ -214,16 +214,14 @@ impl Store {
         let key = Arc::new(key);
         let (committed, subscription) = tokio::sync::watch::channel(ledger.read().await.tree.len());
         let sequencer = sequencer::Sequencer {
-            db: db.clone(),
-            published: ledger.clone(),
             working,
             key: key.clone(),
             clock: options.clock.clone(),
             group_commands_max: options.group_commands_max.max(1),
-            committed,
-            writer: sequencer::GroupWriter::start(&options.location, &db)?,
+            writer: sequencer::GroupWriter::start(&db)?,
         };
-        let (handle, _task) = sequencer.spawn();
+        let publisher = sequencer::Publisher { db: db.clone(), published: ledger.clone(), committed };
+        let (handle, _task) = sequencer.spawn(publisher);
         if matches!(options.location, Location::Sqlite(_)) {
             tokio::spawn(checkpoint_in_background(db.clone(), subscription.clone()));
         }

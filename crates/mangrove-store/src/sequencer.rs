@@ -23,7 +23,7 @@
 use crate::db::{Db, StoredEvent};
 use crate::projection::{self, Changes};
 use crate::sqlite_writer::SqliteWriter;
-use crate::{Clock, Ledger, Location, StoreError};
+use crate::{Clock, Ledger, StoreError};
 use mangrove_app::{App, AppDirty, AppEvent, JournalEvent, Outcome, Submission};
 use mangrove_core::journal::{seal, Envelope};
 use mangrove_core::merkle::{Hash, MerkleTree};
@@ -83,16 +83,11 @@ pub(crate) struct Working {
 }
 
 pub(crate) struct Sequencer {
-    pub db: Db,
-    /// What readers see: only what is durable.
-    pub published: Arc<RwLock<Ledger>>,
     pub working: Working,
     pub key: Arc<DeploymentKey>,
     pub clock: Clock,
     /// 1 gives one transaction per command (for comparison in the benchmark).
     pub group_commands_max: usize,
-    /// The journal's length after each commit, for live subscribers.
-    pub committed: watch::Sender<u64>,
     pub writer: GroupWriter,
 }
 
@@ -111,13 +106,16 @@ pub(crate) enum GroupWriter {
     /// tasks or hops to another thread. It stops when the sequencer does.
     Thread(mpsc::UnboundedSender<WriteJob>),
     /// PostgreSQL: as a task of the runtime, whose network I/O drives it.
-    Task(Db),
+    Task(sqlx::PgPool),
 }
 
 impl GroupWriter {
-    pub(crate) fn start(location: &Location, db: &Db) -> Result<GroupWriter, StoreError> {
-        let Location::Sqlite(path) = location else { return Ok(GroupWriter::Task(db.clone())) };
-        let mut writer = SqliteWriter::open(path)?;
+    pub(crate) fn start(db: &Db) -> Result<GroupWriter, StoreError> {
+        let pool = match db {
+            Db::Postgres(pool) => return Ok(GroupWriter::Task(pool.clone())),
+            Db::Sqlite(pool) => pool,
+        };
+        let mut writer = SqliteWriter::open(pool.connect_options().get_filename())?;
         let (sender, mut jobs) = mpsc::unbounded_channel::<WriteJob>();
         std::thread::Builder::new()
             .name("mangrove-writer".into())
@@ -136,10 +134,12 @@ impl GroupWriter {
             // If the thread is gone the job is dropped, and its group is
             // answered as failed.
             GroupWriter::Thread(jobs) => drop(jobs.send(job)),
-            GroupWriter::Task(db) => {
-                let db = db.clone();
+            GroupWriter::Task(pool) => {
+                let pool = pool.clone();
                 tokio::spawn(async move {
-                    let written = db.write_group(&job.events, &job.changes, &job.head).await.map_err(StoreError::from);
+                    let written = crate::db::write_group_postgres(&pool, &job.events, &job.changes, &job.head)
+                        .await
+                        .map_err(StoreError::from);
                     let _ = job.done.send(written);
                 });
             }
@@ -171,11 +171,10 @@ struct InFlight {
 }
 
 impl Sequencer {
-    pub(crate) fn spawn(self) -> (SequencerHandle, JoinHandle<()>) {
+    /// Starts the sequencer and, beside it, the publisher of what it writes.
+    pub(crate) fn spawn(self, publisher: Publisher) -> (SequencerHandle, JoinHandle<()>) {
         let (sender, receiver) = mpsc::channel(QUEUE_COMMANDS_MAX);
         let (publish, written) = mpsc::unbounded_channel();
-        let publisher =
-            Publisher { db: self.db.clone(), published: self.published.clone(), committed: self.committed.clone() };
         tokio::spawn(publisher.run(written));
         let task = tokio::spawn(self.run(receiver, publish));
         (SequencerHandle { sender }, task)
@@ -301,10 +300,12 @@ struct Written {
 /// Publishes durable groups to readers, in commit order, and answers their
 /// commands: a task of its own, so that the sequencer decides the next
 /// group meanwhile.
-struct Publisher {
-    db: Db,
-    published: Arc<RwLock<Ledger>>,
-    committed: watch::Sender<u64>,
+pub(crate) struct Publisher {
+    pub db: Db,
+    /// What readers see: only what is durable.
+    pub published: Arc<RwLock<Ledger>>,
+    /// The journal's length after each commit, for live subscribers.
+    pub committed: watch::Sender<u64>,
 }
 
 impl Publisher {

@@ -3,24 +3,20 @@
 //! through sqlx's worker thread (a channel hop and a copy of every bound
 //! value per statement): the writer thread binds the group's rows straight
 //! into cached prepared statements on a connection of its own. The SQL is
-//! that of `db.rs` (multi-row inserts and upserts in power-of-two chunks);
-//! everything else — migrations, reads, verification — stays on sqlx.
+//! `db.rs`'s, the same PostgreSQL's groups are written with (multi-row
+//! inserts and upserts in power-of-two chunks); everything else —
+//! migrations, reads, verification — stays on sqlx.
 
-use crate::db::{power_of_two_chunks, StoredEvent, BIND_VARIABLES_MAX, STATEMENT_CACHE_CAPACITY};
-use crate::projection::{Changes, Row, Value, TABLES};
+use crate::db::{
+    power_of_two_chunks, statement_text, Shape, StoredEvent, BIND_VARIABLES_MAX, INSERT_TREE_HEAD,
+    STATEMENT_CACHE_CAPACITY,
+};
+use crate::projection::{Changes, Row, Value};
 use mangrove_core::signing::SignedTreeHead;
 use rusqlite::{Connection, Statement, TransactionBehavior};
 use std::collections::HashMap;
 use std::path::Path;
 use std::time::Duration;
-
-/// What a statement does, for its cached text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum Shape {
-    Events,
-    Upsert(usize),
-    Delete(usize),
-}
 
 pub(crate) struct SqliteWriter {
     connection: Connection,
@@ -75,8 +71,7 @@ impl SqliteWriter {
             write_rows(&transaction, texts, Shape::Delete(*table), keys)?;
         }
         transaction.execute(
-            "INSERT INTO tree_heads (tree_size, timestamp_ms, root_hash, public_key, signature) \
-             VALUES (?1, ?2, ?3, ?4, ?5)",
+            INSERT_TREE_HEAD,
             rusqlite::params![
                 i64::try_from(head.head.tree_size).expect("tree sizes fit in i64"),
                 head.head.timestamp_ms,
@@ -124,59 +119,4 @@ fn prepare<'c>(
 ) -> rusqlite::Result<rusqlite::CachedStatement<'c>> {
     let text = texts.entry((shape, rows)).or_insert_with(|| statement_text(shape, rows));
     connection.prepare_cached(text)
-}
-
-/// `INSERT INTO t (a, b) VALUES (?, ?), (?, ?) [ON CONFLICT ...]`, or
-/// `DELETE FROM t WHERE (k1, k2) IN (VALUES (?, ?), ...)`.
-fn statement_text(shape: Shape, rows: usize) -> String {
-    let values = |width: usize| {
-        let row = format!("({})", vec!["?"; width].join(", "));
-        vec![row; rows].join(", ")
-    };
-    match shape {
-        Shape::Events => format!(
-            "INSERT INTO events (seq, time_ms, command_id, actor, body, leaf_hash, chain_hash) VALUES {}",
-            values(7)
-        ),
-        Shape::Upsert(table) => {
-            let spec = &TABLES[table];
-            let names: Vec<&str> = spec.columns.iter().map(|(name, _)| *name).collect();
-            let updates: Vec<String> =
-                names[spec.key_columns..].iter().map(|name| format!("{name} = excluded.{name}")).collect();
-            let conflict = if updates.is_empty() {
-                "DO NOTHING".to_string()
-            } else {
-                format!("DO UPDATE SET {}", updates.join(", "))
-            };
-            format!(
-                "INSERT INTO {} ({}) VALUES {} ON CONFLICT ({}) {conflict}",
-                spec.name,
-                names.join(", "),
-                values(names.len()),
-                names[..spec.key_columns].join(", ")
-            )
-        }
-        Shape::Delete(table) => {
-            let spec = &TABLES[table];
-            let keys: Vec<&str> = spec.columns[..spec.key_columns].iter().map(|(name, _)| *name).collect();
-            format!("DELETE FROM {} WHERE ({}) IN (VALUES {})", spec.name, keys.join(", "), values(keys.len()))
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn statement_texts_name_every_column_once_per_row() {
-        let upsert = statement_text(Shape::Upsert(1), 2);
-        assert_eq!(
-            upsert,
-            "INSERT INTO accounts (id, org_id, kind) VALUES (?, ?, ?), (?, ?, ?) \
-             ON CONFLICT (id) DO UPDATE SET org_id = excluded.org_id, kind = excluded.kind"
-        );
-        assert_eq!(statement_text(Shape::Delete(1), 2), "DELETE FROM accounts WHERE (id) IN (VALUES (?), (?))");
-        assert_eq!(statement_text(Shape::Events, 1).matches('?').count(), 7);
-    }
 }
