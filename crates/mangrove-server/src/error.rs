@@ -133,3 +133,41 @@ impl IntoResponse for ApiError {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// The most of a framework error's plain-text body kept as its message.
+const FRAMEWORK_ERROR_BYTES_MAX: usize = 4 * 1024;
+
+/// Puts the errors the framework answers by itself (405, 413 from a body
+/// limit, a plain-text rejection) into the JSON error shape, so a client
+/// reads every error the same way. Headers such as `Allow` are kept.
+pub async fn json_errors(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let response = next.run(request).await;
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let text = axum::body::to_bytes(body, FRAMEWORK_ERROR_BYTES_MAX).await.unwrap_or_default();
+    let text = String::from_utf8_lossy(&text).trim().to_string();
+    let (code, message) = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => ("too_large", "the request body is too large".to_string()),
+        StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "this endpoint does not take that method".to_string()),
+        StatusCode::NOT_FOUND => ("not_found", "there is nothing at this address".to_string()),
+        status if status.is_server_error() => {
+            ("internal", "something went wrong on our side; it has been logged".into())
+        }
+        _ if !text.is_empty() => ("malformed", text),
+        status => ("malformed", status.canonical_reason().unwrap_or("the request was refused").to_string()),
+    };
+    parts.headers.remove(axum::http::header::CONTENT_TYPE);
+    parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+    let answer = ApiError::new(status, code, message).into_response();
+    let (answer_parts, answer_body) = answer.into_parts();
+    parts.headers.extend(answer_parts.headers);
+    Response::from_parts(parts, answer_body)
+}

@@ -10,8 +10,10 @@ use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
 use serde::de::DeserializeOwned;
 
-/// A JSON body; errors name the field serde could not read, by its path
-/// in the request (`quantity`, `location[2]`).
+/// A JSON object as the body; errors name the field serde could not read,
+/// by its path in the request (`quantity`, `location[2]`). Another JSON
+/// value at the top (an array, which serde would read field by field into
+/// a struct) is refused, and so is text holding a control character.
 pub struct Json<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
@@ -40,8 +42,20 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
     }
 }
 
-/// Parses a JSON body, naming the field of the first error.
+/// Parses a JSON object body, naming the field of the first error.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    if bytes.iter().find(|byte| !byte.is_ascii_whitespace()).is_some_and(|first| *first != b'{') {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            "the request body must be a JSON object ({...}), not an array or a single value",
+        ));
+    }
+    if may_hold_control_character(bytes) {
+        if let Ok(value) = serde_json::from_slice::<serde_json::Value>(bytes) {
+            refuse_control_characters(&value, &mut String::new())?;
+        }
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
         let path = error.path().to_string();
@@ -67,6 +81,54 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         ApiError::new(StatusCode::BAD_REQUEST, "malformed", format!("the request body is not valid JSON: {error}"))
     })?;
     Ok(value)
+}
+
+/// Whether the raw body could hold, inside a string, a control character
+/// other than a line break or tab: a `\u` escape, DEL, or a C1
+/// character (`U+0080..=U+009F`, UTF-8 `C2 80..=C2 9F`). Raw C0 bytes in a
+/// string are not JSON at all. A quick look that spares the usual body a
+/// second parse; a true answer is checked on the parsed value.
+fn may_hold_control_character(bytes: &[u8]) -> bool {
+    bytes.contains(&0x7F) || bytes.windows(2).any(|pair| matches!(pair, [b'\\', b'u'] | [0xC2, 0x80..=0x9F]))
+}
+
+/// Refuses NUL and other control characters (line breaks and tabs aside)
+/// in any string or key of the body, naming the field they are in: they
+/// show as nothing, or break the line, wherever the text is displayed,
+/// printed or exported, and no name, reference or note needs them.
+fn refuse_control_characters(value: &serde_json::Value, path: &mut String) -> Result<(), ApiError> {
+    let refused = |text: &str| text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'));
+    match value {
+        serde_json::Value::String(text) if refused(text) => {
+            let field = if path.is_empty() { ".".to_string() } else { path.clone() };
+            Err(ApiError::invalid(
+                &field,
+                format!("{field}: the text holds a NUL or control character; remove it and send it again"),
+            ))
+        }
+        serde_json::Value::Array(items) => items.iter().enumerate().try_for_each(|(index, item)| {
+            let length = path.len();
+            path.push_str(&format!("[{index}]"));
+            let result = refuse_control_characters(item, path);
+            path.truncate(length);
+            result
+        }),
+        serde_json::Value::Object(fields) => fields.iter().try_for_each(|(key, item)| {
+            let length = path.len();
+            if !path.is_empty() {
+                path.push('.');
+            }
+            path.push_str(key);
+            let result = if refused(key) {
+                Err(ApiError::invalid(path, "a field name holds a NUL or control character"))
+            } else {
+                refuse_control_characters(item, path)
+            };
+            path.truncate(length);
+            result
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// serde names a missing field only in its message: "missing field `name`".

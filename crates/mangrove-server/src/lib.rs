@@ -21,6 +21,7 @@ mod demo_reductions;
 pub mod error;
 pub mod expiry;
 pub mod extract;
+pub mod health;
 pub mod openapi;
 pub mod routes;
 pub mod web;
@@ -125,10 +126,18 @@ pub fn router(store: Store) -> Router {
         .route("/cash/withdrawals", post(market::record_withdrawal))
         .route("/market/stream", get(stream::stream))
         .fallback(api_not_found);
+    let api = match std::env::var_os("MANGROVE_FAULT_PANIC") {
+        Some(_) => api.route("/fault/panic", get(health::deliberate_panic)),
+        None => api,
+    };
     Router::new()
         .nest("/api/v1", api)
         .route("/api/openapi.json", get(openapi::document))
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
         .fallback(web::asset)
+        .layer(health::panic_layer(store.clone()))
+        .layer(axum::middleware::from_fn(error::json_errors))
         .layer(DefaultBodyLimit::max(REQUEST_BODY_BYTES_MAX))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(AppState::new(store))
@@ -140,12 +149,24 @@ async fn api_not_found(axum::extract::OriginalUri(uri): axum::extract::OriginalU
 
 /// Serves until `shutdown` resolves, then finishes the requests under way.
 /// Meanwhile orders whose time has run out are expired in the background
-/// (see `expiry`); that task stops with the server.
+/// (see `expiry`); that task stops with the server. If the store turns
+/// fatal (its writer died, or a handler panicked; see `health`), the server
+/// stops too: it answers `/readyz` with 503 for a short grace, so that a
+/// balancer turns away, then stops taking connections, and answers the
+/// reason as an error.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     store: Store,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let _expiry = expiry::spawn(store.clone());
-    axum::serve(listener, router(store)).with_graceful_shutdown(shutdown).await
+    let fatal = store.fatal().clone();
+    let stop = async move {
+        tokio::select! {
+            () = shutdown => {}
+            () = health::after_grace(&fatal) => {}
+        }
+    };
+    let serving = axum::serve(listener, router(store.clone())).with_graceful_shutdown(stop);
+    health::until_fatal(&store, std::future::IntoFuture::into_future(serving)).await
 }

@@ -1,5 +1,6 @@
 //! The OpenAPI 3 document, generated from the handlers' annotations.
 
+use crate::health;
 use crate::routes::{commands, dashboard, explorer, market, measure, monitoring, people, public, reductions};
 use utoipa::OpenApi;
 
@@ -24,6 +25,7 @@ use utoipa::OpenApi;
         market::book, market::instrument_candles, market::trades, market::orders, market::place_order,
         market::cancel_order, market::replace_order, market::auctions, market::auction, market::open_auction, market::place_bid,
         market::close_auction, market::cash, market::record_deposit, market::record_withdrawal,
+        health::healthz, health::readyz,
     ),
     tags(
         (name = "public", description = "Read without signing in"),
@@ -31,6 +33,7 @@ use utoipa::OpenApi;
         (name = "people", description = "Sign-in and users"),
         (name = "measure", description = "Factories, inventories and the province dashboard"),
         (name = "market", description = "The exchange: instruments, orders, trades, auctions and cash"),
+        (name = "health", description = "Liveness and readiness, at the root rather than under /api/v1"),
     )
 )]
 pub struct ApiDoc;

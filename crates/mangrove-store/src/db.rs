@@ -62,6 +62,11 @@ fn to_i64(value: u64) -> i64 {
     i64::try_from(value).expect("sequence numbers fit in i64")
 }
 
+/// For a lookup, where a number past any stored one finds nothing.
+fn to_i64_saturating(value: u64) -> i64 {
+    i64::try_from(value).unwrap_or(i64::MAX)
+}
+
 /// What a group-commit statement writes, for its text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum Shape {
@@ -219,7 +224,7 @@ macro_rules! backend {
             /// Events with `first <= seq < end`, in order.
             pub async fn events(pool: &Pool<Db>, first: u64, end: u64) -> sqlx::Result<Vec<StoredEvent>> {
                 let sql = format!("SELECT {EVENT_COLUMNS} FROM events WHERE seq >= $1 AND seq < $2 ORDER BY seq");
-                let rows = sqlx::query(&sql).bind(to_i64(first)).bind(to_i64(end.min(i64::MAX as u64))).fetch_all(pool).await?;
+                let rows = sqlx::query(&sql).bind(to_i64_saturating(first)).bind(to_i64_saturating(end)).fetch_all(pool).await?;
                 rows.iter().map(event_from).collect()
             }
 
@@ -236,7 +241,7 @@ macro_rules! backend {
                 let row = sqlx::query(
                     "SELECT tree_size, timestamp_ms, root_hash, public_key, signature FROM tree_heads WHERE tree_size = $1",
                 )
-                .bind(to_i64(size))
+                .bind(to_i64_saturating(size))
                 .fetch_optional(pool)
                 .await?;
                 row.as_ref().map(tree_head_from).transpose()

@@ -23,7 +23,7 @@ pub mod testing;
 pub mod verify;
 
 pub use db::{Db, StoredEvent, UserRecord};
-pub use sequencer::{Receipt, SequencerHandle, SubmitError};
+pub use sequencer::{Fatal, Receipt, SequencerHandle, SubmitError};
 
 use mangrove_app::{App, JournalEvent};
 use mangrove_core::merkle::{Hash, MerkleTree};
@@ -191,6 +191,7 @@ pub struct Store {
     key: Arc<DeploymentKey>,
     clock: Clock,
     subscription: tokio::sync::watch::Receiver<u64>,
+    fatal: Fatal,
 }
 
 impl Store {
@@ -212,6 +213,7 @@ impl Store {
             latest_head: loaded.latest_head,
         }));
         let key = Arc::new(key);
+        let fatal = Fatal::default();
         let (committed, subscription) = tokio::sync::watch::channel(ledger.read().await.tree.len());
         let sequencer = sequencer::Sequencer {
             working,
@@ -219,13 +221,14 @@ impl Store {
             clock: options.clock.clone(),
             group_commands_max: options.group_commands_max.max(1),
             writer: sequencer::GroupWriter::start(&db)?,
+            fatal: fatal.clone(),
         };
         let publisher = sequencer::Publisher { db: db.clone(), published: ledger.clone(), committed };
-        let (handle, _task) = sequencer.spawn(publisher);
+        let handle = sequencer.spawn(publisher);
         if matches!(options.location, Location::Sqlite(_)) {
             tokio::spawn(checkpoint_in_background(db.clone(), subscription.clone()));
         }
-        Ok(Store { db, ledger, sequencer: handle, key, clock: options.clock, subscription })
+        Ok(Store { db, ledger, sequencer: handle, key, clock: options.clock, subscription, fatal })
     }
 
     pub fn db(&self) -> &Db {
@@ -240,6 +243,10 @@ impl Store {
     /// Wakes whenever a group commits; holds the journal's length.
     pub fn subscribe(&self) -> tokio::sync::watch::Receiver<u64> {
         self.subscription.clone()
+    }
+    /// Raised when this store can no longer write; see [`Fatal`].
+    pub fn fatal(&self) -> &Fatal {
+        &self.fatal
     }
     pub fn public_key_hex(&self) -> String {
         self.key.public_key_hex()

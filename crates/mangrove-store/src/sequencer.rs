@@ -18,7 +18,9 @@
 //!
 //! If a commit fails, the writer's copy is ahead of the disk; the sequencer
 //! then refuses every later command (fail-stop) and the process must
-//! restart, which rebuilds memory from what was committed.
+//! restart, which rebuilds memory from what was committed. That failure,
+//! and a panic of the sequencer, the writer thread or the publisher, is
+//! raised on the store's [`Fatal`] signal, on which the server stops.
 
 use crate::db::{Db, StoredEvent};
 use crate::projection::{self, Changes};
@@ -82,6 +84,73 @@ pub(crate) struct Working {
     pub chain_hash: Hash,
 }
 
+/// Raised once when the store can no longer be trusted to write (a commit
+/// failed, or the sequencer, the writer or the publisher died); holds the
+/// reason. Whoever serves the store stops on it so that a restart, and the
+/// start-up verification that comes with it, decides whether to serve again.
+#[derive(Clone)]
+pub struct Fatal(Arc<watch::Sender<Option<String>>>);
+
+impl Default for Fatal {
+    fn default() -> Self {
+        Fatal(Arc::new(watch::channel(None).0))
+    }
+}
+
+impl Fatal {
+    /// Raises the signal; the first reason is the one kept.
+    pub fn raise(&self, why: impl Into<String>) {
+        let why = why.into();
+        tracing::error!(%why, "fatal: the process must stop");
+        self.0.send_if_modified(|reason| {
+            let first = reason.is_none();
+            if first {
+                *reason = Some(why);
+            }
+            first
+        });
+    }
+
+    /// The reason, once raised.
+    pub fn reason(&self) -> Option<String> {
+        self.0.borrow().clone()
+    }
+
+    /// Resolves with the reason once the signal is raised.
+    pub async fn raised(&self) -> String {
+        let mut receiver = self.0.subscribe();
+        let reason = receiver.wait_for(Option::is_some).await.map(|reason| reason.clone().unwrap_or_default());
+        match reason {
+            Ok(reason) => reason,
+            // The sender lives in `self`, so the channel cannot close.
+            Err(_) => std::future::pending().await,
+        }
+    }
+
+    /// Raises the signal if `task` ends by a panic.
+    fn watch(&self, what: &'static str, task: JoinHandle<()>) {
+        let fatal = self.clone();
+        tokio::spawn(async move {
+            if let Err(error) = task.await {
+                if error.is_panic() {
+                    fatal.raise(format!("the {what} panicked: {}", panic_message(error.into_panic().as_ref())));
+                }
+            }
+        });
+    }
+}
+
+/// The text a panic was raised with, when it has one.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(text) = payload.downcast_ref::<&str>() {
+        text.to_string()
+    } else if let Some(text) = payload.downcast_ref::<String>() {
+        text.clone()
+    } else {
+        "(no message)".to_string()
+    }
+}
+
 pub(crate) struct Sequencer {
     pub working: Working,
     pub key: Arc<DeploymentKey>,
@@ -89,6 +158,7 @@ pub(crate) struct Sequencer {
     /// 1 gives one transaction per command (for comparison in the benchmark).
     pub group_commands_max: usize,
     pub writer: GroupWriter,
+    pub fatal: Fatal,
 }
 
 /// A group's rows, to be written in one transaction.
@@ -172,12 +242,13 @@ struct InFlight {
 
 impl Sequencer {
     /// Starts the sequencer and, beside it, the publisher of what it writes.
-    pub(crate) fn spawn(self, publisher: Publisher) -> (SequencerHandle, JoinHandle<()>) {
+    pub(crate) fn spawn(self, publisher: Publisher) -> SequencerHandle {
         let (sender, receiver) = mpsc::channel(QUEUE_COMMANDS_MAX);
         let (publish, written) = mpsc::unbounded_channel();
-        tokio::spawn(publisher.run(written));
-        let task = tokio::spawn(self.run(receiver, publish));
-        (SequencerHandle { sender }, task)
+        let fatal = self.fatal.clone();
+        fatal.watch("publisher", tokio::spawn(publisher.run(written)));
+        fatal.watch("sequencer", tokio::spawn(self.run(receiver, publish)));
+        SequencerHandle { sender }
     }
 
     /// Receives commands and decides them into the next group while the
@@ -212,6 +283,7 @@ impl Sequencer {
                             let why = format!("a commit failed ({error}); restart the server");
                             refuse(flight.pending, &why);
                             refuse(std::mem::take(&mut group).pending, &why);
+                            self.fatal.raise(why.clone());
                             failure = Some(why);
                         }
                     }
