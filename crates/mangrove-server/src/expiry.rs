@@ -21,7 +21,7 @@ pub const EXPIRY_CHECK_MS_MAX: i64 = 1_000;
 const EXPIRY_RECHECK_MS: i64 = 10;
 
 /// Stops the task when dropped, so it ends with the server.
-pub struct ExpiryTask(tokio::task::JoinHandle<()>);
+pub struct ExpiryTask(tokio::task::AbortHandle);
 
 impl Drop for ExpiryTask {
     fn drop(&mut self) {
@@ -29,9 +29,14 @@ impl Drop for ExpiryTask {
     }
 }
 
-/// Starts the task on the current runtime.
+/// Starts the task on the current runtime. If it panics, the store turns
+/// fatal: orders would otherwise silently stop expiring.
 pub fn spawn(store: Store) -> ExpiryTask {
-    ExpiryTask(tokio::spawn(run(store)))
+    let fatal = store.fatal().clone();
+    let task = tokio::spawn(run(store));
+    let abort = task.abort_handle();
+    fatal.watch("order expiry task", task);
+    ExpiryTask(abort)
 }
 
 async fn run(store: Store) {

@@ -55,14 +55,13 @@ const QUERY_NAMES: &[&str] = &[
     "combustion",
 ];
 
-/// Every GET route of the OpenAPI document, with its `{placeholders}`.
-async fn get_routes(app: &TestApp) -> Vec<String> {
+/// Every route of the OpenAPI document taking `method`, with its `{placeholders}`.
+async fn routes(app: &TestApp, method: &str) -> Vec<String> {
     let (status, document) = app.get("/api/openapi.json", None).await;
     assert_eq!(status, StatusCode::OK);
     let paths = document["paths"].as_object().expect("the document has paths");
     let mut routes: Vec<String> =
-        paths.iter().filter(|(_, item)| item.get("get").is_some()).map(|(path, _)| path.clone()).collect();
-    assert!(routes.len() >= 40, "the document lists the GET routes: {routes:?}");
+        paths.iter().filter(|(_, item)| item.get(method).is_some()).map(|(path, _)| path.clone()).collect();
     routes.sort();
     routes
 }
@@ -80,35 +79,59 @@ fn fill(template: &str, value: &str) -> String {
     path
 }
 
-/// Sends a GET and checks the answer: 2xx or 4xx, and an error in the
-/// JSON shape. Returns a line describing what was wrong, if anything.
-async fn probe(client: &reqwest::Client, base: &str, path: String, token: &str) -> Option<String> {
-    let response = match client.get(format!("{base}{path}")).bearer_auth(token).send().await {
+/// Sends a request (with an empty object as the body, unless a GET) and
+/// checks the answer: 2xx or 4xx, and an error in the JSON shape. Returns a
+/// line describing what was wrong, if anything.
+async fn probe(client: &reqwest::Client, base: &str, (method, path): (Method, String), token: &str) -> Option<String> {
+    let mut request = client.request(method.clone(), format!("{base}{path}")).bearer_auth(token);
+    if method != Method::GET {
+        request = request.json(&json!({}));
+    }
+    let response = match request.send().await {
         Ok(response) => response,
-        Err(error) => return Some(format!("GET {path}: no answer: {error}")),
+        Err(error) => return Some(format!("{method} {path}: no answer: {error}")),
     };
     let status = response.status();
     if status.is_server_error() {
-        return Some(format!("GET {path}: {status}: {}", response.text().await.unwrap_or_default()));
+        return Some(format!("{method} {path}: {status}: {}", response.text().await.unwrap_or_default()));
     }
     if status.is_client_error() {
         let body: Value = response.json().await.unwrap_or(Value::Null);
         if body["error"]["code"].as_str().is_none() {
-            return Some(format!("GET {path}: {status} not in the error shape: {body}"));
+            return Some(format!("{method} {path}: {status} not in the error shape: {body}"));
         }
     }
     None
+}
+
+/// Sends every request, a few at a time, and gathers what went wrong.
+async fn sweep(app: &TestApp, requests: Vec<(Method, String)>, token: &str) {
+    let client = reqwest::Client::builder().timeout(std::time::Duration::from_secs(30)).build().unwrap();
+    let problems: Vec<String> = stream::iter(requests)
+        .map(|request| probe(&client, &app.base, request, token))
+        .buffer_unordered(8)
+        .filter_map(|problem| async move { problem })
+        .collect()
+        .await;
+    assert!(problems.is_empty(), "{} bad answers:\n{}", problems.len(), problems.join("\n"));
+    assert_eq!(app.store.fatal().reason(), None, "no handler panicked");
+}
+
+fn extreme_values() -> Vec<String> {
+    let mut values: Vec<String> = EXTREMES.iter().map(|value| value.to_string()).collect();
+    values.push("9".repeat(5_000));
+    values
 }
 
 #[tokio::test]
 async fn no_get_route_fails_on_an_extreme_path_or_query_value() {
     let app = sqlite_app().await;
     let token = app.login(OPERATOR).await;
-    let long = "9".repeat(5_000);
-    let mut values: Vec<&str> = EXTREMES.to_vec();
-    values.push(&long);
+    let values = extreme_values();
     let mut paths = Vec::new();
-    for route in get_routes(&app).await {
+    let routes = routes(&app, "get").await;
+    assert!(routes.len() >= 40, "the document lists the GET routes: {routes:?}");
+    for route in routes {
         for value in &values {
             paths.push(fill(&route, value));
         }
@@ -124,15 +147,23 @@ async fn no_get_route_fails_on_an_extreme_path_or_query_value() {
     for value in &values {
         paths.push(format!("/api/v1/market/stream?instrument={value}"));
     }
-    let client = reqwest::Client::builder().timeout(std::time::Duration::from_secs(30)).build().unwrap();
-    let problems: Vec<String> = stream::iter(paths)
-        .map(|path| probe(&client, &app.base, path, &token))
-        .buffer_unordered(8)
-        .filter_map(|problem| async move { problem })
-        .collect()
-        .await;
-    assert!(problems.is_empty(), "{} bad answers:\n{}", problems.len(), problems.join("\n"));
-    assert_eq!(app.store.fatal().reason(), None, "no handler panicked");
+    sweep(&app, paths.into_iter().map(|path| (Method::GET, path)).collect(), &token).await;
+}
+
+#[tokio::test]
+async fn no_command_route_fails_on_an_extreme_path_value() {
+    let app = sqlite_app().await;
+    let token = app.login(OPERATOR).await;
+    let mut requests = Vec::new();
+    for (method, name) in [(Method::POST, "post"), (Method::PUT, "put")] {
+        for route in routes(&app, name).await.into_iter().filter(|route| route.contains('{')) {
+            for value in extreme_values().iter().filter(|value| *value != "1") {
+                requests.push((method.clone(), fill(&route, value)));
+            }
+        }
+    }
+    assert!(requests.len() > 100, "the document lists the command routes");
+    sweep(&app, requests, &token).await;
 }
 
 #[tokio::test]

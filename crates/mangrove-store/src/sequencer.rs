@@ -127,8 +127,8 @@ impl Fatal {
         }
     }
 
-    /// Raises the signal if `task` ends by a panic.
-    fn watch(&self, what: &'static str, task: JoinHandle<()>) {
+    /// Raises the signal if `task` ends by a panic (not if it is aborted).
+    pub fn watch(&self, what: &'static str, task: JoinHandle<()>) {
         let fatal = self.clone();
         tokio::spawn(async move {
             if let Err(error) = task.await {
@@ -473,4 +473,29 @@ fn journal_events(
         journaled.push(envelope);
     }
     journaled
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_panicking_task_raises_the_fatal_signal_and_an_aborted_one_does_not() {
+        let fatal = Fatal::default();
+        let aborted = tokio::spawn(std::future::pending::<()>());
+        aborted.abort();
+        fatal.watch("idle task", aborted);
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        assert_eq!(fatal.reason(), None);
+
+        fatal.watch("writer", tokio::spawn(async { panic!("the disk caught fire") }));
+        let reason = tokio::time::timeout(std::time::Duration::from_secs(5), fatal.raised()).await;
+        assert_eq!(reason.as_deref(), Ok("the writer panicked: the disk caught fire"));
+        fatal.raise("a later failure");
+        assert_eq!(
+            fatal.reason().as_deref(),
+            Some("the writer panicked: the disk caught fire"),
+            "the first reason is kept"
+        );
+    }
 }
