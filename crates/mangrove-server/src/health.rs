@@ -106,8 +106,15 @@ pub(crate) async fn until_fatal(
     }
 }
 
-/// A route that panics, mounted only when `MANGROVE_FAULT_PANIC` is set, so
-/// that the fail-stop can be tested through the real binary.
+/// Whether to mount [`deliberate_panic`]: only in a debug build (what the
+/// tests run), and only when `MANGROVE_FAULT_PANIC` is set, so that no
+/// setting of a release build offers anyone a way to stop the server.
+pub(crate) fn fault_panic_enabled() -> bool {
+    cfg!(debug_assertions) && std::env::var_os("MANGROVE_FAULT_PANIC").is_some()
+}
+
+/// A route that panics, mounted when [`fault_panic_enabled`], so that the
+/// fail-stop can be tested through the real binary.
 pub(crate) async fn deliberate_panic() -> Response {
     panic!("a deliberate panic, asked for by MANGROVE_FAULT_PANIC")
 }

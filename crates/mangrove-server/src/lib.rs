@@ -126,10 +126,8 @@ pub fn router(store: Store) -> Router {
         .route("/cash/withdrawals", post(market::record_withdrawal))
         .route("/market/stream", get(stream::stream))
         .fallback(api_not_found);
-    let api = match std::env::var_os("MANGROVE_FAULT_PANIC") {
-        Some(_) => api.route("/fault/panic", get(health::deliberate_panic)),
-        None => api,
-    };
+    let api =
+        if health::fault_panic_enabled() { api.route("/fault/panic", get(health::deliberate_panic)) } else { api };
     Router::new()
         .nest("/api/v1", api)
         .route("/api/openapi.json", get(openapi::document))
