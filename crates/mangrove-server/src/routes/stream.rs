@@ -40,7 +40,12 @@ pub async fn stream(
     if state.store.ledger().read().await.app.market.instrument(instrument).is_none() {
         return Err(ApiError::not_found(format!("there is no instrument {}", query.instrument)));
     }
-    Ok(upgrade.on_upgrade(move |socket| follow(state, instrument, socket)))
+    // The socket outlives the request, beyond the reach of the panic layer:
+    // a panic while following it is fatal like a handler's (see `health`).
+    let fatal = state.store.fatal().clone();
+    Ok(upgrade.on_upgrade(move |socket| async move {
+        fatal.watch("market stream", tokio::spawn(follow(state, instrument, socket)));
+    }))
 }
 
 /// What the subscriber has seen: the trades up to `trades_seen`, and this book.
