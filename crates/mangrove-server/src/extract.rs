@@ -97,7 +97,7 @@ fn may_hold_control_character(bytes: &[u8]) -> bool {
 /// show as nothing, or break the line, wherever the text is displayed,
 /// printed or exported, and no name, reference or note needs them.
 fn refuse_control_characters(value: &serde_json::Value, path: &mut String) -> Result<(), ApiError> {
-    let refused = |text: &str| text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'));
+    let refused = holds_control_character;
     match value {
         serde_json::Value::String(text) if refused(text) => {
             let field = if path.is_empty() { ".".to_string() } else { path.clone() };
@@ -131,6 +131,11 @@ fn refuse_control_characters(value: &serde_json::Value, path: &mut String) -> Re
     }
 }
 
+/// NUL or another control character (C0, DEL, C1) but a line break or tab.
+fn holds_control_character(text: &str) -> bool {
+    text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+}
+
 /// serde names a missing field only in its message: "missing field `name`".
 fn missing_field(message: &str) -> Option<String> {
     let rest = message.strip_prefix("missing field `")?;
@@ -162,10 +167,28 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        // Only a percent-escape can carry a control character into a query.
+        if parts.uri.query().is_some_and(|query| query.contains('%')) {
+            refuse_control_characters_in_query(parts, state).await?;
+        }
         match axum::extract::Query::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Query(value)) => Ok(Query(value)),
             Err(rejection) => Err(query_rejection(rejection)),
         }
+    }
+}
+
+async fn refuse_control_characters_in_query<S: Send + Sync>(parts: &mut Parts, state: &S) -> Result<(), ApiError> {
+    let pairs = axum::extract::Query::<Vec<(String, String)>>::from_request_parts(parts, state).await;
+    let Ok(axum::extract::Query(pairs)) = pairs else { return Ok(()) };
+    match pairs.iter().find(|(name, value)| holds_control_character(name) || holds_control_character(value)) {
+        Some((name, _)) => Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid",
+            format!("{name}: the query holds a NUL or control character; remove it and ask again"),
+        )
+        .with_field(name.clone())),
+        None => Ok(()),
     }
 }
 

@@ -277,6 +277,18 @@ async fn sharp_edges_are_refused_in_the_error_shape_and_change_nothing() {
 }
 
 #[tokio::test]
+async fn a_control_character_in_a_query_is_refused_naming_the_parameter() {
+    let app = sqlite_app().await;
+    for (path, field) in [("/api/v1/projects?q=mangrove%00", "q"), ("/api/v1/organisations?q=%1B%5B2J", "q")] {
+        let (status, answer) = app.get(path, None).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{path}: {answer}");
+        assert_eq!(error_of(path, &answer)["field"], field, "{path}: {answer}");
+    }
+    let (status, answer) = app.get("/api/v1/projects?q=%E0%B8%9B%E0%B9%88%E0%B8%B2", None).await;
+    assert_eq!(status, StatusCode::OK, "Thai in a query is text like any other: {answer}");
+}
+
+#[tokio::test]
 async fn line_breaks_tabs_and_thai_text_are_still_accepted() {
     let app = sqlite_app().await;
     let token = app.login(MUNICIPALITY).await;
