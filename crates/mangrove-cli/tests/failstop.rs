@@ -103,4 +103,9 @@ async fn a_refused_commit_stops_the_server_and_what_was_committed_verifies() {
     assert!(stderr.contains("a commit failed") && stderr.contains("disk refused"), "the reason:\n{stderr}");
     database.execute_batch("DROP TRIGGER refuse_events;").unwrap();
     assert_verifies(dir.path(), "after the refused commit");
+    // Restarted, it verifies what was committed at start-up and serves again.
+    let (server, url) = start(dir.path(), &[]);
+    let ready = client.get(format!("{url}/readyz")).send().await.unwrap();
+    assert_eq!(ready.status(), 200);
+    kill(server);
 }
