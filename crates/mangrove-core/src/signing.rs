@@ -6,6 +6,10 @@
 //! trusting the server that handed it out, and two heads signed by the same
 //! key that are not consistent prove that the registry rewrote its history.
 //!
+//! A deployment may hand over to a new key: the old key signs a
+//! [`KeyChange`] naming the new key and the change's position in the
+//! journal (see [`crate::key_chain`]).
+//!
 //! The private key is kept as a 32-byte seed in a small file readable only
 //! by its owner, created on first start so that a new deployment needs no
 //! manual key ceremony.
@@ -476,6 +480,38 @@ mod tests {
         fs::write(&path, "01".repeat(32)).unwrap();
         let key = DeploymentKey::load(&path).unwrap();
         assert_eq!(key.public_key_hex(), DeploymentKey::from_seed([1; 32]).public_key_hex());
+    }
+
+    #[test]
+    fn a_key_change_is_bound_to_its_position_and_new_key() {
+        let (old, new) = (DeploymentKey::from_seed([1; 32]), DeploymentKey::from_seed([2; 32]));
+        let change = old.sign_key_change(&new.public_key_hex().to_uppercase(), 41).unwrap();
+        assert_eq!(
+            (change.previous_key.as_str(), change.public_key.as_str()),
+            (&*old.public_key_hex(), &*new.public_key_hex())
+        );
+        change.verify(41).unwrap();
+        assert!(matches!(change.verify(42), Err(KeyError::BadSignature)));
+        let mut redirected = change.clone();
+        redirected.public_key = DeploymentKey::from_seed([3; 32]).public_key_hex();
+        assert!(matches!(redirected.verify(41), Err(KeyError::BadSignature)));
+        // A tree head's signature never passes for a key change.
+        let mut borrowed = change.clone();
+        borrowed.signature = old.sign(head()).signature;
+        assert!(matches!(borrowed.verify(41), Err(KeyError::BadSignature)));
+        assert!(matches!(old.sign_key_change(&old.public_key_hex(), 1), Err(KeyError::SameKey)));
+    }
+
+    #[test]
+    fn save_replaces_the_key_file_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("deployment.key");
+        DeploymentKey::load_or_create(&path).unwrap();
+        let next = DeploymentKey::from_seed([2; 32]);
+        next.save(&path).unwrap();
+        assert_eq!(DeploymentKey::load(&path).unwrap().public_key_hex(), next.public_key_hex());
+        assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "no staged file is left behind");
     }
 
     #[test]
