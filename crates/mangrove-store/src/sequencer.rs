@@ -29,7 +29,7 @@ use mangrove_core::journal::{seal, Envelope};
 use mangrove_core::merkle::{Hash, MerkleTree};
 use mangrove_core::signing::{DeploymentKey, SignedTreeHead, TreeHead};
 use mangrove_core::DomainError;
-use mangrove_registry::Context;
+use mangrove_registry::{Actor, Context};
 use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot, watch, RwLock};
 use tokio::task::JoinHandle;
@@ -275,10 +275,14 @@ impl Sequencer {
         let AppCommand::Deployment(DeploymentCommand::ChangeDeploymentKey(change)) = &mut submission.command else {
             return false;
         };
+        // Only the deployment's own request is signed; any other stays as it
+        // came, and the application refuses it.
+        if !matches!(submission.actor, Actor::System) {
+            return true;
+        }
         if let Ok(signed) = self.key.sign_key_change(&change.public_key, seq) {
             *change = signed;
         }
-        // An unsigned change stays as it came, and the application refuses it.
         true
     }
 
