@@ -36,6 +36,9 @@ impl KeyChain {
     /// trusted key for a journal that records none. `None` when neither is
     /// known (an old journal checked without any key).
     pub fn start(recorded: Option<&str>, trusted: Option<&str>) -> Result<Option<KeyChain>, String> {
+        for key in recorded.iter().chain(trusted.iter()) {
+            parse_public_key(key).map_err(|error| error.to_string())?;
+        }
         let first = match (recorded, trusted) {
             (Some(recorded), Some(trusted)) if !same_key(recorded, trusted) => {
                 return Err(format!(
@@ -45,7 +48,6 @@ impl KeyChain {
             (Some(key), _) | (None, Some(key)) => key,
             (None, None) => return Ok(None),
         };
-        parse_public_key(first).map_err(|error| error.to_string())?;
         Ok(Some(KeyChain { first: first.to_ascii_lowercase(), changes: Vec::new() }))
     }
 
@@ -106,6 +108,8 @@ mod tests {
         assert_eq!(KeyChain::start(None, Some(&b.to_uppercase())).unwrap().unwrap().current(), b);
         assert_eq!(KeyChain::start(None, None).unwrap(), None);
         assert!(KeyChain::start(Some("not a key"), None).is_err());
+        let error = KeyChain::start(Some(&a), Some("zz")).unwrap_err();
+        assert!(error.contains("not a valid Ed25519 public key"), "{error}");
     }
 
     #[test]
