@@ -240,3 +240,18 @@ fn a_journal_from_before_keys_were_recorded_still_verifies() {
     DeploymentKey::from_seed([3; 32]).save(&key).unwrap();
     refused(dir.path(), &["verify"], &[&other, &original]);
 }
+
+#[test]
+fn a_key_recorded_anywhere_but_the_first_event_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    demo(dir.path());
+    let key = key_file(dir.path());
+    let other = DeploymentKey::from_seed([2; 32]).public_key_hex();
+    let record_late = |event: &mut JournalEvent| {
+        if event.seq == 5 {
+            event.deployment_key = Some(other.clone());
+        }
+    };
+    rewrite(dir.path(), record_late, |_| DeploymentKey::load(&key).unwrap());
+    refused(dir.path(), &["verify"], &["event 5: only the journal's first event records the deployment key"]);
+}

@@ -148,6 +148,9 @@ async fn replay_journal(db: &Db) -> Result<(App, MerkleTree, Hash, JournalKeys),
             if !columns_match {
                 return Err(discrepancy(seq, "its columns differ from its body"));
             }
+            if seq != 0 && event.deployment_key.is_some() {
+                return Err(discrepancy(seq, "only the journal's first event records the deployment key"));
+            }
             app.replay(&event, &mut dirty);
             keys.note(&event);
             tree.push(leaf);
