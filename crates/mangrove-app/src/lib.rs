@@ -26,6 +26,7 @@ pub use market::{Market, MarketDirty, MarketEvent};
 pub use trade::MarketCommand;
 
 use mangrove_core::journal::{sha256_hex, Envelope};
+use mangrove_core::signing::KeyChange;
 use mangrove_core::{DomainError, DomainResult, ReductionId, RetirementId};
 use mangrove_ledger::{Ledger, Owner, TransferSpec};
 use mangrove_mrv::{Catalogue, FactoryBook, MeasureCommand, MeasureDirty, MeasureEvent};
@@ -45,6 +46,7 @@ pub enum AppCommand {
     Across(AcrossCommand),
     Ledger(mangrove_ledger::Command),
     Market(MarketCommand),
+    Deployment(DeploymentCommand),
 }
 
 impl From<MarketCommand> for AppCommand {
@@ -66,6 +68,22 @@ pub enum AcrossCommand {
     /// A factory's reduction project that follows a credit methodology
     /// becomes a draft registry project, and the two stay linked.
     PromoteReduction { reduction: ReductionId, details: ProjectDetails },
+}
+
+/// A command about the deployment itself rather than any domain.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "command")]
+pub enum DeploymentCommand {
+    /// Hands the signing of tree heads to a new key; the store signs the
+    /// change with the key in force as it journals it.
+    ChangeDeploymentKey(KeyChange),
+}
+
+/// An event about the deployment itself; it changes no domain's state.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "event")]
+pub enum DeploymentEvent {
+    DeploymentKeyChanged(KeyChange),
 }
 
 impl From<AcrossCommand> for AppCommand {
@@ -96,13 +114,14 @@ pub enum AppEvent {
     Measure(MeasureEvent),
     Ledger(mangrove_ledger::Event),
     Market(MarketEvent),
+    Deployment(DeploymentEvent),
 }
 
 impl AppEvent {
     pub fn registry(&self) -> Option<&Event> {
         match self {
             AppEvent::Registry(event) => Some(event),
-            AppEvent::Measure(_) | AppEvent::Ledger(_) | AppEvent::Market(_) => None,
+            AppEvent::Measure(_) | AppEvent::Ledger(_) | AppEvent::Market(_) | AppEvent::Deployment(_) => None,
         }
     }
 }
@@ -225,7 +244,12 @@ impl App {
                 return Ok(Outcome::Replayed { first_seq: receipt.first_seq, count: receipt.count });
             }
         }
-        let events = self.execute(context, &submission.command, dirty)?;
+        let events = match &submission.command {
+            AppCommand::Deployment(DeploymentCommand::ChangeDeploymentKey(change)) => {
+                vec![Self::change_key(context, change, next_seq)?]
+            }
+            command => self.execute(context, command, dirty)?,
+        };
         for (offset, event) in events.iter().enumerate() {
             self.note_position(event, next_seq + offset as u64);
         }
@@ -259,12 +283,25 @@ impl App {
                 self.promote(context, *reduction, details, dirty)
             }
             AppCommand::Market(command) => self.execute_market(context, command, dirty),
+            AppCommand::Deployment(_) => unreachable!("decided in submit_tracked, which knows its position"),
             AppCommand::Ledger(command) => {
                 self.allow_ledger(&context.actor, command)?;
                 let decision = self.ledger.execute(context.now_ms, command, &mut dirty.ledger)?;
                 Ok(decision.events().iter().cloned().map(AppEvent::Ledger).collect())
             }
         }
+    }
+
+    /// Only the store itself changes the deployment key, and only with a
+    /// change the key in force signed for this very position.
+    fn change_key(context: &Context, change: &KeyChange, seq: u64) -> DomainResult<AppEvent> {
+        if !matches!(context.actor, Actor::System) {
+            return Err(DomainError::forbidden("only the deployment itself changes its signing key"));
+        }
+        change
+            .verify(seq)
+            .map_err(|error| DomainError::invalid("signature", format!("the key change is refused: {error}")))?;
+        Ok(AppEvent::Deployment(DeploymentEvent::DeploymentKeyChanged(change.clone())))
     }
 
     /// The operator runs the ledger (accounts of any owner, fees, deposits
@@ -377,6 +414,7 @@ impl App {
             AppEvent::Measure(payload) => self.factories.apply(payload, &mut dirty.measure),
             AppEvent::Ledger(payload) => self.ledger.apply(payload, &mut dirty.ledger),
             AppEvent::Market(payload) => self.apply_market(payload, dirty),
+            AppEvent::Deployment(_) => {}
         }
         self.note_position(&event.payload, event.seq);
         if event.command_id.contains('/') {
@@ -485,6 +523,7 @@ mod tests {
                 command_id: App::command_id(&submission, 0),
                 command_hash: submission.command_hash.clone(),
                 actor: "system".into(),
+                deployment_key: None,
                 payload,
             };
             replayed.replay(&envelope, &mut AppDirty::default());

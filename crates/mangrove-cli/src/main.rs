@@ -9,6 +9,7 @@ mod mrv;
 use anyhow::{bail, Context as _};
 use clap::{Parser, Subcommand};
 use mangrove_core::proof::ProofFile;
+use mangrove_core::signing::DeploymentKey;
 use mangrove_store::{Location, Store, StoreOptions};
 use std::path::PathBuf;
 
@@ -48,6 +49,10 @@ enum Command {
     Serve {
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: String,
+        /// Refuse to start unless the history's first recorded key is this public key (hex), and every tree
+        /// head is signed by it or by a key it handed over to.
+        #[arg(long, env = "MANGROVE_PUBLIC_KEY")]
+        public_key: Option<String>,
     },
     /// Build the Rayong demo into an empty database and print its logins.
     Demo {
@@ -59,7 +64,17 @@ enum Command {
         factories: usize,
     },
     /// Replay the journal and check the hash chain, every tree head and every projection.
-    Verify,
+    Verify {
+        /// Check against this public key (hex) instead of the key file: the history's first recorded key must
+        /// be this one, and every tree head signed by it or by a key it handed over to.
+        #[arg(long, env = "MANGROVE_PUBLIC_KEY")]
+        public_key: Option<String>,
+    },
+    /// The deployment's signing key.
+    Key {
+        #[command(subcommand)]
+        command: KeyCommand,
+    },
     /// Make or check proofs.
     Proof {
         #[command(subcommand)]
@@ -79,6 +94,19 @@ enum Command {
     Exchange {
         #[command(subcommand)]
         command: exchange::ExchangeCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum KeyCommand {
+    /// Print the deployment's public key (hex), for auditors to pin.
+    Show,
+    /// Hand the deployment over to a new key: the change is journaled, signed by the current key, and then
+    /// the key file is replaced by the new one. Stop the server first.
+    Rotate {
+        /// The new key file (created with a fresh key if it does not exist).
+        #[arg(long)]
+        new_key: PathBuf,
     },
 }
 
@@ -121,9 +149,14 @@ fn options(cli: &Cli) -> anyhow::Result<StoreOptions> {
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
     match &cli.command {
-        Command::Serve { listen } => serve(options(&cli)?, listen).await,
+        Command::Serve { listen, public_key } => {
+            let mut options = options(&cli)?;
+            options.pinned_public_key.clone_from(public_key);
+            serve(options, listen).await
+        }
         Command::Demo { reset, factories } => demo(&cli, *reset, *factories).await,
-        Command::Verify => verify(options(&cli)?).await,
+        Command::Verify { public_key } => verify(options(&cli)?, public_key.as_deref()).await,
+        Command::Key { command } => key(options(&cli)?, command).await,
         Command::Proof { command } => proof(&cli, command).await,
         Command::Bench { command } => bench::run(command).await,
         Command::Mrv { command } => mrv::run(command),
@@ -182,18 +215,26 @@ async fn demo(cli: &Cli, reset: bool, factories: usize) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn verify(options: StoreOptions) -> anyhow::Result<()> {
+/// With a pinned key the key file is not consulted: an auditor checks with
+/// the public key alone.
+async fn verify(options: StoreOptions, public_key: Option<&str>) -> anyhow::Result<()> {
     let spinner =
         indicatif::ProgressBar::new_spinner().with_message("replaying the journal and checking every projection");
     spinner.enable_steady_tick(std::time::Duration::from_millis(120));
-    let result = mangrove_store::verify_database(&options.location, Some(&options.key_path)).await;
+    let key_path = Some(options.key_path.as_path()).filter(|_| public_key.is_none());
+    let result = mangrove_store::verify_database_pinned(&options.location, key_path, public_key).await;
     spinner.finish_and_clear();
+    let checked_against = match public_key {
+        Some(_) => " and the chain of deployment keys from the pinned key",
+        None if options.key_path.exists() => " and the deployment key",
+        None => "",
+    };
     match result {
         Ok(loaded) => {
             println!("OK: {} events; hash chain intact; {} signed tree heads match the Merkle roots{}; every projection row matches the journal; the registry's, the ledger's, the books' and escrow invariants hold.",
                 loaded.tree.len(),
                 loaded.tree_heads_checked,
-                if options.key_path.exists() { " and the deployment key" } else { "" });
+                checked_against);
             if let Some(head) = loaded.latest_head {
                 println!("Latest tree head: size {}, root {}", head.head.tree_size, hex_root(&head));
             }
@@ -201,6 +242,44 @@ async fn verify(options: StoreOptions) -> anyhow::Result<()> {
         }
         Err(error) => bail!("{error}"),
     }
+}
+
+async fn key(options: StoreOptions, command: &KeyCommand) -> anyhow::Result<()> {
+    let new_key_path = match command {
+        KeyCommand::Show => {
+            let key = DeploymentKey::load(&options.key_path)?;
+            println!("{}", key.public_key_hex());
+            return Ok(());
+        }
+        KeyCommand::Rotate { new_key } => new_key,
+    };
+    let key_path = options.key_path.clone();
+    if !key_path.exists() {
+        bail!("there is no key file at {} to hand over from; the current key must sign the change", key_path.display());
+    }
+    let (new_key, _) = DeploymentKey::load_or_create(new_key_path)?;
+    let store = Store::open(options).await.context("opening the database")?;
+    let old_key = store.public_key_hex();
+    if old_key == new_key.public_key_hex() {
+        bail!("{} already holds the deployment key {old_key}", new_key_path.display());
+    }
+    let receipt = store.change_key(&new_key.public_key_hex()).await?;
+    let seq = receipt.events.first().map_or(0, |event| event.seq);
+    drop(store);
+    new_key.save(&key_path).with_context(|| {
+        format!(
+            "the key change is journaled at event {seq}, but the key file could not be replaced: \
+             copy {} to {} before the next start",
+            new_key_path.display(),
+            key_path.display()
+        )
+    })?;
+    println!(
+        "The deployment key changed at event {seq}: {old_key} handed over to {}, and {} now holds the new key.",
+        new_key.public_key_hex(),
+        key_path.display()
+    );
+    Ok(())
 }
 
 fn hex_root(head: &mangrove_core::signing::SignedTreeHead) -> String {

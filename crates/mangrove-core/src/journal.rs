@@ -28,6 +28,11 @@ pub struct Envelope<P> {
     pub command_hash: String,
     /// Who asked: `user:<id>` or `system`.
     pub actor: String,
+    /// The deployment's public key (hex), on the journal's first event
+    /// only: the history itself says which key signs it. Journals from
+    /// before it was recorded have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deployment_key: Option<String>,
     pub payload: P,
 }
 
@@ -71,6 +76,7 @@ mod tests {
             command_id: format!("c{seq}"),
             command_hash: sha256_hex(payload.as_bytes()),
             actor: "system".into(),
+            deployment_key: None,
             payload: payload.into(),
         }
     }

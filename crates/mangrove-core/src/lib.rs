@@ -15,6 +15,7 @@
 pub mod error;
 pub mod ids;
 pub mod journal;
+pub mod key_chain;
 pub mod merkle;
 pub mod proof;
 pub mod signing;

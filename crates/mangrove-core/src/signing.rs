@@ -6,6 +6,10 @@
 //! trusting the server that handed it out, and two heads signed by the same
 //! key that are not consistent prove that the registry rewrote its history.
 //!
+//! A deployment may hand over to a new key: the old key signs a
+//! [`KeyChange`] naming the new key and the change's position in the
+//! journal (see [`crate::key_chain`]).
+//!
 //! The private key is kept as a 32-byte seed in a small file readable only
 //! by its owner, created on first start so that a new deployment needs no
 //! manual key ceremony.
@@ -26,6 +30,10 @@ use crate::merkle::Hash;
 /// be replayed as a signature over anything else this key might sign, nor
 /// confused with a later version of the format.
 const TREE_HEAD_TAG: &[u8] = b"mangrove-tree-head-v1\n";
+
+/// Prefix of a key change's signed message, kept apart from tree heads' so
+/// that neither signature can pass for the other.
+const KEY_CHANGE_TAG: &[u8] = b"mangrove-key-change-v1\n";
 
 /// Why a key could not be loaded or a signature did not verify.
 #[derive(Debug, thiserror::Error)]
@@ -54,6 +62,9 @@ pub enum KeyError {
 
     #[error("the tree head is signed by key {found}, not by the expected deployment key {expected}")]
     UnexpectedKey { expected: String, found: String },
+
+    #[error("the new deployment key is the key it replaces")]
+    SameKey,
 }
 
 /// The deployment's signing key.
@@ -120,6 +131,94 @@ impl DeploymentKey {
         let signature = self.key.sign(&head.signing_bytes());
         SignedTreeHead { head, public_key: self.public_key_hex(), signature: hex::encode(signature.to_bytes()) }
     }
+
+    /// Hands the deployment over to `new_public_key`, as the journal's event
+    /// number `seq`: this key signs the new key and that position.
+    pub fn sign_key_change(&self, new_public_key: &str, seq: u64) -> Result<KeyChange, KeyError> {
+        let new_key = parse_public_key(new_public_key)?;
+        if new_key == self.verifying_key() {
+            return Err(KeyError::SameKey);
+        }
+        let signature = self.key.sign(&key_change_signing_bytes(seq, &new_key));
+        Ok(KeyChange {
+            previous_key: self.public_key_hex(),
+            public_key: hex::encode(new_key.as_bytes()),
+            signature: hex::encode(signature.to_bytes()),
+        })
+    }
+
+    /// Writes the seed to `path`, replacing any file there only once the
+    /// new one is complete and durable, so that a crash leaves either key
+    /// whole, never a torn file.
+    pub fn save(&self, path: &Path) -> Result<(), KeyError> {
+        let mut staged = path.as_os_str().to_os_string();
+        staged.push(".new");
+        let staged = PathBuf::from(staged);
+        let _ = fs::remove_file(&staged);
+        let file = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&staged)
+            .map_err(|error| io_error("create", &staged, error))?;
+        write_seed(file, &self.key).map_err(|error| io_error("write", &staged, error))?;
+        fs::rename(&staged, path).map_err(|error| io_error("replace", path, error))?;
+        let folder = path.parent().filter(|folder| !folder.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        fs::File::open(folder).and_then(|folder| folder.sync_all()).map_err(|error| io_error("sync", path, error))
+    }
+}
+
+/// What is signed to change the key: the tag, the change's position in the
+/// journal (big-endian), then the new public key. The position binds the
+/// signature to one place in one history.
+fn key_change_signing_bytes(seq: u64, new_key: &VerifyingKey) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(KEY_CHANGE_TAG.len() + 8 + 32);
+    bytes.extend_from_slice(KEY_CHANGE_TAG);
+    bytes.extend_from_slice(&seq.to_be_bytes());
+    bytes.extend_from_slice(new_key.as_bytes());
+    bytes
+}
+
+/// A change of the deployment key, as journaled: the key it replaces signs
+/// the new key and the change's position, so the chain of keys can be
+/// followed from the first recorded key by anyone holding only that one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyChange {
+    /// Hex of the key that signed the tree heads until this change.
+    pub previous_key: String,
+    /// Hex of the key that signs the tree heads after it.
+    pub public_key: String,
+    /// Hex of the previous key's signature over the position and the new key.
+    pub signature: String,
+}
+
+impl KeyChange {
+    /// Checks that `previous_key` signed this change at journal position `seq`.
+    pub fn verify(&self, seq: u64) -> Result<(), KeyError> {
+        let previous = parse_public_key(&self.previous_key)?;
+        let new_key = parse_public_key(&self.public_key)?;
+        if previous == new_key {
+            return Err(KeyError::SameKey);
+        }
+        verify_signature(&previous, &key_change_signing_bytes(seq, &new_key), &self.signature)
+    }
+}
+
+/// Whether two hex public keys name the same key (hex case aside).
+pub fn same_key(a: &str, b: &str) -> bool {
+    a.eq_ignore_ascii_case(b)
+}
+
+fn verify_signature(key: &VerifyingKey, message: &[u8], signature_hex: &str) -> Result<(), KeyError> {
+    let mut bytes = [0u8; 64];
+    if signature_hex.len() != 128 {
+        return Err(KeyError::BadSignatureEncoding { reason: format!("it has {} characters", signature_hex.len()) });
+    }
+    hex::decode_to_slice(signature_hex, &mut bytes)
+        .map_err(|e| KeyError::BadSignatureEncoding { reason: e.to_string() })?;
+    // verify_strict also rejects weak keys and non-canonical signatures,
+    // which would otherwise let one message carry several valid signatures.
+    key.verify_strict(message, &Signature::from_bytes(&bytes)).map_err(|_| KeyError::BadSignature)
 }
 
 fn io_error(action: &'static str, path: &Path, error: io::Error) -> KeyError {
@@ -200,18 +299,7 @@ impl SignedTreeHead {
     /// [`SignedTreeHead::verify_with`] to also check it is the deployment's.
     pub fn verify(&self) -> Result<(), KeyError> {
         let key = parse_public_key(&self.public_key)?;
-        let mut bytes = [0u8; 64];
-        if self.signature.len() != 128 {
-            return Err(KeyError::BadSignatureEncoding {
-                reason: format!("it has {} characters", self.signature.len()),
-            });
-        }
-        hex::decode_to_slice(&self.signature, &mut bytes)
-            .map_err(|e| KeyError::BadSignatureEncoding { reason: e.to_string() })?;
-        // verify_strict also rejects weak keys and non-canonical signatures,
-        // which would otherwise let one head carry several valid signatures.
-        key.verify_strict(&self.head.signing_bytes(), &Signature::from_bytes(&bytes))
-            .map_err(|_| KeyError::BadSignature)
+        verify_signature(&key, &self.head.signing_bytes(), &self.signature)
     }
 
     /// Checks the signature and that it was made by the key whose hex is
@@ -229,7 +317,8 @@ impl SignedTreeHead {
     }
 }
 
-fn parse_public_key(text: &str) -> Result<VerifyingKey, KeyError> {
+/// Parses a public key written as 64 hex characters.
+pub fn parse_public_key(text: &str) -> Result<VerifyingKey, KeyError> {
     let bad = |reason: String| KeyError::BadPublicKey { key: text.to_string(), reason };
     let mut bytes = [0u8; 32];
     if text.len() != 64 {
@@ -391,6 +480,38 @@ mod tests {
         fs::write(&path, "01".repeat(32)).unwrap();
         let key = DeploymentKey::load(&path).unwrap();
         assert_eq!(key.public_key_hex(), DeploymentKey::from_seed([1; 32]).public_key_hex());
+    }
+
+    #[test]
+    fn a_key_change_is_bound_to_its_position_and_new_key() {
+        let (old, new) = (DeploymentKey::from_seed([1; 32]), DeploymentKey::from_seed([2; 32]));
+        let change = old.sign_key_change(&new.public_key_hex().to_uppercase(), 41).unwrap();
+        assert_eq!(
+            (change.previous_key.as_str(), change.public_key.as_str()),
+            (&*old.public_key_hex(), &*new.public_key_hex())
+        );
+        change.verify(41).unwrap();
+        assert!(matches!(change.verify(42), Err(KeyError::BadSignature)));
+        let mut redirected = change.clone();
+        redirected.public_key = DeploymentKey::from_seed([3; 32]).public_key_hex();
+        assert!(matches!(redirected.verify(41), Err(KeyError::BadSignature)));
+        // A tree head's signature never passes for a key change.
+        let mut borrowed = change.clone();
+        borrowed.signature = old.sign(head()).signature;
+        assert!(matches!(borrowed.verify(41), Err(KeyError::BadSignature)));
+        assert!(matches!(old.sign_key_change(&old.public_key_hex(), 1), Err(KeyError::SameKey)));
+    }
+
+    #[test]
+    fn save_replaces_the_key_file_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("deployment.key");
+        DeploymentKey::load_or_create(&path).unwrap();
+        let next = DeploymentKey::from_seed([2; 32]);
+        next.save(&path).unwrap();
+        assert_eq!(DeploymentKey::load(&path).unwrap().public_key_hex(), next.public_key_hex());
+        assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "no staged file is left behind");
     }
 
     #[test]

@@ -25,11 +25,12 @@ pub mod verify;
 pub use db::{Db, StoredEvent, UserRecord};
 pub use sequencer::{Fatal, Receipt, SequencerHandle, SubmitError};
 
-use mangrove_app::{App, JournalEvent};
+use mangrove_app::{App, AppCommand, DeploymentCommand, JournalEvent, Submission};
 use mangrove_core::merkle::{Hash, MerkleTree};
 use mangrove_core::proof::{ConsistencyProof, InclusionProof};
-use mangrove_core::signing::{DeploymentKey, KeyError, SignedTreeHead};
+use mangrove_core::signing::{DeploymentKey, KeyChange, KeyError, SignedTreeHead};
 use mangrove_core::Date;
+use mangrove_registry::Actor;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use std::path::{Path, PathBuf};
@@ -124,6 +125,9 @@ impl Location {
 pub struct StoreOptions {
     pub location: Location,
     pub key_path: PathBuf,
+    /// A public key (hex) the operator holds: the history must start from
+    /// it (see [`verify::Trust`]), or the store refuses to open.
+    pub pinned_public_key: Option<String>,
     pub clock: Clock,
     pub group_commands_max: usize,
 }
@@ -140,6 +144,7 @@ impl StoreOptions {
     pub fn at(location: Location) -> Self {
         StoreOptions {
             key_path: location.default_key_path(),
+            pinned_public_key: None,
             location,
             clock: system_clock(),
             group_commands_max: GROUP_COMMANDS_MAX,
@@ -201,7 +206,12 @@ impl Store {
             tracing::info!(path = %options.key_path.display(), "created the deployment signing key");
         }
         let db = connect(&options.location).await?;
-        let loaded = verify::load_and_verify(&db, Some(&key.public_key_hex())).await?;
+        let key_hex = key.public_key_hex();
+        let trust = verify::Trust {
+            pinned: options.pinned_public_key.as_deref(),
+            key_file: Some((&options.key_path, &key_hex)),
+        };
+        let loaded = verify::load_and_verify_trusting(&db, trust).await?;
         tracing::info!(events = loaded.tree.len(), "journal replayed and checked against the projections");
         // The writer decides on its own copy; readers see this one.
         let working =
@@ -222,6 +232,7 @@ impl Store {
             group_commands_max: options.group_commands_max.max(1),
             writer: sequencer::GroupWriter::start(&db)?,
             fatal: fatal.clone(),
+            closed: None,
         };
         let publisher = sequencer::Publisher { db: db.clone(), published: ledger.clone(), committed };
         let handle = sequencer.spawn(publisher);
@@ -253,6 +264,21 @@ impl Store {
     }
     pub fn now_ms(&self) -> i64 {
         (self.clock)()
+    }
+
+    /// Journals the hand-over of the deployment to `new_public_key` (hex),
+    /// signed by the key this store holds. The store then writes nothing
+    /// more: the key file must be replaced by the new key before the next
+    /// start, which will sign every later tree head.
+    pub async fn change_key(&self, new_public_key: &str) -> Result<Receipt, SubmitError> {
+        let change = KeyChange {
+            previous_key: self.public_key_hex(),
+            public_key: new_public_key.to_string(),
+            signature: String::new(),
+        };
+        let command = AppCommand::Deployment(DeploymentCommand::ChangeDeploymentKey(change));
+        let submission = Submission::new(&Actor::System, None, command)?;
+        self.sequencer.submit(submission).await
     }
 
     /// Events `first..end` as journaled.
@@ -324,14 +350,29 @@ pub(crate) async fn read_journal(db: &Db, first: u64, end: u64) -> Result<Vec<Jo
 }
 
 /// Opens a database without starting a writer and checks everything
-/// (`mangrove verify`). `key_path`, when the file exists, pins the signer.
+/// (`mangrove verify`). `key_path`, when the file exists, must hold the
+/// history's current key.
 pub async fn verify_database(location: &Location, key_path: Option<&Path>) -> Result<verify::Loaded, StoreError> {
-    let public_key = match key_path {
-        Some(path) if path.exists() => Some(DeploymentKey::load(path)?.public_key_hex()),
+    verify_database_pinned(location, key_path, None).await
+}
+
+/// [`verify_database`], and with `pinned_public_key` (hex) the history must
+/// start from that key (see [`verify::Trust`]).
+pub async fn verify_database_pinned(
+    location: &Location,
+    key_path: Option<&Path>,
+    pinned_public_key: Option<&str>,
+) -> Result<verify::Loaded, StoreError> {
+    let key_file = match key_path {
+        Some(path) if path.exists() => Some((path, DeploymentKey::load(path)?.public_key_hex())),
         _ => None,
     };
     let db = connect(location).await?;
-    verify::load_and_verify(&db, public_key.as_deref()).await
+    let trust = verify::Trust {
+        pinned: pinned_public_key,
+        key_file: key_file.as_ref().map(|(path, key)| (*path, key.as_str())),
+    };
+    verify::load_and_verify_trusting(&db, trust).await
 }
 
 #[cfg(test)]

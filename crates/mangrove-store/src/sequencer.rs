@@ -26,12 +26,12 @@ use crate::db::{Db, StoredEvent};
 use crate::projection::{self, Changes};
 use crate::sqlite_writer::SqliteWriter;
 use crate::{Clock, Ledger, StoreError};
-use mangrove_app::{App, AppDirty, AppEvent, JournalEvent, Outcome, Submission};
+use mangrove_app::{App, AppCommand, AppDirty, AppEvent, DeploymentCommand, JournalEvent, Outcome, Submission};
 use mangrove_core::journal::{seal, Envelope};
 use mangrove_core::merkle::{Hash, MerkleTree};
 use mangrove_core::signing::{DeploymentKey, SignedTreeHead, TreeHead};
 use mangrove_core::DomainError;
-use mangrove_registry::Context;
+use mangrove_registry::{Actor, Context};
 use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot, watch, RwLock};
 use tokio::task::JoinHandle;
@@ -159,6 +159,9 @@ pub(crate) struct Sequencer {
     pub group_commands_max: usize,
     pub writer: GroupWriter,
     pub fatal: Fatal,
+    /// Set once the deployment key changed: this process holds only the old
+    /// key, which must sign no head after the one covering the change.
+    pub closed: Option<String>,
 }
 
 /// A group's rows, to be written in one transaction.
@@ -308,9 +311,14 @@ impl Sequencer {
     fn decide(&mut self, requests: &mut Vec<Request>, group: &mut Group) {
         let now_ms = (self.clock)();
         let today = crate::bangkok_date(now_ms);
-        for request in requests.drain(..) {
+        for mut request in requests.drain(..) {
+            if let Some(why) = &self.closed {
+                let _ = request.respond.send(Err(SubmitError::Unavailable(why.clone())));
+                continue;
+            }
             let context = Context { actor: request.submission.actor, now_ms, today };
             let next_seq = self.working.tree.len();
+            let changes_key = self.sign_key_change(&mut request.submission, next_seq);
             match self.working.app.submit_tracked(&context, &request.submission, next_seq, &mut group.dirty) {
                 Err(error) => {
                     let _ = request.respond.send(Err(error.into()));
@@ -320,12 +328,34 @@ impl Sequencer {
                 }
                 Ok(Outcome::Applied(events)) => {
                     let command_id = App::command_id(&request.submission, next_seq);
-                    let journaled =
-                        journal_events(&mut self.working, events, now_ms, &command_id, &request.submission, group);
+                    let sealing = Sealing { now_ms, command_id: &command_id, key: &self.key };
+                    let journaled = journal_events(&mut self.working, events, &sealing, &request.submission, group);
                     group.pending.push(Pending::Applied { respond: request.respond, events: journaled });
+                    if changes_key {
+                        self.closed = Some(format!(
+                            "the deployment key changed at event {next_seq}; restart with the new key file to write again"
+                        ));
+                    }
                 }
             }
         }
+    }
+
+    /// Signs a key change with the key in force, for the position it will
+    /// be journaled at; true if the submission is one.
+    fn sign_key_change(&self, submission: &mut Submission, seq: u64) -> bool {
+        let AppCommand::Deployment(DeploymentCommand::ChangeDeploymentKey(change)) = &mut submission.command else {
+            return false;
+        };
+        // Only the deployment's own request is signed; any other stays as it
+        // came, and the application refuses it.
+        if !matches!(submission.actor, Actor::System) {
+            return true;
+        }
+        if let Ok(signed) = self.key.sign_key_change(&change.public_key, seq) {
+            *change = signed;
+        }
+        true
     }
 
     /// Seals the group's projection rows and tree head and starts writing them.
@@ -438,23 +468,33 @@ fn refuse_requests(requests: &mut Vec<Request>, why: &str) {
     }
 }
 
-/// Seals a command's events into the chain and the tree.
+/// What every event of one command is sealed with.
+struct Sealing<'a> {
+    now_ms: i64,
+    command_id: &'a str,
+    key: &'a DeploymentKey,
+}
+
+/// Seals a command's events into the chain and the tree; the journal's
+/// first event records the deployment's public key.
 fn journal_events(
     working: &mut Working,
     events: Vec<AppEvent>,
-    now_ms: i64,
-    command_id: &str,
+    sealing: &Sealing<'_>,
     submission: &Submission,
     group: &mut Group,
 ) -> Vec<JournalEvent> {
     let mut journaled = Vec::with_capacity(events.len());
+    let now_ms = sealing.now_ms;
     for payload in events {
+        let seq = working.tree.len();
         let envelope = Envelope {
-            seq: working.tree.len(),
+            seq,
             time_ms: now_ms,
-            command_id: command_id.to_string(),
+            command_id: sealing.command_id.to_string(),
             command_hash: submission.command_hash.clone(),
             actor: submission.actor.label(),
+            deployment_key: (seq == 0).then(|| sealing.key.public_key_hex()),
             payload,
         };
         let sealed = seal(&envelope, &working.chain_hash);

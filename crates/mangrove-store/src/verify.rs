@@ -6,10 +6,12 @@
 use crate::db::Db;
 use crate::projection::{expected_rows, Value, TABLES};
 use crate::StoreError;
-use mangrove_app::{App, AppDirty, JournalEvent};
+use mangrove_app::{App, AppDirty, AppEvent, DeploymentEvent, JournalEvent};
 use mangrove_core::journal::{chain_hash, GENESIS_CHAIN_HASH};
+use mangrove_core::key_chain::KeyChain;
 use mangrove_core::merkle::{leaf_hash, Hash, MerkleTree};
-use mangrove_core::signing::SignedTreeHead;
+use mangrove_core::signing::{same_key, KeyChange, SignedTreeHead};
+use std::path::Path;
 
 /// How many events are read per query while loading.
 const LOAD_PAGE_EVENTS: u64 = 20_000;
@@ -23,23 +25,101 @@ pub struct Loaded {
     pub tree_heads_checked: usize,
 }
 
-/// Replays and checks everything. `public_key` pins the signer of the tree
-/// heads to the deployment's key.
+/// The keys a check trusts.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Trust<'a> {
+    /// A public key (hex) the person checking holds: the history's first
+    /// recorded key must be this one (for a journal that records none, it
+    /// is taken as that key), and every tree head must be signed by it or
+    /// by a key it handed over to through journaled changes.
+    pub pinned: Option<&'a str>,
+    /// The key file beside the database and its public key, which signs the
+    /// next heads: it must be the history's current key.
+    pub key_file: Option<(&'a Path, &'a str)>,
+}
+
+/// Replays and checks everything. `public_key`, the key file's, must be
+/// the history's current key and sign its heads, as in
+/// [`load_and_verify_trusting`].
 pub async fn load_and_verify(db: &Db, public_key: Option<&str>) -> Result<Loaded, StoreError> {
-    let (app, tree, chain_hash) = replay_journal(db).await?;
+    let key_file = public_key.map(|key| (Path::new("the deployment key file"), key));
+    load_and_verify_trusting(db, Trust { pinned: None, key_file }).await
+}
+
+/// Replays and checks everything, following the chain of deployment keys
+/// from the one `trust` names (see [`Trust`]).
+pub async fn load_and_verify_trusting(db: &Db, trust: Trust<'_>) -> Result<Loaded, StoreError> {
+    let (app, tree, chain_hash, keys) = replay_journal(db).await?;
+    let chain = follow_keys(&keys, trust)?;
     let heads = db.tree_heads().await?;
-    check_tree_heads(&tree, &heads, public_key)?;
+    check_tree_heads(&tree, &heads, chain.as_ref())?;
     app.check_invariants().map_err(StoreError::Discrepancy)?;
     check_projections(db, &app).await?;
     Ok(Loaded { app, tree, chain_hash, tree_heads_checked: heads.len(), latest_head: heads.last().cloned() })
 }
 
-async fn replay_journal(db: &Db) -> Result<(App, MerkleTree, Hash), StoreError> {
+/// What the journal says about its keys: the one its first event records
+/// and each change, with its position.
+#[derive(Default)]
+struct JournalKeys {
+    recorded: Option<String>,
+    changes: Vec<(u64, KeyChange)>,
+}
+
+impl JournalKeys {
+    fn note(&mut self, event: &JournalEvent) {
+        if event.seq == 0 {
+            self.recorded.clone_from(&event.deployment_key);
+        }
+        if let AppEvent::Deployment(DeploymentEvent::DeploymentKeyChanged(change)) = &event.payload {
+            self.changes.push((event.seq, change.clone()));
+        }
+    }
+}
+
+/// Builds the chain of keys and checks the key file against its end.
+fn follow_keys(keys: &JournalKeys, trust: Trust<'_>) -> Result<Option<KeyChain>, StoreError> {
+    // A journal from before keys were recorded starts from the pinned key,
+    // or else from the key its first change replaced, or else the key file's.
+    let unrecorded_start = || {
+        let first_replaced = keys.changes.first().map(|(_, change)| change.previous_key.as_str());
+        first_replaced.or(trust.key_file.map(|(_, key)| key))
+    };
+    let trusted = match (&keys.recorded, trust.pinned) {
+        (None, None) => unrecorded_start(),
+        (_, pinned) => pinned,
+    };
+    let Some(mut chain) = KeyChain::start(keys.recorded.as_deref(), trusted).map_err(StoreError::Discrepancy)? else {
+        return Ok(None);
+    };
+    for (seq, change) in &keys.changes {
+        chain.follow(*seq, change).map_err(StoreError::Discrepancy)?;
+    }
+    if let Some((path, file_key)) = trust.key_file {
+        if !same_key(file_key, chain.current()) {
+            let since = match chain.current_since() {
+                Some(seq) => format!("since the key change at event {seq}"),
+                None if keys.recorded.is_some() => "as recorded at the journal's first event".to_string(),
+                None => "as pinned".to_string(),
+            };
+            return Err(StoreError::Discrepancy(format!(
+                "{} holds the public key {file_key}, but this history's deployment key is {} ({since}); \
+                 the key file was swapped or belongs to another database: restore the one that signs this journal",
+                path.display(),
+                chain.current()
+            )));
+        }
+    }
+    Ok(Some(chain))
+}
+
+async fn replay_journal(db: &Db) -> Result<(App, MerkleTree, Hash, JournalKeys), StoreError> {
     let discrepancy = |seq: u64, why: &str| StoreError::Discrepancy(format!("event {seq}: {why}"));
     let mut app = App::default();
     let mut tree = MerkleTree::new();
     let mut chain = GENESIS_CHAIN_HASH;
     let mut dirty = AppDirty::default();
+    let mut keys = JournalKeys::default();
     loop {
         let first = tree.len();
         let page = db.events(first, first + LOAD_PAGE_EVENTS).await?;
@@ -68,15 +148,19 @@ async fn replay_journal(db: &Db) -> Result<(App, MerkleTree, Hash), StoreError> 
             if !columns_match {
                 return Err(discrepancy(seq, "its columns differ from its body"));
             }
+            if seq != 0 && event.deployment_key.is_some() {
+                return Err(discrepancy(seq, "only the journal's first event records the deployment key"));
+            }
             app.replay(&event, &mut dirty);
+            keys.note(&event);
             tree.push(leaf);
         }
         dirty = AppDirty::default();
     }
-    Ok((app, tree, chain))
+    Ok((app, tree, chain, keys))
 }
 
-fn check_tree_heads(tree: &MerkleTree, heads: &[SignedTreeHead], public_key: Option<&str>) -> Result<(), StoreError> {
+fn check_tree_heads(tree: &MerkleTree, heads: &[SignedTreeHead], chain: Option<&KeyChain>) -> Result<(), StoreError> {
     for head in heads {
         let size = head.head.tree_size;
         let fail = |why: String| StoreError::Discrepancy(format!("tree head at size {size}: {why}"));
@@ -84,8 +168,8 @@ fn check_tree_heads(tree: &MerkleTree, heads: &[SignedTreeHead], public_key: Opt
         if root != head.head.root_hash {
             return Err(fail("its root differs from the root of the journal".into()));
         }
-        let signed = match public_key {
-            Some(key) => head.verify_with(key),
+        let signed = match chain {
+            Some(chain) => head.verify_with(chain.key_for_head(size)),
             None => head.verify(),
         };
         signed.map_err(|error| fail(format!("bad signature: {error}")))?;

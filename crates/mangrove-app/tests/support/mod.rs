@@ -55,6 +55,7 @@ impl Town {
                         command_id: App::command_id(&submission, next),
                         command_hash: submission.command_hash.clone(),
                         actor: actor.label(),
+                        deployment_key: None,
                         payload: payload.clone(),
                     });
                 }
