@@ -121,7 +121,7 @@ fn options(cli: &Cli) -> anyhow::Result<StoreOptions> {
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
     match &cli.command {
-        Command::Serve { listen } => serve(options(&cli)?, listen).await,
+        Command::Serve { listen } => serve(options(&cli)?, &cli.database, listen).await,
         Command::Demo { reset, factories } => demo(&cli, *reset, *factories).await,
         Command::Verify => verify(options(&cli)?).await,
         Command::Proof { command } => proof(&cli, command).await,
@@ -131,8 +131,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-async fn serve(options: StoreOptions, listen: &str) -> anyhow::Result<()> {
+async fn serve(options: StoreOptions, database: &str, listen: &str) -> anyhow::Result<()> {
     let store = Store::open(options).await.context("opening the database")?;
+    mangrove_server::demo::check_demo_complete(&store, database).await?;
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
     println!("Mangrove is serving on http://{}", listener.local_addr()?);
     let shutdown = async {
@@ -159,6 +160,7 @@ async fn demo(cli: &Cli, reset: bool, factories: usize) -> anyhow::Result<()> {
         }
     }
     let store = Store::open(options).await.context("opening the database")?;
+    mangrove_server::demo::check_demo_complete(&store, &cli.database).await?;
     let spinner = indicatif::ProgressBar::new_spinner()
         .with_message(format!("building the Rayong demo with {factories} synthetic factories"));
     spinner.enable_steady_tick(std::time::Duration::from_millis(120));
