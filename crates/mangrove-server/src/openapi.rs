@@ -80,7 +80,11 @@ pub fn document_json() -> &'static serde_json::Value {
 /// unforeseen is 500. Writing them once here keeps the annotations to what
 /// is particular to each route.
 fn error_statuses(path: &str, method: &str) -> Vec<(&'static str, &'static str)> {
-    let mut statuses = vec![("400", "A malformed query or body"), ("500", "An internal error, logged")];
+    let mut statuses = vec![
+        ("400", "A malformed query or body"),
+        ("422", "A value is out of range or invalid"),
+        ("500", "An internal error, logged"),
+    ];
     if path.contains('{') {
         statuses.push(("404", "No such resource"));
     }
@@ -97,7 +101,6 @@ fn error_statuses(path: &str, method: &str) -> Vec<(&'static str, &'static str)>
             ("409", "Refused by the current state"),
             ("413", "The request body is too large"),
             ("415", "The body is not JSON"),
-            ("422", "A field is invalid"),
             ("503", "The registry is unavailable; try again shortly"),
         ]);
         if path == "/api/v1/auth/login" {
