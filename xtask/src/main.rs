@@ -3,10 +3,13 @@
 //! - `demo`: build everything (the web client too, once it exists) in
 //!   release mode, build the Rayong demo into `mangrove.db`, and serve it.
 //! - `test`: check formatting and lints, then run every test of the
-//!   workspace (and of the web client).
+//!   workspace, the API conformance run (`conformance.rs`) and the web
+//!   client's tests.
 //!
 //! A Rust program instead of shell scripts, so it runs the same everywhere
 //! and stays readable as it grows.
+
+mod conformance;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -16,8 +19,11 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("demo") => demo(&args[1..]),
         Some("test") => test(&args[1..]),
+        Some("conformance") => {
+            build_debug().and_then(|()| conformance::run(&target_dir().join("debug").join("mangrove")))
+        }
         _ => {
-            eprintln!("usage: cargo xtask demo [--listen ADDR] | cargo xtask test");
+            eprintln!("usage: cargo xtask demo [--listen ADDR] | cargo xtask test | cargo xtask conformance");
             return ExitCode::from(2);
         }
     };
@@ -93,6 +99,7 @@ fn test(args: &[String]) -> Result<(), String> {
     let mut tests = cargo();
     tests.args(["test", "--workspace", "--no-fail-fast"]).args(args);
     run(tests)?;
+    conformance::run(&target_dir().join("debug").join("mangrove"))?;
     let web = root().join("web");
     if web.join("package.json").exists() {
         if !web.join("node_modules").exists() {
@@ -106,6 +113,12 @@ fn test(args: &[String]) -> Result<(), String> {
         run(web_tests)?;
     }
     Ok(())
+}
+
+fn build_debug() -> Result<(), String> {
+    let mut build = cargo();
+    build.args(["build", "--package", "mangrove-cli"]);
+    run(build)
 }
 
 fn target_dir() -> PathBuf {

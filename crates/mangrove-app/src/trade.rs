@@ -244,25 +244,29 @@ impl App {
             return Err(invalid("amount_satang", "an amount is a positive number of satang within the transfer limit"));
         }
         let kind = if deposit { "deposit" } else { "withdrawal" };
-        let id = TransferId::new(format!("{kind}-{}", reference.trim()))
+        let reference = reference.trim();
+        if reference.is_empty() {
+            return Err(invalid("reference", "a bank reference is required: copy it from the bank's statement"));
+        }
+        let id = TransferId::new(format!("{kind}-{reference}"))
             .map_err(|_| invalid("reference", "a bank reference is 1 to 50 printable characters without spaces"))?;
         if self.ledger.operator_account(CashKind::Settlement, Asset::Thb).is_none() {
             return Err(DomainError::conflict("open the exchange first: there is no bank account for baht"));
         }
-        if self.ledger.transfer(&id).is_some() {
-            // A repeat of the same bank transfer changes nothing; the ledger tells a repeat from a clash below.
-            let account = self.cash_account(org).ok_or_else(|| {
-                DomainError::conflict(format!("the reference {reference} was recorded for another organisation"))
-            })?;
-            let amount = Amount::new(amount_satang);
-            let spec = if deposit {
-                TransferSpec::Deposit { id, account, amount }
-            } else {
-                TransferSpec::Withdrawal { id, account, amount }
-            };
-            let decision = self.ledger.decide(context.now_ms, &mangrove_ledger::Command::Transfer(spec))?;
-            debug_assert!(decision.events().is_empty(), "a known id is a repeat or refused");
-            return Ok(Vec::new());
+        if let Some(earlier) = self.ledger.transfer(&id) {
+            // One bank transfer is recorded once. A retried request carries the same Idempotency-Key and is
+            // answered from the journal before it reaches here; a second request with the same reference is a
+            // mistake (or a statement read twice) and must be seen, never credited or swallowed silently.
+            return Err(DomainError::new(
+                ErrorKind::Conflict,
+                Some("reference"),
+                format!(
+                    "the bank reference {reference} was already recorded as a {kind} of {} satang (ledger transfer {}); \
+                     a bank transfer is recorded once",
+                    earlier.amount.get(),
+                    earlier.id.as_str()
+                ),
+            ));
         }
         let mut out = Vec::new();
         let account = match self.cash_account(org) {

@@ -152,7 +152,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve { listen, public_key } => {
             let mut options = options(&cli)?;
             options.pinned_public_key.clone_from(public_key);
-            serve(options, listen).await
+            serve(options, &cli.database, listen).await
         }
         Command::Demo { reset, factories } => demo(&cli, *reset, *factories).await,
         Command::Verify { public_key } => verify(options(&cli)?, public_key.as_deref()).await,
@@ -164,8 +164,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-async fn serve(options: StoreOptions, listen: &str) -> anyhow::Result<()> {
+async fn serve(options: StoreOptions, database: &str, listen: &str) -> anyhow::Result<()> {
     let store = Store::open(options).await.context("opening the database")?;
+    mangrove_server::demo::check_demo_complete(&store, database).await?;
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
     println!("Mangrove is serving on http://{}", listener.local_addr()?);
     let shutdown = async {
@@ -192,6 +193,7 @@ async fn demo(cli: &Cli, reset: bool, factories: usize) -> anyhow::Result<()> {
         }
     }
     let store = Store::open(options).await.context("opening the database")?;
+    mangrove_server::demo::check_demo_complete(&store, &cli.database).await?;
     let spinner = indicatif::ProgressBar::new_spinner()
         .with_message(format!("building the Rayong demo with {factories} synthetic factories"));
     spinner.enable_steady_tick(std::time::Duration::from_millis(120));

@@ -95,20 +95,57 @@ pub async fn build_with_factories(store: &Store, factories: usize) -> anyhow::Re
     crate::demo_factories::build(store, &named, factories.max(named.len())).await?;
     crate::demo_reductions::build(&demo, &named_factories).await?;
     crate::demo_market::build(&demo, &named_factories).await?;
+    mark_demo(store, DEMO_COMPLETE).await?;
     Ok(demo.logins)
 }
 
 /// Builds the registry part of the demo into an empty store and returns its logins.
 pub async fn build(store: &Store) -> anyhow::Result<Vec<DemoLogin>> {
-    Ok(build_registry(store).await?.0.logins)
+    let logins = build_registry(store).await?.0.logins;
+    mark_demo(store, DEMO_COMPLETE).await?;
+    Ok(logins)
+}
+
+/// The `settings` row that says how far the demo got: `building` from
+/// before its first command, `complete` after its last. A process killed
+/// in between leaves `building`, which `check_demo_complete` reports.
+const DEMO_SETTING: &str = "demo";
+const DEMO_BUILDING: &str = "building";
+const DEMO_COMPLETE: &str = "complete";
+
+async fn mark_demo(store: &Store, state: &str) -> anyhow::Result<()> {
+    store
+        .db()
+        .set_setting(DEMO_SETTING, state)
+        .await
+        .map_err(|error| anyhow::anyhow!("recording the demo's progress: {error}"))
+}
+
+/// Refuses a database whose demo was interrupted while being built: its
+/// registry is a fragment (logins without their credits, a market without
+/// its orders) that would look like data. `database` names it in the message.
+pub async fn check_demo_complete(store: &Store, database: &str) -> anyhow::Result<()> {
+    let state =
+        store.db().setting(DEMO_SETTING).await.map_err(|error| anyhow::anyhow!("reading {database}: {error}"))?;
+    if state.as_deref() == Some(DEMO_BUILDING) {
+        let events = store.ledger().read().await.tree.len();
+        anyhow::bail!(
+            "the demo in {database} is incomplete: building it was interrupted after {events} journal events. \
+             Rebuild it with `mangrove demo --reset --database {database}` (for PostgreSQL, drop and create the \
+             database first, then run `mangrove demo`)"
+        );
+    }
+    Ok(())
 }
 
 async fn build_registry(store: &Store) -> anyhow::Result<(Demo, NamedFactories)> {
+    check_demo_complete(store, "this database").await?;
     if !store.ledger().read().await.tree.is_empty() {
         anyhow::bail!(
             "the database already holds a registry; run the demo on a new database (or pass --reset for a SQLite file)"
         );
     }
+    mark_demo(store, DEMO_BUILDING).await?;
     let mut demo = Demo { state: AppState::new(store.clone()), logins: Vec::new() };
     let (operator, _) =
         demo.organisation("Rayong City Development Company", Role::Operator, ("operator", "Operator desk")).await?;

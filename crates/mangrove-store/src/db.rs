@@ -342,6 +342,22 @@ macro_rules! backend {
             }
 
             /// Runs raw SQL (tests use it to tamper with a database).
+            pub async fn setting(pool: &Pool<Db>, name: &str) -> sqlx::Result<Option<String>> {
+                sqlx::query_scalar("SELECT value FROM settings WHERE name = $1").bind(name).fetch_optional(pool).await
+            }
+
+            pub async fn set_setting(pool: &Pool<Db>, name: &str, value: &str) -> sqlx::Result<()> {
+                sqlx::query(
+                    "INSERT INTO settings (name, value) VALUES ($1, $2) \
+                     ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                )
+                .bind(name)
+                .bind(value)
+                .execute(pool)
+                .await?;
+                Ok(())
+            }
+
             pub async fn execute(pool: &Pool<Db>, sql: &str) -> sqlx::Result<u64> {
                 Ok(sqlx::query(sql).execute(pool).await?.rows_affected())
             }
@@ -402,6 +418,13 @@ impl Db {
     }
     pub async fn factory_years_of(&self, org: i64) -> sqlx::Result<Vec<(i64, String, String, String)>> {
         dispatch!(self, factory_years_of(org))
+    }
+    /// A fact about the deployment kept outside the journal (see the `settings` table).
+    pub async fn setting(&self, name: &str) -> sqlx::Result<Option<String>> {
+        dispatch!(self, setting(name))
+    }
+    pub async fn set_setting(&self, name: &str, value: &str) -> sqlx::Result<()> {
+        dispatch!(self, set_setting(name, value))
     }
     pub async fn execute(&self, sql: &str) -> sqlx::Result<u64> {
         dispatch!(self, execute(sql))
