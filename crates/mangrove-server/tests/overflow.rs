@@ -36,7 +36,7 @@ async fn register_olefins(app: &TestApp) -> String {
 /// Asserts a 422 naming `field`, and that the journal and the public figures did not move.
 async fn assert_refused(app: &TestApp, before: &Snapshot, (status, answer): (StatusCode, Value), field: &str) {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{}: {answer}", app.db_name);
-    assert_eq!(error_of(&app.db_name, &answer)["field"], field, "{}: {answer}", app.db_name);
+    assert_eq!(error_of(app.db_name, &answer)["field"], field, "{}: {answer}", app.db_name);
     assert_eq!(&app.snapshot().await, before, "{}: a refused command changes nothing", app.db_name);
 }
 

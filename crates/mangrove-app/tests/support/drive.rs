@@ -100,7 +100,7 @@ fn run_one(town: &mut Town, step: usize, op: u8, a: u64, b: u64) -> DomainResult
             town.run(operator, mangrove_ledger::Command::Transfer(spec))
         }
         2 => {
-            let side = if a % 2 == 0 { Side::Buy } else { Side::Sell };
+            let side = if a.is_multiple_of(2) { Side::Buy } else { Side::Sell };
             let org = if side == Side::Sell { town.seller } else { buyer };
             town.order(org, side, OrderKind::Limit, Some(a), b, TimeInForce::Gtc)
         }
