@@ -38,9 +38,6 @@ pub const SATANG_PER_ACCOUNT_TOTAL_MAX: u64 = JSON_INTEGER_MAX;
 pub const PRICE_SATANG_MAX: u64 = 1_000_000_000;
 /// Most tonnes one exchange order may ask for.
 pub const ORDER_TCO2E_MAX: u64 = 10_000_000;
-/// Largest value of one order: its price times its tonnes, before the ledger
-/// refuses a hold above `SATANG_PER_TRANSFER_MAX`.
-pub const ORDER_NOTIONAL_SATANG_MAX: u64 = PRICE_SATANG_MAX * ORDER_TCO2E_MAX;
 
 // The factory book.
 /// Most factories the book registers (Rayong has a few thousand).
@@ -67,9 +64,11 @@ const _: () = assert!(SATANG_PER_ACCOUNT_TOTAL_MAX <= JSON_INTEGER_MAX);
 // An account's posted credits less its posted and pending debits is computed
 // in i128, but its totals themselves are u64 columns.
 const _: () = assert!(SATANG_PER_ACCOUNT_TOTAL_MAX <= COLUMN_INTEGER_MAX);
-// Price times tonnes is computed in u64 and must not wrap there.
+// Price times tonnes is computed in u64 and must not wrap there; what a
+// trade moves is further capped by the ledger's hold of the buyer's cash,
+// at most `SATANG_PER_TRANSFER_MAX`.
 const _: () = assert!(PRICE_SATANG_MAX.checked_mul(ORDER_TCO2E_MAX).is_some());
-const _: () = assert!(ORDER_NOTIONAL_SATANG_MAX <= COLUMN_INTEGER_MAX);
+const _: () = assert!(PRICE_SATANG_MAX * ORDER_TCO2E_MAX <= COLUMN_INTEGER_MAX);
 // The province's sum for a year, over every factory, fits the i64 of grams,
 // and its whole tonnes stay exact in JSON.
 const _: () = assert!(CO2E_GRAMS_PER_FACTORY_YEAR_MAX.checked_mul(FACTORIES_MAX as i64).is_some());
