@@ -23,9 +23,12 @@ pub const INSTRUMENTS_MAX: usize = 10_000;
 pub const AUCTIONS_MAX: usize = 10_000;
 pub const BIDS_PER_AUCTION_MAX: usize = 10_000;
 /// Highest price a tonne may be offered at: ten million baht.
-pub const PRICE_SATANG_MAX: u64 = 1_000_000_000;
+pub const PRICE_SATANG_MAX: u64 = mangrove_core::bounds::PRICE_SATANG_MAX;
 /// Most tonnes in one order or bid.
-pub const ORDER_TCO2E_MAX: u64 = 10_000_000;
+pub const ORDER_TCO2E_MAX: u64 = mangrove_core::bounds::ORDER_TCO2E_MAX;
+// The matching engine's own bounds are wider than the market's.
+const _: () = assert!(ORDER_TCO2E_MAX <= mangrove_exchange::QTY_PER_ORDER_MAX);
+const _: () = assert!(ORDER_TCO2E_MAX <= mangrove_exchange::auction::AUCTION_QTY_MAX);
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Instrument {

@@ -12,6 +12,7 @@
 //!
 //! This crate, like every domain crate, knows nothing of tokio, sqlx or axum.
 
+pub mod bounds;
 pub mod error;
 pub mod ids;
 pub mod journal;

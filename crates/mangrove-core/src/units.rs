@@ -17,7 +17,7 @@ impl Tco2e {
     pub const ZERO: Tco2e = Tco2e(0);
     /// No single command may move more than this: a bound far above any
     /// real issuance that keeps every sum of quantities far from overflow.
-    pub const MAX_PER_COMMAND: u64 = 1_000_000_000_000;
+    pub const MAX_PER_COMMAND: u64 = crate::bounds::TCO2E_PER_COMMAND_MAX;
 
     pub const fn new(tonnes: u64) -> Self {
         Tco2e(tonnes)

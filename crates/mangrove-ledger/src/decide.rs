@@ -185,7 +185,10 @@ impl<'a> Scratch<'a> {
         let (debit, credit) = (self.balance(transfer.debit), self.balance(transfer.credit));
         let hold = transfer.pending_id.as_ref().and_then(|id| self.hold(id));
         let Some(Effect { debit, credit, hold }) = effect(&transfer, debit, credit, hold) else {
-            return Err(DomainError::invalid("amount", "the amount would overflow an account's totals"));
+            return Err(DomainError::invalid(
+                "amount",
+                format!("the amount would take an account's running totals past {ACCOUNT_TOTAL_MAX}"),
+            ));
         };
         let account = &self.ledger.accounts[&transfer.debit];
         if account.kind != AccountKind::Settlement && debit.available() < 0 {

@@ -16,9 +16,12 @@ pub const TRANSFER_ID_BYTES_MAX: usize = 64;
 /// Most transfers in one linked batch.
 pub const TRANSFERS_PER_BATCH_MAX: usize = 1_000;
 /// Largest amount one transfer moves, in the asset's smallest unit: ten
-/// trillion baht in satang, far above any real payment, and small enough
-/// that no account's totals come near `u64::MAX` in practice.
-pub const AMOUNT_PER_TRANSFER_MAX: u64 = 1_000_000_000_000_000;
+/// trillion baht in satang, far above any real payment.
+pub const AMOUNT_PER_TRANSFER_MAX: u64 = mangrove_core::bounds::SATANG_PER_TRANSFER_MAX;
+/// Largest running total of an account (each of posted and pending debits
+/// and credits): the transfer that would take one past it is refused, so
+/// every total fits a database integer and a JSON number.
+pub const ACCOUNT_TOTAL_MAX: u64 = mangrove_core::bounds::SATANG_PER_ACCOUNT_TOTAL_MAX;
 /// Longest time a hold may stay open before it expires: 400 days.
 pub const HOLD_TIMEOUT_MS_MAX: u64 = 400 * 24 * 3_600 * 1_000;
 /// Most holds one `ExpireHolds` command releases; the rest wait for the next.
@@ -84,6 +87,10 @@ impl Amount {
     }
     pub fn checked_sub(self, other: Amount) -> Option<Amount> {
         self.0.checked_sub(other.0).map(Amount)
+    }
+    /// The sum, if it stays within an account's total bound.
+    pub(crate) fn total_add(self, other: Amount) -> Option<Amount> {
+        self.checked_add(other).filter(|sum| sum.0 <= ACCOUNT_TOTAL_MAX)
     }
     pub fn is_zero(self) -> bool {
         self.0 == 0
@@ -259,11 +266,11 @@ impl Balance {
     }
 
     /// The balance after being the debit side of `movement`, or `None` if
-    /// a total would leave the range of `u64`.
+    /// a total would pass `ACCOUNT_TOTAL_MAX`.
     pub(crate) fn debited(self, movement: Movement) -> Option<Balance> {
         Some(Balance {
-            posted_debits: self.posted_debits.checked_add(movement.posted)?,
-            pending_debits: self.pending_debits.checked_add(movement.pending_in)?.checked_sub(movement.pending_out)?,
+            posted_debits: self.posted_debits.total_add(movement.posted)?,
+            pending_debits: self.pending_debits.total_add(movement.pending_in)?.checked_sub(movement.pending_out)?,
             ..self
         })
     }
@@ -271,11 +278,8 @@ impl Balance {
     /// The balance after being the credit side of `movement`.
     pub(crate) fn credited(self, movement: Movement) -> Option<Balance> {
         Some(Balance {
-            posted_credits: self.posted_credits.checked_add(movement.posted)?,
-            pending_credits: self
-                .pending_credits
-                .checked_add(movement.pending_in)?
-                .checked_sub(movement.pending_out)?,
+            posted_credits: self.posted_credits.total_add(movement.posted)?,
+            pending_credits: self.pending_credits.total_add(movement.pending_in)?.checked_sub(movement.pending_out)?,
             ..self
         })
     }

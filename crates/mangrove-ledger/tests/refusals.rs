@@ -200,11 +200,11 @@ fn deposits_need_the_operators_settlement_account() {
 
 #[test]
 fn totals_that_would_overflow_are_refused() {
-    // After 18,446 deposits of the largest amount, one more would take the bank's posted debits past u64::MAX.
+    // After nine deposits of the largest amount, one more would take the bank's posted debits past the bound.
     let mut book = Book::new();
     let mut ledger = book.ledger.clone();
     let mut dirty = Dirty::default();
-    let rounds = u64::MAX / AMOUNT_PER_TRANSFER_MAX;
+    let rounds = ACCOUNT_TOTAL_MAX / AMOUNT_PER_TRANSFER_MAX;
     for n in 0..rounds {
         let command = one(deposit(&format!("big-{n}"), PROPONENT, AMOUNT_PER_TRANSFER_MAX));
         ledger.execute(START_MS, &command, &mut dirty).unwrap();

@@ -16,7 +16,12 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Most activity lines one factory may record for one year.
-pub const LINES_PER_YEAR_MAX: usize = 5_000;
+pub const LINES_PER_YEAR_MAX: usize = mangrove_core::bounds::LINES_PER_YEAR_MAX;
+/// Most factories the book registers; with the bound on a year's emissions
+/// it keeps the province's sums inside grams' `i64`.
+pub const FACTORIES_MAX: usize = mangrove_core::bounds::FACTORIES_MAX;
+/// Largest sum of the magnitudes of a factory-year's emission lines, in grams.
+pub const CO2E_GRAMS_PER_FACTORY_YEAR_MAX: i64 = mangrove_core::bounds::CO2E_GRAMS_PER_FACTORY_YEAR_MAX;
 pub const YEAR_MIN: i32 = 1990;
 pub const YEAR_MAX: i32 = 2100;
 
@@ -215,6 +220,12 @@ impl FactoryBook {
         match command {
             MeasureCommand::RegisterFactory { profile } => {
                 let profile = checked_profile(profile)?;
+                if !self.factories.contains_key(&profile.org) && self.factories.len() >= FACTORIES_MAX {
+                    return Err(DomainError::invalid(
+                        "org",
+                        format!("the book holds at most {FACTORIES_MAX} factories"),
+                    ));
+                }
                 if self.factories.values().any(|other| other.licence == profile.licence && other.org != profile.org) {
                     return Err(DomainError::conflict(format!(
                         "licence {} belongs to another factory",
@@ -393,10 +404,27 @@ fn check_year(catalogue: &Catalogue, data: &FactoryYear) -> DomainResult<()> {
             format!("line {}: {} is not in {}", line.line, line.month, data.year),
         ));
     }
-    Inventory::compute(catalogue, data.options(), &data.lines).map(|_| ()).map_err(|errors| {
+    let inventory = Inventory::compute(catalogue, data.options(), &data.lines).map_err(|errors| {
         let first = errors.errors.first().map(|error| format!("line {}: {}", error.line, error.message));
         DomainError::invalid("lines", first.unwrap_or_else(|| "the activity data cannot be computed".into()))
-    })
+    })?;
+    // Magnitudes, not the signed total: every scope's, gas's and source's
+    // partial sum, and the province's sums over factories, are bounded by it.
+    let magnitude_grams = inventory
+        .lines()
+        .iter()
+        .try_fold(0i64, |sum, line| sum.checked_add(line.emissions_tco2e.grams().checked_abs()?))
+        .filter(|grams| *grams <= CO2E_GRAMS_PER_FACTORY_YEAR_MAX);
+    if magnitude_grams.is_none() {
+        return Err(DomainError::invalid(
+            "lines",
+            format!(
+                "a year's emissions are at most {} tCO2e; check the quantities and units",
+                CO2E_GRAMS_PER_FACTORY_YEAR_MAX / crate::fixed::MICRO
+            ),
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -15,7 +15,9 @@ pub const TEXT_CHARS_MAX: usize = 4_000;
 /// Most reduction projects and practices the book keeps (each).
 pub const REDUCTIONS_MAX: usize = 100_000;
 /// Largest estimated or measured reduction: all of Rayong emits tens of millions of tonnes a year.
-pub const REDUCTION_TCO2E_MAX: u64 = 100_000_000;
+pub const REDUCTION_TCO2E_MAX: u64 = mangrove_core::bounds::REDUCTION_TCO2E_MAX;
+/// Largest investment a practice may report, in baht.
+pub const INVESTMENT_BAHT_MAX: u64 = mangrove_core::bounds::INVESTMENT_BAHT_MAX;
 
 /// The kinds of reduction project the Race to Zero campaign tracks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -168,6 +170,12 @@ pub fn checked_plan(plan: &ReductionPlan) -> DomainResult<ReductionPlan> {
 pub fn checked_practice(draft: &PracticeDraft) -> DomainResult<PracticeDraft> {
     tonnes("measured_reduction_tco2e", draft.measured_reduction_tco2e)?;
     year("measured_year", draft.measured_year)?;
+    if draft.investment_baht.is_some_and(|baht| baht > INVESTMENT_BAHT_MAX) {
+        return Err(DomainError::invalid(
+            "investment_baht",
+            format!("an investment is at most {INVESTMENT_BAHT_MAX} baht"),
+        ));
+    }
     Ok(PracticeDraft {
         title: text("title", &draft.title, TITLE_CHARS_MAX, true)?,
         summary: text("summary", &draft.summary, TEXT_CHARS_MAX, true)?,

@@ -334,6 +334,7 @@ impl Registry {
             }
             _ => return Err(DomainError::conflict(format!("report {} is not verified", id.get()))),
         }
+        self.check_supply(report.verified_tco2e)?;
         let buffer_tco2e = report.verified_tco2e.share_rounded_up(project.buffer_bps);
         let buffer_account = match (self.buffer_account, buffer_tco2e.get()) {
             (Some(account), _) => account,
@@ -354,6 +355,19 @@ impl Registry {
             issued_at_ms: context.now_ms,
         };
         Ok(vec![Event::CreditsIssued { batch, buffer_account }])
+    }
+
+    /// Refuses an issuance that would take the tonnes ever issued past the
+    /// supply bound, under which every holding and total of tonnes fits.
+    fn check_supply(&self, issuing: Tco2e) -> DomainResult<()> {
+        let issued: u128 = self.batches.values().map(|batch| u128::from(batch.issued_tco2e.get())).sum();
+        if issued + u128::from(issuing.get()) > u128::from(bounds::TCO2E_SUPPLY_MAX) {
+            return Err(DomainError::invalid(
+                "verified_tco2e",
+                format!("the registry issues at most {} tCO2e in all; {issued} are issued", bounds::TCO2E_SUPPLY_MAX),
+            ));
+        }
+        Ok(())
     }
 
     fn transfer(

@@ -476,3 +476,29 @@ fn a_report_reviewed_by_the_system_is_refused_not_a_panic() {
     assert_eq!((error.kind, error.field), (Forbidden, None));
     assert_eq!(world.registry, before);
 }
+
+#[test]
+fn issuance_past_the_supply_bound_is_refused() {
+    // A thousand batches of the largest issuance reach the supply bound exactly; one more tonne is refused.
+    let mut world = World::new();
+    let batches = bounds::TCO2E_SUPPLY_MAX / Tco2e::MAX_PER_COMMAND;
+    let periods = (2010..2016).flat_map(|year| {
+        (1..=12).flat_map(move |month| {
+            (1..=14).map(move |pair| {
+                let start = format!("{year}-{month:02}-{:02}", pair * 2 - 1);
+                let end = format!("{year}-{month:02}-{:02}", pair * 2);
+                (start, end)
+            })
+        })
+    });
+    let periods: Vec<(String, String)> = periods.take(batches as usize + 1).collect();
+    for (start, end) in &periods[..batches as usize] {
+        world.issue_verified(Tco2e::MAX_PER_COMMAND, (start, end));
+    }
+    let (start, end) = &periods[batches as usize];
+    let report = world.submit_report(world.project, (start, end), 1);
+    world.verify(report, 1);
+    let error = world.refuse(&world.member(world.operator), &Command::IssueCredits { report });
+    assert_eq!((error.kind, error.field), (Invalid, Some("verified_tco2e")), "{}", error.message);
+    world.registry.check_invariants().unwrap();
+}

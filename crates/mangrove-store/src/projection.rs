@@ -319,6 +319,9 @@ pub const TABLES: [Table; 23] = [
     },
 ];
 
+/// Every unsigned value a row holds is an id counted from 1 or a figure
+/// `decide` kept under a bound of `mangrove_core::bounds`, all at most
+/// `COLUMN_INTEGER_MAX` (asserted there): a decided event cannot fail here.
 fn int(value: u64) -> Value {
     Value::Int(Some(i64::try_from(value).expect("stored integers fit in i64")))
 }
