@@ -10,6 +10,7 @@ use anyhow::{bail, Context as _};
 use clap::{Parser, Subcommand};
 use mangrove_core::proof::ProofFile;
 use mangrove_core::signing::DeploymentKey;
+use mangrove_server::guard::ServerOptions;
 use mangrove_store::{Location, Store, StoreOptions};
 use std::path::PathBuf;
 
@@ -53,6 +54,14 @@ enum Command {
         /// head is signed by it or by a key it handed over to.
         #[arg(long, env = "MANGROVE_PUBLIC_KEY")]
         public_key: Option<String>,
+        /// The address people open, e.g. https://mangrove.example.org: mutations are accepted only from its
+        /// origin, and over https the session cookie is Secure and HSTS is sent.
+        #[arg(long, env = "MANGROVE_PUBLIC_URL")]
+        public_url: Option<String>,
+        /// Behind a reverse proxy: take the client's address (for sign-in throttling) from the last entry of
+        /// X-Forwarded-For. Only where the proxy sets that header.
+        #[arg(long, env = "MANGROVE_TRUST_FORWARDED_FOR")]
+        trust_forwarded_for: bool,
     },
     /// Build the Rayong demo into an empty database and print its logins.
     Demo {
@@ -149,10 +158,13 @@ fn options(cli: &Cli) -> anyhow::Result<StoreOptions> {
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
     match &cli.command {
-        Command::Serve { listen, public_key } => {
+        Command::Serve { listen, public_key, public_url, trust_forwarded_for } => {
             let mut options = options(&cli)?;
             options.pinned_public_key.clone_from(public_key);
-            serve(options, &cli.database, listen).await
+            let server = ServerOptions { public_url: public_url.clone(), trust_forwarded_for: *trust_forwarded_for }
+                .checked()
+                .map_err(anyhow::Error::msg)?;
+            serve(options, server, &cli.database, listen).await
         }
         Command::Demo { reset, factories } => demo(&cli, *reset, *factories).await,
         Command::Verify { public_key } => verify(options(&cli)?, public_key.as_deref()).await,
@@ -164,7 +176,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-async fn serve(options: StoreOptions, database: &str, listen: &str) -> anyhow::Result<()> {
+async fn serve(options: StoreOptions, server: ServerOptions, database: &str, listen: &str) -> anyhow::Result<()> {
     let store = Store::open(options).await.context("opening the database")?;
     mangrove_server::demo::check_demo_complete(&store, database).await?;
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
@@ -172,7 +184,7 @@ async fn serve(options: StoreOptions, database: &str, listen: &str) -> anyhow::R
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };
-    mangrove_server::serve(listener, store, shutdown).await?;
+    mangrove_server::serve_with(listener, store, server, shutdown).await?;
     Ok(())
 }
 

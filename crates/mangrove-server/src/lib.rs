@@ -21,6 +21,7 @@ mod demo_reductions;
 pub mod error;
 pub mod expiry;
 pub mod extract;
+pub mod guard;
 pub mod health;
 pub mod openapi;
 pub mod routes;
@@ -40,16 +41,26 @@ pub const REQUEST_BODY_BYTES_MAX: usize = 512 * 1024;
 pub struct AppState {
     pub store: Store,
     pub dashboard: routes::dashboard::DashboardCache,
+    pub guard: std::sync::Arc<guard::Guard>,
 }
 
 impl AppState {
     pub fn new(store: Store) -> Self {
-        AppState { store, dashboard: Default::default() }
+        Self::with_options(store, guard::ServerOptions::default())
+    }
+    pub fn with_options(store: Store, options: guard::ServerOptions) -> Self {
+        AppState { store, dashboard: Default::default(), guard: std::sync::Arc::new(guard::Guard::new(options)) }
     }
 }
 
 /// The whole application: API, OpenAPI document and a fallback.
 pub fn router(store: Store) -> Router {
+    router_with(store, guard::ServerOptions::default())
+}
+
+/// The application for a deployment reached as `options` says (see `guard`).
+pub fn router_with(store: Store, options: guard::ServerOptions) -> Router {
+    let state = AppState::with_options(store.clone(), options);
     let api = Router::new()
         .route("/auth/login", post(people::login))
         .route("/auth/logout", post(people::logout))
@@ -135,10 +146,12 @@ pub fn router(store: Store) -> Router {
         .route("/readyz", get(health::readyz))
         .fallback(web::asset)
         .layer(health::panic_layer(store.clone()))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), guard::refuse_cross_site))
         .layer(axum::middleware::from_fn(error::json_errors))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), guard::security_headers))
         .layer(DefaultBodyLimit::max(REQUEST_BODY_BYTES_MAX))
         .layer(tower_http::trace::TraceLayer::new_for_http())
-        .with_state(AppState::new(store))
+        .with_state(state)
 }
 
 async fn api_not_found(axum::extract::OriginalUri(uri): axum::extract::OriginalUri) -> error::ApiError {
@@ -157,6 +170,16 @@ pub async fn serve(
     store: Store,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    serve_with(listener, store, guard::ServerOptions::default(), shutdown).await
+}
+
+/// `serve` for a deployment reached as `options` says (see `guard`).
+pub async fn serve_with(
+    listener: tokio::net::TcpListener,
+    store: Store,
+    options: guard::ServerOptions,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let _expiry = expiry::spawn(store.clone());
     let fatal = store.fatal().clone();
     let stop = async move {
@@ -165,6 +188,7 @@ pub async fn serve(
             () = health::after_grace(&fatal) => {}
         }
     };
-    let serving = axum::serve(listener, router(store.clone())).with_graceful_shutdown(stop);
+    let app = router_with(store.clone(), options).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let serving = axum::serve(listener, app).with_graceful_shutdown(stop);
     health::until_fatal(&store, std::future::IntoFuture::into_future(serving)).await
 }

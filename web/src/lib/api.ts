@@ -70,7 +70,9 @@ export interface RequestOptions {
 }
 
 export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  // The server takes a cookie-authenticated change only with this header,
+  // which a page of another site cannot add (see the server's guard).
+  const headers: Record<string, string> = { Accept: 'application/json', 'X-Requested-With': 'mangrove' };
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
   if (options.idempotencyKey) headers['Idempotency-Key'] = options.idempotencyKey;
   let response: Response;

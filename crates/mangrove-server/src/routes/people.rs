@@ -3,6 +3,7 @@
 use crate::auth::{self, CurrentUser, SESSION_COOKIE, SESSION_TTL_MS};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
+use crate::guard::ClientAddress;
 use crate::AppState;
 use axum::extract::State;
 use axum::http::header::SET_COOKIE;
@@ -53,11 +54,28 @@ async fn view(state: &AppState, user: &UserRecord) -> UserView {
     }
 }
 
+/// Over HTTPS the session cookie is never sent in the clear.
+fn secure_flag(state: &AppState) -> &'static str {
+    if state.guard.options.https() {
+        "; Secure"
+    } else {
+        ""
+    }
+}
+
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "people", request_body = LoginRequest,
     responses((status = 200, body = LoginResponse), (status = 401, body = crate::error::ErrorBody)))]
-pub async fn login(State(state): State<AppState>, Json(request): Json<LoginRequest>) -> ApiResult<Response> {
+pub async fn login(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    Json(request): Json<LoginRequest>,
+) -> ApiResult<Response> {
     let wrong = || ApiError::new(StatusCode::UNAUTHORIZED, "unauthenticated", "the username or password is wrong");
     let username = request.username.trim().to_lowercase();
+    // Counted before any hash is computed: a guess costs the guesser, not the server.
+    if let Err(throttled) = state.guard.count_login(&username, address) {
+        return Ok(throttled);
+    }
     if request.password.len() > auth::PASSWORD_CHARS_MAX * 4 {
         return Err(wrong());
     }
@@ -82,8 +100,11 @@ pub async fn login(State(state): State<AppState>, Json(request): Json<LoginReque
         .insert_session(&auth::token_hash(&token), user.id, now_ms, now_ms + SESSION_TTL_MS)
         .await
         .map_err(ApiError::internal)?;
-    let cookie =
-        format!("{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}", SESSION_TTL_MS / 1000);
+    let cookie = format!(
+        "{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{}",
+        SESSION_TTL_MS / 1000,
+        secure_flag(&state)
+    );
     let body = LoginResponse { token, user: view(&state, &user).await };
     Ok(([(SET_COOKIE, cookie)], axum::Json(body)).into_response())
 }
@@ -91,7 +112,7 @@ pub async fn login(State(state): State<AppState>, Json(request): Json<LoginReque
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "people", responses((status = 204)))]
 pub async fn logout(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Response> {
     state.store.db().delete_session(&user.token_hash).await.map_err(ApiError::internal)?;
-    let cookie = format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
+    let cookie = format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0{}", secure_flag(&state));
     Ok((StatusCode::NO_CONTENT, [(SET_COOKIE, cookie)]).into_response())
 }
 
