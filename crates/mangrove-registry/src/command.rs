@@ -48,6 +48,18 @@ pub enum Selection {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "command")]
 pub enum Command {
+    /// Records a new login of `org` (its user row is written beside the
+    /// journal with this id), committing to who it is by `identity`.
+    CreateLogin {
+        user: UserId,
+        org: OrgId,
+        identity: String,
+    },
+    /// Disables a login for good; `reason` is a short code such as `left`.
+    DisableLogin {
+        user: UserId,
+        reason: String,
+    },
     CreateOrganisation {
         name: String,
         role: Role,
@@ -136,6 +148,16 @@ pub enum Command {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case", tag = "event")]
 pub enum Event {
+    LoginCreated {
+        #[schema(value_type = Object)]
+        login: Login,
+    },
+    LoginDisabled {
+        #[schema(value_type = u64)]
+        user: UserId,
+        #[schema(value_type = Object)]
+        disabled: LoginDisabled,
+    },
     OrganisationCreated {
         organisation: Organisation,
     },

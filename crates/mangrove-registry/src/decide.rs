@@ -16,6 +16,9 @@ pub struct Context {
     pub today: Date,
 }
 
+/// Longest reason code for disabling a login.
+pub const REASON_CODE_CHARS_MAX: usize = 40;
+
 impl Registry {
     /// Decides `command` and applies its events.
     pub fn execute(&mut self, context: &Context, command: &Command, dirty: &mut Dirty) -> DomainResult<Vec<Event>> {
@@ -30,6 +33,8 @@ impl Registry {
         let actor = &context.actor;
         self.require_known_member(actor)?;
         match command {
+            Command::CreateLogin { user, org, identity } => self.create_login(context, *user, *org, identity),
+            Command::DisableLogin { user, reason } => self.disable_login(context, *user, reason),
             Command::CreateOrganisation { name, role } => self.create_organisation(actor, name, *role),
             Command::CreateCreditClass { code, name, methodology, kind, default_buffer_bps } => {
                 require_role(actor, &[Role::Operator])?;
@@ -71,6 +76,67 @@ impl Registry {
                 }
             }
         }
+    }
+
+    /// The operator lets people into any organisation (onboarding), and the
+    /// deployment creates the first logins; each is on the record with who
+    /// did it, and the organisation sees it among its logins.
+    fn create_login(&self, context: &Context, user: UserId, org: OrgId, identity: &str) -> DomainResult<Vec<Event>> {
+        if context.actor != Actor::System {
+            require_role(&context.actor, &[Role::Operator])?;
+        }
+        let organisation = self
+            .organisations
+            .get(&org)
+            .ok_or_else(|| DomainError::not_found("org", format!("there is no organisation {}", org.get())))?;
+        if self.logins.contains_key(&user) {
+            return Err(DomainError::conflict(format!("login {} exists", user.get())));
+        }
+        let is_sha256_hex = identity.len() == 64 && identity.bytes().all(|b| b.is_ascii_hexdigit());
+        if !is_sha256_hex {
+            return Err(DomainError::invalid("identity", "an identity commitment is a SHA-256 in hex"));
+        }
+        let login = Login {
+            user,
+            org,
+            role: organisation.role,
+            identity: identity.to_ascii_lowercase(),
+            created_by: context.actor,
+            created_at_ms: context.now_ms,
+            disabled: None,
+        };
+        Ok(vec![Event::LoginCreated { login }])
+    }
+
+    /// The operator may disable any login; a member, the logins of its own
+    /// organisation (a colleague who left). A login made before logins were
+    /// journaled is not known here, and is refused as not found.
+    fn disable_login(&self, context: &Context, user: UserId, reason: &str) -> DomainResult<Vec<Event>> {
+        let login = self
+            .logins
+            .get(&user)
+            .ok_or_else(|| DomainError::not_found("user", format!("there is no login {}", user.get())))?;
+        let allowed = match context.actor {
+            Actor::System => true,
+            Actor::Member { role, org, .. } => role == Role::Operator || org == login.org,
+        };
+        if !allowed {
+            return Err(DomainError::forbidden("only the operator or the login's own organisation disables it"));
+        }
+        if login.disabled.is_some() {
+            return Err(DomainError::conflict(format!("login {} is already disabled", user.get())));
+        }
+        let reason = reason.trim();
+        let valid = (1..=REASON_CODE_CHARS_MAX).contains(&reason.chars().count())
+            && reason.chars().all(|c| c.is_ascii_lowercase() || c == '_');
+        if !valid {
+            return Err(DomainError::invalid(
+                "reason",
+                format!("a reason is a short code of 1 to {REASON_CODE_CHARS_MAX} letters and '_', such as left_the_company"),
+            ));
+        }
+        let disabled = LoginDisabled { by: context.actor, at_ms: context.now_ms, reason: reason.to_string() };
+        Ok(vec![Event::LoginDisabled { user, disabled }])
     }
 
     fn create_organisation(&self, actor: &Actor, name: &str, role: Role) -> DomainResult<Vec<Event>> {

@@ -281,3 +281,29 @@ pub struct BatchTotals {
     pub retired_tco2e: Tco2e,
     pub cancelled_tco2e: Tco2e,
 }
+
+/// A login: a person who acts for an organisation, in its role. The journal
+/// holds who let them in and a salted commitment to their username and
+/// name, never the name itself (personal data under the PDPA, kept beside
+/// the journal where it can be erased) and never a password.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Login {
+    pub user: UserId,
+    pub org: OrgId,
+    pub role: Role,
+    /// SHA-256, hex, of the salt, the username and the display name.
+    pub identity: String,
+    /// Who created it: a member (user and organisation), or the deployment itself.
+    pub created_by: Actor,
+    pub created_at_ms: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disabled: Option<LoginDisabled>,
+}
+
+/// Who disabled a login, when and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginDisabled {
+    pub by: Actor,
+    pub at_ms: i64,
+    pub reason: String,
+}

@@ -25,6 +25,8 @@ pub struct Dirty {
     pub retirements: BTreeSet<RetirementId>,
     pub cancellations: BTreeSet<CancellationId>,
     pub holds: BTreeSet<HoldId>,
+    /// Logins live in memory and in the users table beside the journal; no projection rows yet.
+    pub logins: BTreeSet<UserId>,
 }
 
 impl Dirty {
@@ -55,6 +57,8 @@ pub struct Registry {
     pub(crate) holds: BTreeMap<HoldId, Hold>,
     /// Holds are removed when released or settled; ids are never reused.
     pub(crate) holds_created: u64,
+    /// Logins created since logins are journaled, by user id.
+    pub(crate) logins: BTreeMap<UserId, Login>,
 }
 
 /// Which tally a unit counts in.
@@ -82,6 +86,13 @@ impl Registry {
 
     // ---- reads -------------------------------------------------------
 
+    pub fn login(&self, user: UserId) -> Option<&Login> {
+        self.logins.get(&user)
+    }
+    /// The journaled logins of one organisation.
+    pub fn logins_of(&self, org: OrgId) -> impl Iterator<Item = &Login> {
+        self.logins.values().filter(move |login| login.org == org)
+    }
     pub fn organisation(&self, id: OrgId) -> Option<&Organisation> {
         self.organisations.get(&id)
     }
@@ -224,6 +235,15 @@ impl Registry {
     /// Applies one event, recording what it touched in `dirty`.
     pub fn apply(&mut self, event: &Event, dirty: &mut Dirty) {
         match event {
+            Event::LoginCreated { login } => {
+                self.logins.insert(login.user, login.clone());
+                dirty.logins.insert(login.user);
+            }
+            Event::LoginDisabled { user, disabled } => {
+                let login = self.logins.get_mut(user).expect("event names a known login");
+                login.disabled = Some(disabled.clone());
+                dirty.logins.insert(*user);
+            }
             Event::OrganisationCreated { organisation } => {
                 let account = Account { id: organisation.account, org: organisation.id, kind: AccountKind::Holding };
                 self.accounts.insert(account.id, account);

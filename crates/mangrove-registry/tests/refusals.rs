@@ -502,3 +502,40 @@ fn issuance_past_the_supply_bound_is_refused() {
     assert_eq!((error.kind, error.field), (Invalid, Some("verified_tco2e")), "{}", error.message);
     world.registry.check_invariants().unwrap();
 }
+
+/// Logins: only the operator (or the deployment) creates them, once per
+/// user id, in an organisation that exists, committing to a SHA-256; the
+/// operator or the login's own organisation disables one, once, with a
+/// reason code. A created and a disabled login stay on the record.
+#[test]
+fn logins_are_created_and_disabled_only_by_those_allowed() {
+    let (mut world, _) = market_with_hold();
+    let (operator, factory, citizen) =
+        (world.member(world.operator), world.member(world.factory), world.member(world.citizen));
+    let identity = "ab".repeat(32);
+    let create = |user: u64, org: OrgId, identity: &str| Command::CreateLogin {
+        user: UserId(user),
+        org,
+        identity: identity.to_string(),
+    };
+    let disable = |user: u64, reason: &str| Command::DisableLogin { user: UserId(user), reason: reason.to_string() };
+    world.run(&operator, &create(100, world.factory, &identity));
+    let login = world.registry.login(UserId(100)).expect("journaled").clone();
+    assert_eq!((login.org, login.role, login.created_by), (world.factory, Role::Factory, operator.actor));
+    let cases = vec![
+        case("a factory creates a login", factory, create(101, world.factory, &identity), Forbidden, None),
+        case("a citizen creates one for itself", citizen, create(101, world.citizen, &identity), Forbidden, None),
+        case("the same user twice", operator, create(100, world.factory, &identity), Conflict, None),
+        case("an unknown organisation", operator, create(101, OrgId(999), &identity), NotFound, Some("org")),
+        case("not a commitment", operator, create(101, world.factory, "somchai"), Invalid, Some("identity")),
+        case("another organisation disables", citizen, disable(100, "left"), Forbidden, None),
+        case("an unknown login", operator, disable(999, "left"), NotFound, Some("user")),
+        case("a blank reason", operator, disable(100, " "), Invalid, Some("reason")),
+        case("a reason that is prose", operator, disable(100, "He left us."), Invalid, Some("reason")),
+    ];
+    world.check_refusals(cases);
+    world.run(&factory, &disable(100, "left_the_company"));
+    let disabled = world.registry.login(UserId(100)).and_then(|login| login.disabled.clone()).expect("disabled");
+    assert_eq!((disabled.by, disabled.reason.as_str()), (factory.actor, "left_the_company"));
+    world.check_refusals(vec![case("disabled twice", operator, disable(100, "left"), Conflict, None)]);
+}

@@ -156,9 +156,18 @@ impl FromRequestParts<AppState> for MaybeUser {
     }
 }
 
-/// Creates a user in an existing organisation, with the organisation's role.
+/// Creates a login in an existing organisation, with the organisation's
+/// role, on `creator`'s authority, and journals it.
+///
+/// The order makes every crash harmless: the row is written `pending` (it
+/// cannot sign in), then its creation is journaled, then it is made
+/// `active`. A row left pending by a crash before the journal is removed
+/// when its username is asked for again; one whose creation was journaled
+/// but not yet activated is activated at that point, since the journal
+/// is what says a login exists. A refused command removes the row.
 pub async fn create_user(
     state: &AppState,
+    creator: &Actor,
     username: &str,
     password: &str,
     display_name: &str,
@@ -174,17 +183,21 @@ pub async fn create_user(
         })?;
         organisation.role
     };
-    if state.store.db().user_by_username(&username).await.map_err(ApiError::internal)?.is_some() {
-        return Err(ApiError::new(
-            axum::http::StatusCode::CONFLICT,
-            "conflict",
-            format!("the username '{username}' is taken"),
-        )
-        .with_field("username"));
+    if let Some(existing) = state.store.db().user_by_username(&username).await.map_err(ApiError::internal)? {
+        if !clear_unjournaled(state, &existing).await? {
+            return Err(ApiError::new(
+                axum::http::StatusCode::CONFLICT,
+                "conflict",
+                format!("the username '{username}' is taken"),
+            )
+            .with_field("username"));
+        }
     }
     let password = password.to_string();
     let password_hash =
         tokio::task::spawn_blocking(move || hash_password(&password)).await.map_err(ApiError::internal)??;
+    let identity_salt = new_token();
+    let identity = identity_commitment(&identity_salt, &username, &display_name);
     let mut user = UserRecord {
         id: 0,
         username,
@@ -193,6 +206,8 @@ pub async fn create_user(
         org_id: i64::try_from(org.get()).map_err(ApiError::internal)?,
         role: role.as_str().to_string(),
         created_at_ms: state.store.now_ms(),
+        status: "pending".into(),
+        identity_salt,
     };
     user.id = state.store.db().insert_user(&user).await.map_err(|error| match error {
         sqlx::Error::Database(ref database) if database.is_unique_violation() => {
@@ -200,5 +215,48 @@ pub async fn create_user(
         }
         other => ApiError::internal(other),
     })?;
+    let user_id = UserId(u64::try_from(user.id).map_err(ApiError::internal)?);
+    let command = mangrove_registry::Command::CreateLogin { user: user_id, org, identity };
+    let journaled = match mangrove_app::Submission::new(creator, None, command) {
+        Ok(submission) => state.store.sequencer().submit(submission).await.map_err(ApiError::from),
+        Err(error) => Err(ApiError::from(error)),
+    };
+    if let Err(error) = journaled {
+        state.store.db().delete_user(user.id).await.map_err(ApiError::internal)?;
+        return Err(error);
+    }
+    state.store.db().set_user_status(user.id, "active").await.map_err(ApiError::internal)?;
+    user.status = "active".into();
     Ok(user)
+}
+
+/// SHA-256 of the salt, the username and the display name: the journal's
+/// commitment to who a login is, which says nothing without the salt.
+pub fn identity_commitment(salt: &str, username: &str, display_name: &str) -> String {
+    let mut hasher = Sha256::new();
+    for part in [salt, username, display_name] {
+        hasher.update(part.as_bytes());
+        hasher.update([0u8]);
+    }
+    hex::encode(hasher.finalize())
+}
+
+/// For a username asked for again: removes a row a crash left pending
+/// before its creation was journaled (true), activates one whose creation
+/// was journaled (false: the name is taken), and leaves others (false).
+async fn clear_unjournaled(state: &AppState, existing: &UserRecord) -> ApiResult<bool> {
+    if existing.status != "pending" {
+        return Ok(false);
+    }
+    let journaled = {
+        let ledger = state.store.ledger().read().await;
+        let id = UserId(u64::try_from(existing.id).unwrap_or_default());
+        ledger.app.registry.login(id).is_some()
+    };
+    if journaled {
+        state.store.db().set_user_status(existing.id, "active").await.map_err(ApiError::internal)?;
+        return Ok(false);
+    }
+    state.store.db().delete_user(existing.id).await.map_err(ApiError::internal)?;
+    Ok(true)
 }

@@ -66,6 +66,8 @@ pub fn router_with(store: Store, options: guard::ServerOptions) -> Router {
         .route("/auth/logout", post(people::logout))
         .route("/me", get(people::me))
         .route("/users", get(people::list_users).post(people::create_user))
+        .route("/users/{id}/disable", post(people::disable_user))
+        .route("/organisations/{id}/users", get(people::organisation_users))
         .route("/organisations", get(public::organisations).post(commands::create_organisation))
         .route("/credit-classes", get(public::credit_classes).post(commands::create_credit_class))
         .route("/projects", get(public::projects).post(commands::draft_project))

@@ -9,6 +9,7 @@ use utoipa::OpenApi;
     info(title = "Mangrove", description = "Rayong's carbon-credit registry: projects, issuance, transfers, retirements and proofs."),
     paths(
         people::login, people::logout, people::me, people::create_user, people::list_users,
+        people::organisation_users, people::disable_user,
         commands::create_organisation, commands::create_credit_class, commands::draft_project, commands::update_project,
         commands::submit_project, commands::review_project, commands::register_project, commands::submit_report,
         commands::review_report, commands::issue_credits, commands::report_loss, commands::transfer, commands::retire,
@@ -50,6 +51,7 @@ pub async fn document() -> axum::Json<serde_json::Value> {
 const READS_FOR_MEMBERS: &[&str] = &[
     "/api/v1/me",
     "/api/v1/users",
+    "/api/v1/organisations/{id}/users",
     "/api/v1/orders",
     "/api/v1/cash",
     "/api/v1/accounts/{id}",

@@ -29,6 +29,11 @@ pub struct UserRecord {
     pub org_id: i64,
     pub role: String,
     pub created_at_ms: i64,
+    /// `pending`, `active` or `disabled`: only an active login signs in.
+    pub status: String,
+    /// Opens the journal's commitment to this login's username and name.
+    #[serde(skip)]
+    pub identity_salt: String,
 }
 
 /// Bind variables per statement, under SQLite's limit of 32,766.
@@ -267,7 +272,8 @@ macro_rules! backend {
                 })
             }
 
-            const USER_COLUMNS: &str = "id, username, display_name, password_hash, org_id, role, created_at_ms";
+            const USER_COLUMNS: &str =
+                "id, username, display_name, password_hash, org_id, role, created_at_ms, status, identity_salt";
 
             fn user_from(row: &<Db as sqlx::Database>::Row) -> sqlx::Result<UserRecord> {
                 Ok(UserRecord {
@@ -278,13 +284,15 @@ macro_rules! backend {
                     org_id: row.try_get(4)?,
                     role: row.try_get(5)?,
                     created_at_ms: row.try_get(6)?,
+                    status: row.try_get(7)?,
+                    identity_salt: row.try_get(8)?,
                 })
             }
 
             pub async fn insert_user(pool: &Pool<Db>, user: &UserRecord) -> sqlx::Result<i64> {
                 let row = sqlx::query(
-                    "INSERT INTO users (username, display_name, password_hash, org_id, role, created_at_ms) \
-                     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                    "INSERT INTO users (username, display_name, password_hash, org_id, role, created_at_ms, status, identity_salt) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
                 )
                 .bind(&user.username)
                 .bind(&user.display_name)
@@ -292,6 +300,8 @@ macro_rules! backend {
                 .bind(user.org_id)
                 .bind(&user.role)
                 .bind(user.created_at_ms)
+                .bind(&user.status)
+                .bind(&user.identity_salt)
                 .fetch_one(pool)
                 .await?;
                 row.try_get(0)
@@ -322,9 +332,26 @@ macro_rules! backend {
                 let columns = USER_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ");
                 let sql = format!(
                     "SELECT {columns} FROM sessions s JOIN users u ON u.id = s.user_id \
-                     WHERE s.token_hash = $1 AND s.expires_at_ms > $2"
+                     WHERE s.token_hash = $1 AND s.expires_at_ms > $2 AND u.status = 'active'"
                 );
                 sqlx::query(&sql).bind(token_hash).bind(now_ms).fetch_optional(pool).await?.as_ref().map(user_from).transpose()
+            }
+
+            pub async fn set_user_status(pool: &Pool<Db>, user: i64, status: &str) -> sqlx::Result<()> {
+                sqlx::query("UPDATE users SET status = $1 WHERE id = $2").bind(status).bind(user).execute(pool).await?;
+                Ok(())
+            }
+
+            /// Removes a login whose creation was never journaled, with its sessions.
+            pub async fn delete_user(pool: &Pool<Db>, user: i64) -> sqlx::Result<()> {
+                sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user).execute(pool).await?;
+                sqlx::query("DELETE FROM users WHERE id = $1").bind(user).execute(pool).await?;
+                Ok(())
+            }
+
+            pub async fn delete_sessions_of(pool: &Pool<Db>, user: i64) -> sqlx::Result<()> {
+                sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user).execute(pool).await?;
+                Ok(())
             }
 
             pub async fn delete_session(pool: &Pool<Db>, token_hash: &str) -> sqlx::Result<()> {
@@ -412,6 +439,15 @@ impl Db {
     }
     pub async fn session_user(&self, token_hash: &str, now_ms: i64) -> sqlx::Result<Option<UserRecord>> {
         dispatch!(self, session_user(token_hash, now_ms))
+    }
+    pub async fn set_user_status(&self, user: i64, status: &str) -> sqlx::Result<()> {
+        dispatch!(self, set_user_status(user, status))
+    }
+    pub async fn delete_user(&self, user: i64) -> sqlx::Result<()> {
+        dispatch!(self, delete_user(user))
+    }
+    pub async fn delete_sessions_of(&self, user: i64) -> sqlx::Result<()> {
+        dispatch!(self, delete_sessions_of(user))
     }
     pub async fn delete_session(&self, token_hash: &str) -> sqlx::Result<()> {
         dispatch!(self, delete_session(token_hash))

@@ -672,6 +672,13 @@ export const messages = {
   'user.organisation': { th: 'องค์กร', en: 'Organisation' },
   'user.organisation_hint': { th: 'บทบาทของผู้ใช้คือบทบาทขององค์กรนี้', en: "The user takes this organisation's role." },
   'user.role': { th: 'บทบาท', en: 'Role' },
+  'user.created_by': { th: 'ผู้สร้างบัญชี', en: 'Created by' },
+  'user.created_by_system': { th: 'ระบบ (ตั้งค่าเริ่มต้น)', en: 'The system (set-up)' },
+  'user.created_by_unknown': { th: 'ก่อนเริ่มบันทึก', en: 'Before the record began' },
+  'user.status': { th: 'สถานะ', en: 'Status' },
+  'user.status_active': { th: 'ใช้งานได้', en: 'Active' },
+  'user.status_disabled': { th: 'ปิดการใช้งาน', en: 'Disabled' },
+  'user.status_pending': { th: 'รอบันทึก', en: 'Pending' },
 
   'classes.title': { th: 'ประเภทเครดิต', en: 'Credit classes' },
   'classes.lead': {

@@ -38,6 +38,21 @@ export interface User {
   org_name: string;
   account_id: number | null;
   role: Role;
+  status?: 'active' | 'disabled' | 'pending';
+  created_at_ms?: number;
+  /** Who let this login in, as the journal records it (absent for older logins). */
+  created_by?: ActorView | null;
+  disabled_by?: ActorView | null;
+  disabled_reason?: string | null;
+}
+
+/** Who acted, as the journal records it: the deployment, or a login of an organisation. */
+export interface ActorView {
+  system: boolean;
+  user_id: number | null;
+  username: string | null;
+  org_id: number | null;
+  org_name: string | null;
 }
 
 export interface Organisation {

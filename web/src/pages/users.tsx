@@ -32,6 +32,14 @@ function NewUser({ organisations, done }: { organisations: Organisation[]; done:
   );
 }
 
+/** Who let a login in: an operator's staff member with their organisation, or the system. */
+function createdBy(user: User, t: (key: MessageKey) => string): string {
+  const by = user.created_by;
+  if (!by) return t('user.created_by_unknown');
+  if (by.system) return t('user.created_by_system');
+  return `${by.username ?? `#${by.user_id}`} · ${by.org_name ?? ''}`;
+}
+
 export function Users() {
   const { t } = useI18n();
   const users = useFetch((signal) => get<User[]>('/users', {}, signal), []);
@@ -57,6 +65,8 @@ export function Users() {
                 { label: 'user.display_name', cell: (u) => u.display_name },
                 { label: 'user.organisation', cell: (u) => u.org_name },
                 { label: 'user.role', cell: (u) => t(`role.${u.role}` as MessageKey) },
+                { label: 'user.status', cell: (u) => t(`user.status_${u.status ?? 'active'}` as MessageKey) },
+                { label: 'user.created_by', cell: (u) => createdBy(u, t) },
               ]}
             />
           )}

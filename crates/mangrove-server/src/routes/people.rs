@@ -3,16 +3,18 @@
 use crate::auth::{self, CurrentUser, SESSION_COOKIE, SESSION_TTL_MS};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
+use crate::extract::{IdempotencyKey, Path};
 use crate::guard::ClientAddress;
 use crate::AppState;
 use axum::extract::State;
 use axum::http::header::SET_COOKIE;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use mangrove_core::OrgId;
-use mangrove_registry::Role;
+use mangrove_core::{OrgId, UserId};
+use mangrove_registry::{Actor, Role};
 use mangrove_store::UserRecord;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use utoipa::ToSchema;
 
 #[derive(Deserialize, ToSchema)]
@@ -38,20 +40,79 @@ pub struct UserView {
     pub org_name: String,
     pub account_id: Option<u64>,
     pub role: String,
+    /// `active`, `disabled`, or `pending` (its creation not yet on the record).
+    pub status: String,
+    pub created_at_ms: i64,
+    /// Who let this login in, as the journal records it; absent for logins
+    /// made before creations were journaled.
+    pub created_by: Option<ActorView>,
+    /// Who disabled it, when and why.
+    pub disabled_by: Option<ActorView>,
+    pub disabled_reason: Option<String>,
 }
 
-async fn view(state: &AppState, user: &UserRecord) -> UserView {
-    let ledger = state.store.ledger().read().await;
-    let org = ledger.app.registry.organisation(OrgId(u64::try_from(user.org_id).unwrap_or_default()));
-    UserView {
-        id: user.id,
-        username: user.username.clone(),
-        display_name: user.display_name.clone(),
-        org_id: user.org_id,
-        org_name: org.map(|org| org.name.clone()).unwrap_or_default(),
-        account_id: org.map(|org| org.account.get()),
-        role: user.role.clone(),
+/// Who acted, as the journal records it: the deployment itself, or a login
+/// of an organisation (an operator's staff, a colleague).
+#[derive(Serialize, Clone, ToSchema)]
+pub struct ActorView {
+    /// True when the deployment acted (the demo, the first logins).
+    pub system: bool,
+    pub user_id: Option<u64>,
+    pub username: Option<String>,
+    pub org_id: Option<u64>,
+    pub org_name: Option<String>,
+}
+
+fn actor_view(registry: &mangrove_registry::Registry, usernames: &BTreeMap<i64, String>, actor: &Actor) -> ActorView {
+    match actor {
+        Actor::System => ActorView { system: true, user_id: None, username: None, org_id: None, org_name: None },
+        Actor::Member { user, org, .. } => ActorView {
+            system: false,
+            user_id: Some(user.get()),
+            username: i64::try_from(user.get()).ok().and_then(|id| usernames.get(&id).cloned()),
+            org_id: Some(org.get()),
+            org_name: registry.organisation(*org).map(|org| org.name.clone()),
+        },
     }
+}
+
+async fn views(state: &AppState, users: &[UserRecord]) -> ApiResult<Vec<UserView>> {
+    let usernames: BTreeMap<i64, String> = state
+        .store
+        .db()
+        .users()
+        .await
+        .map_err(ApiError::internal)?
+        .into_iter()
+        .map(|user| (user.id, user.username))
+        .collect();
+    let ledger = state.store.ledger().read().await;
+    let registry = &ledger.app.registry;
+    let view = |user: &UserRecord| {
+        let org = registry.organisation(OrgId(u64::try_from(user.org_id).unwrap_or_default()));
+        let login = u64::try_from(user.id).ok().and_then(|id| registry.login(UserId(id)));
+        let disabled = login.and_then(|login| login.disabled.as_ref());
+        UserView {
+            id: user.id,
+            username: user.username.clone(),
+            display_name: user.display_name.clone(),
+            org_id: user.org_id,
+            org_name: org.map(|org| org.name.clone()).unwrap_or_default(),
+            account_id: org.map(|org| org.account.get()),
+            role: user.role.clone(),
+            status: user.status.clone(),
+            created_at_ms: user.created_at_ms,
+            created_by: login.map(|login| actor_view(registry, &usernames, &login.created_by)),
+            disabled_by: disabled.map(|disabled| actor_view(registry, &usernames, &disabled.by)),
+            disabled_reason: disabled.map(|disabled| disabled.reason.clone()),
+        }
+    };
+    Ok(users.iter().map(view).collect())
+}
+
+async fn view(state: &AppState, user: &UserRecord) -> ApiResult<UserView> {
+    let mut one = views(state, std::slice::from_ref(user)).await?;
+    one.pop().ok_or_else(|| ApiError::internal("a view of one user"))
 }
 
 /// Over HTTPS the session cookie is never sent in the clear.
@@ -89,7 +150,9 @@ pub async fn login(
     let matches = tokio::task::spawn_blocking(move || auth::verify_password(&hash, &password))
         .await
         .map_err(ApiError::internal)?;
-    if !matches {
+    // A disabled or pending login answers as a wrong password would: it
+    // reveals nothing about the account to whoever is guessing.
+    if !matches || user.status != "active" {
         return Err(wrong());
     }
     let token = auth::new_token();
@@ -105,7 +168,7 @@ pub async fn login(
         SESSION_TTL_MS / 1000,
         secure_flag(&state)
     );
-    let body = LoginResponse { token, user: view(&state, &user).await };
+    let body = LoginResponse { token, user: view(&state, &user).await? };
     Ok(([(SET_COOKIE, cookie)], axum::Json(body)).into_response())
 }
 
@@ -118,7 +181,7 @@ pub async fn logout(State(state): State<AppState>, user: CurrentUser) -> ApiResu
 
 #[utoipa::path(get, path = "/api/v1/me", tag = "people", responses((status = 200, body = Object), (status = 401)))]
 pub async fn me(State(state): State<AppState>, user: CurrentUser) -> ApiResult<axum::Json<UserView>> {
-    Ok(axum::Json(view(&state, &user.user).await))
+    Ok(axum::Json(view(&state, &user.user).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -137,19 +200,72 @@ pub async fn create_user(
     Json(request): Json<NewUser>,
 ) -> ApiResult<(StatusCode, axum::Json<UserView>)> {
     user.require(&[Role::Operator])?;
+    let org = OrgId(request.org_id);
     let created =
-        auth::create_user(&state, &request.username, &request.password, &request.display_name, OrgId(request.org_id))
+        auth::create_user(&state, &user.actor(), &request.username, &request.password, &request.display_name, org)
             .await?;
-    Ok((StatusCode::CREATED, axum::Json(view(&state, &created).await)))
+    Ok((StatusCode::CREATED, axum::Json(view(&state, &created).await?)))
 }
 
-#[utoipa::path(get, path = "/api/v1/users", tag = "people", responses((status = 200, body = Object), (status = 403)))]
+#[utoipa::path(get, path = "/api/v1/users", tag = "people", responses((status = 200, body = [UserView]), (status = 403)))]
 pub async fn list_users(State(state): State<AppState>, user: CurrentUser) -> ApiResult<axum::Json<Vec<UserView>>> {
     user.require(&[Role::Operator])?;
     let users = state.store.db().users().await.map_err(ApiError::internal)?;
-    let mut views = Vec::with_capacity(users.len());
-    for user in &users {
-        views.push(view(&state, user).await);
+    Ok(axum::Json(views(&state, &users).await?))
+}
+
+/// An organisation's logins, with who let each in and who disabled it:
+/// its own members see them, and the operator sees every organisation's.
+#[utoipa::path(get, path = "/api/v1/organisations/{id}/users", tag = "people",
+    responses((status = 200, body = [UserView]), (status = 401), (status = 403), (status = 404)))]
+pub async fn organisation_users(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<u64>,
+) -> ApiResult<axum::Json<Vec<UserView>>> {
+    if user.role != Role::Operator && user.org().get() != id {
+        return Err(ApiError::forbidden("an organisation's logins are shown to its members and the operator"));
     }
-    Ok(axum::Json(views))
+    if state.store.ledger().read().await.app.registry.organisation(OrgId(id)).is_none() {
+        return Err(ApiError::not_found(format!("there is no organisation {id}")));
+    }
+    let org_id = i64::try_from(id).map_err(ApiError::internal)?;
+    let users: Vec<UserRecord> = state
+        .store
+        .db()
+        .users()
+        .await
+        .map_err(ApiError::internal)?
+        .into_iter()
+        .filter(|user| user.org_id == org_id)
+        .collect();
+    Ok(axum::Json(views(&state, &users).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct DisableLogin {
+    /// A short code: `left_the_company`, `compromised`, `duplicate` ...
+    pub reason: String,
+}
+
+/// Disables a login for good, on the record: the operator may disable any,
+/// a member the logins of its own organisation. Its sessions end at once.
+#[utoipa::path(post, path = "/api/v1/users/{id}/disable", tag = "people", request_body = DisableLogin,
+    responses((status = 200, body = UserView), (status = 403), (status = 404), (status = 409), (status = 422)))]
+pub async fn disable_user(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    key: IdempotencyKey,
+    Path(id): Path<u64>,
+    Json(request): Json<DisableLogin>,
+) -> ApiResult<axum::Json<UserView>> {
+    let command = mangrove_registry::Command::DisableLogin { user: UserId(id), reason: request.reason };
+    let submission = mangrove_app::Submission::new(&user.actor(), key.0.as_deref(), command)?;
+    state.store.sequencer().submit(submission).await?;
+    let row = i64::try_from(id).map_err(ApiError::internal)?;
+    state.store.db().set_user_status(row, "disabled").await.map_err(ApiError::internal)?;
+    state.store.db().delete_sessions_of(row).await.map_err(ApiError::internal)?;
+    let users = state.store.db().users().await.map_err(ApiError::internal)?;
+    let disabled = users.iter().find(|user| user.id == row).ok_or_else(|| ApiError::not_found("no such login"))?;
+    Ok(axum::Json(view(&state, disabled).await?))
 }
