@@ -109,7 +109,7 @@ impl Guard {
     }
 
     /// Counts one sign-in attempt; refuses it, with how long to wait, past either bucket.
-    pub fn count_login(&self, username: &str, address: Option<IpAddr>) -> Result<(), Response> {
+    pub fn count_login(&self, username: &str, address: Option<IpAddr>) -> Result<(), Throttled> {
         let by_address = address.map(|address| self.per_address.check_key(&address)).transpose();
         let refused = match by_address {
             Err(not_until) => Some(not_until),
@@ -117,15 +117,23 @@ impl Guard {
         };
         let Some(not_until) = refused else { return Ok(()) };
         let wait = not_until.wait_time_from(DefaultClock::default().now());
-        let retry_after_s = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-        let mut response = ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "too_many_attempts",
-            format!("too many sign-in attempts; try again in {retry_after_s} seconds"),
-        )
-        .into_response();
-        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_s.max(1)));
-        Err(response)
+        Err(Throttled { retry_after_s: (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1) })
+    }
+}
+
+/// A sign-in attempt refused by the throttle: 429 with `Retry-After`.
+#[derive(Debug)]
+pub struct Throttled {
+    pub retry_after_s: u64,
+}
+
+impl IntoResponse for Throttled {
+    fn into_response(self) -> Response {
+        let seconds = self.retry_after_s;
+        let message = format!("too many sign-in attempts; try again in {seconds} seconds");
+        let mut response = ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", message).into_response();
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        response
     }
 }
 

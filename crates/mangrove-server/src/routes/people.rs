@@ -76,16 +76,13 @@ fn actor_view(registry: &mangrove_registry::Registry, usernames: &BTreeMap<i64, 
     }
 }
 
+async fn all_users(state: &AppState) -> ApiResult<Vec<UserRecord>> {
+    state.store.db().users().await.map_err(ApiError::internal)
+}
+
 async fn views(state: &AppState, users: &[UserRecord]) -> ApiResult<Vec<UserView>> {
-    let usernames: BTreeMap<i64, String> = state
-        .store
-        .db()
-        .users()
-        .await
-        .map_err(ApiError::internal)?
-        .into_iter()
-        .map(|user| (user.id, user.username))
-        .collect();
+    let usernames: BTreeMap<i64, String> =
+        all_users(state).await?.into_iter().map(|user| (user.id, user.username)).collect();
     let ledger = state.store.ledger().read().await;
     let registry = &ledger.app.registry;
     let view = |user: &UserRecord| {
@@ -135,7 +132,7 @@ pub async fn login(
     let username = request.username.trim().to_lowercase();
     // Counted before any hash is computed: a guess costs the guesser, not the server.
     if let Err(throttled) = state.guard.count_login(&username, address) {
-        return Ok(throttled);
+        return Ok(throttled.into_response());
     }
     if request.password.len() > auth::PASSWORD_CHARS_MAX * 4 {
         return Err(wrong());
@@ -210,8 +207,7 @@ pub async fn create_user(
 #[utoipa::path(get, path = "/api/v1/users", tag = "people", responses((status = 200, body = [UserView]), (status = 403)))]
 pub async fn list_users(State(state): State<AppState>, user: CurrentUser) -> ApiResult<axum::Json<Vec<UserView>>> {
     user.require(&[Role::Operator])?;
-    let users = state.store.db().users().await.map_err(ApiError::internal)?;
-    Ok(axum::Json(views(&state, &users).await?))
+    Ok(axum::Json(views(&state, &all_users(&state).await?).await?))
 }
 
 /// An organisation's logins, with who let each in and who disabled it:
@@ -230,15 +226,7 @@ pub async fn organisation_users(
         return Err(ApiError::not_found(format!("there is no organisation {id}")));
     }
     let org_id = i64::try_from(id).map_err(ApiError::internal)?;
-    let users: Vec<UserRecord> = state
-        .store
-        .db()
-        .users()
-        .await
-        .map_err(ApiError::internal)?
-        .into_iter()
-        .filter(|user| user.org_id == org_id)
-        .collect();
+    let users: Vec<UserRecord> = all_users(&state).await?.into_iter().filter(|user| user.org_id == org_id).collect();
     Ok(axum::Json(views(&state, &users).await?))
 }
 
@@ -265,7 +253,7 @@ pub async fn disable_user(
     let row = i64::try_from(id).map_err(ApiError::internal)?;
     state.store.db().set_user_status(row, "disabled").await.map_err(ApiError::internal)?;
     state.store.db().delete_sessions_of(row).await.map_err(ApiError::internal)?;
-    let users = state.store.db().users().await.map_err(ApiError::internal)?;
+    let users = all_users(&state).await?;
     let disabled = users.iter().find(|user| user.id == row).ok_or_else(|| ApiError::not_found("no such login"))?;
     Ok(axum::Json(view(&state, disabled).await?))
 }
