@@ -676,9 +676,9 @@ export const messages = {
   'user.created_by_system': { th: 'ระบบ (ตั้งค่าเริ่มต้น)', en: 'The system (set-up)' },
   'user.created_by_unknown': { th: 'ก่อนเริ่มบันทึก', en: 'Before the record began' },
   'user.status': { th: 'สถานะ', en: 'Status' },
-  'user.status_active': { th: 'ใช้งานได้', en: 'Active' },
-  'user.status_disabled': { th: 'ปิดการใช้งาน', en: 'Disabled' },
-  'user.status_pending': { th: 'รอบันทึก', en: 'Pending' },
+  'user_status.active': { th: 'ใช้งานได้', en: 'Active' },
+  'user_status.disabled': { th: 'ปิดการใช้งาน', en: 'Disabled' },
+  'user_status.pending': { th: 'รอบันทึก', en: 'Pending' },
 
   'classes.title': { th: 'ประเภทเครดิต', en: 'Credit classes' },
   'classes.lead': {

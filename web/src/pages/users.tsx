@@ -65,7 +65,7 @@ export function Users() {
                 { label: 'user.display_name', cell: (u) => u.display_name },
                 { label: 'user.organisation', cell: (u) => u.org_name },
                 { label: 'user.role', cell: (u) => t(`role.${u.role}` as MessageKey) },
-                { label: 'user.status', cell: (u) => t(`user.status_${u.status ?? 'active'}` as MessageKey) },
+                { label: 'user.status', cell: (u) => t(`user_status.${u.status ?? 'active'}` as MessageKey) },
                 { label: 'user.created_by', cell: (u) => createdBy(u, t) },
               ]}
             />
