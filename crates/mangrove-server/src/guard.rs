@@ -49,7 +49,7 @@ pub const LOGIN_BURST_PER_ADDRESS: u32 = 60;
 pub const LOGIN_REFILL_PER_ADDRESS: Duration = Duration::from_secs(1);
 
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
-     img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; worker-src 'self' blob:; \
+     img-src 'self' data: blob:; font-src 'self'; connect-src 'self' blob:; worker-src 'self' blob:; \
      object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /// How the deployment is reached, as its operator states it.
