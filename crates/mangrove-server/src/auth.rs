@@ -138,8 +138,23 @@ impl FromRequestParts<AppState> for CurrentUser {
             })?;
         let role = Role::parse(&user.role)
             .ok_or_else(|| ApiError::internal(format!("user {} has role {}", user.id, user.role)))?;
+        if is_disabled_on_record(state, user.id).await {
+            return Err(ApiError::new(
+                axum::http::StatusCode::UNAUTHORIZED,
+                "unauthenticated",
+                "this login is disabled",
+            ));
+        }
         Ok(CurrentUser { user, role, token_hash })
     }
+}
+
+/// Whether the journal says this login was disabled. The users row is
+/// marked after the journal, so a crash in between must not let it in.
+pub async fn is_disabled_on_record(state: &AppState, user: i64) -> bool {
+    let Ok(id) = u64::try_from(user) else { return false };
+    let ledger = state.store.ledger().read().await;
+    ledger.app.registry.login(UserId(id)).is_some_and(|login| login.disabled.is_some())
 }
 
 /// The signed-in user, if any (for pages that show more to members).

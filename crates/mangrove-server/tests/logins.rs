@@ -132,3 +132,24 @@ async fn only_the_operator_creates_logins() {
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(app.snapshot().await, before);
 }
+
+/// The users row is marked disabled after the journal says so: if the
+/// process stops in between, the journal still keeps the login out.
+#[tokio::test]
+async fn a_login_disabled_on_the_record_stays_out_even_if_its_row_was_not_marked() {
+    let app = sqlite_app().await;
+    let token = app.login(MALEE).await;
+    let (status, me) = app.get("/api/v1/me", Some(&token)).await;
+    assert_eq!(status, StatusCode::OK, "{me}");
+    let user = mangrove_core::UserId(me["id"].as_u64().expect("an id"));
+    let command = mangrove_registry::Command::DisableLogin { user, reason: "compromised".into() };
+    let submission =
+        mangrove_app::Submission::new(&mangrove_registry::Actor::System, None, command).expect("a submission");
+    app.store.sequencer().submit(submission).await.expect("journaled");
+    // Only the journal knows: the row is still `active` and the session still stored.
+    let (status, _) = app.send(Method::GET, "/api/v1/me", Some(&token), None, &[]).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let body = json!({ "username": MALEE, "password": mangrove_server::demo::DEMO_PASSWORD });
+    let (status, _) = app.post("/api/v1/auth/login", None, &body).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}

@@ -149,7 +149,7 @@ pub async fn login(
         .map_err(ApiError::internal)?;
     // A disabled or pending login answers as a wrong password would: it
     // reveals nothing about the account to whoever is guessing.
-    if !matches || user.status != "active" {
+    if !matches || user.status != "active" || auth::is_disabled_on_record(&state, user.id).await {
         return Err(wrong());
     }
     let token = auth::new_token();
