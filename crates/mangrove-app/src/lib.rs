@@ -19,6 +19,7 @@
 //! assert_eq!(again, Outcome::Replayed { first_seq: 0, count: 2 });
 //! ```
 
+pub mod journal_format;
 pub mod market;
 mod trade;
 
@@ -104,11 +105,11 @@ impl From<MeasureCommand> for AppCommand {
     }
 }
 
-/// An event of any domain. Untagged: each domain's events carry their own
-/// `event` tag, and the names never collide, so the JSON of a registry
-/// event is the same as before the factory book joined.
+/// An event of any domain. Its JSON names the domain (`"domain":
+/// "registry"`) beside the domain's own `event` tag; journals of format 1
+/// named none, and [`journal_format`] supplies it as it reads them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
+#[serde(tag = "domain", rename_all = "snake_case")]
 pub enum AppEvent {
     Registry(Event),
     Measure(MeasureEvent),
@@ -518,6 +519,7 @@ mod tests {
         let mut replayed = App::default();
         for (seq, payload) in events.into_iter().enumerate() {
             let envelope = Envelope {
+                format: mangrove_core::journal::JOURNAL_FORMAT,
                 seq: seq as u64,
                 time_ms: 0,
                 command_id: App::command_id(&submission, 0),

@@ -97,14 +97,8 @@ pub struct Order {
     pub filled_tco2e: u64,
     pub status: OrderStatus,
     /// How many times its owner replaced it; numbers the cash hold of each
-    /// version (`order-<id>-<n>`). Absent while zero, so an order never
-    /// replaced is journaled as before replace existed.
-    #[serde(default, skip_serializing_if = "is_zero")]
+    /// version (`order-<id>-<n>`).
     pub replaced: u32,
-}
-
-fn is_zero(count: &u32) -> bool {
-    *count == 0
 }
 
 impl Order {
@@ -154,7 +148,6 @@ pub struct Trade {
     /// lowest-numbered of the seller's hold), so the registry's explorer
     /// can name the trade that moved a serial block. Empty only for trades
     /// journaled before trades named their units.
-    #[serde(default)]
     pub ranges: Vec<UnitRange>,
 }
 

@@ -70,7 +70,7 @@ fn rewrite(dir: &Path, mut edit: impl FnMut(&mut JournalEvent), signer: impl Fn(
         let mut tree = MerkleTree::new();
         let mut chain = GENESIS_CHAIN_HASH;
         for stored in db.events(0, u64::MAX).await.unwrap() {
-            let mut event: JournalEvent = serde_json::from_str(&stored.body).unwrap();
+            let mut event: JournalEvent = mangrove_app::journal_format::read_event(&stored.body).unwrap();
             let before = event.clone();
             edit(&mut event);
             let body = if event == before { stored.body.clone() } else { serde_json::to_string(&event).unwrap() };

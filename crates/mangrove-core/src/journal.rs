@@ -14,10 +14,18 @@ use sha2::{Digest, Sha256};
 /// The chain hash before the first event.
 pub const GENESIS_CHAIN_HASH: Hash = [0u8; 32];
 
+/// The format every new event is written in. Format 1 (journals before
+/// formats were numbered) had no `format` field and named no domain; the
+/// application reads it by upgrading each event as it is read.
+pub const JOURNAL_FORMAT: u32 = 2;
+
 /// What is recorded about one event. `seq` is also its leaf index in the
 /// Merkle tree, counting from 0.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Envelope<P> {
+    /// The format the event was written in ([`JOURNAL_FORMAT`] for every
+    /// new event; the first field, so a reader sees it before the rest).
+    pub format: u32,
     pub seq: u64,
     pub time_ms: i64,
     /// The command that produced the event: the client's idempotency key
@@ -71,6 +79,7 @@ mod tests {
 
     fn envelope(seq: u64, payload: &str) -> Envelope<String> {
         Envelope {
+            format: JOURNAL_FORMAT,
             seq,
             time_ms: 1_700_000_000_000,
             command_id: format!("c{seq}"),
@@ -97,5 +106,11 @@ mod tests {
         let parsed: Envelope<String> = serde_json::from_str(&sealed.body).unwrap();
         assert_eq!(parsed, envelope(3, "retired 5 tCO2e"));
         assert_eq!(sealed.leaf_hash, merkle::leaf_hash(sealed.body.as_bytes()));
+    }
+
+    #[test]
+    fn the_format_comes_first_in_the_body() {
+        let sealed = seal(&envelope(0, "a"), &GENESIS_CHAIN_HASH);
+        assert!(sealed.body.starts_with(&format!("{{\"format\":{JOURNAL_FORMAT},")), "{}", sealed.body);
     }
 }

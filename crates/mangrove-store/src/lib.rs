@@ -343,7 +343,7 @@ pub(crate) async fn read_journal(db: &Db, first: u64, end: u64) -> Result<Vec<Jo
         .await?
         .iter()
         .map(|event| {
-            serde_json::from_str(&event.body)
+            mangrove_app::journal_format::read_event(&event.body)
                 .map_err(|error| StoreError::Discrepancy(format!("event {}: unreadable: {error}", event.seq)))
         })
         .collect()

@@ -27,7 +27,7 @@ use crate::projection::{self, Changes};
 use crate::sqlite_writer::SqliteWriter;
 use crate::{Clock, Ledger, StoreError};
 use mangrove_app::{App, AppCommand, AppDirty, AppEvent, DeploymentCommand, JournalEvent, Outcome, Submission};
-use mangrove_core::journal::{seal, Envelope};
+use mangrove_core::journal::{seal, Envelope, JOURNAL_FORMAT};
 use mangrove_core::merkle::{Hash, MerkleTree};
 use mangrove_core::signing::{DeploymentKey, SignedTreeHead, TreeHead};
 use mangrove_core::DomainError;
@@ -489,6 +489,7 @@ fn journal_events(
     for payload in events {
         let seq = working.tree.len();
         let envelope = Envelope {
+            format: JOURNAL_FORMAT,
             seq,
             time_ms: now_ms,
             command_id: sealing.command_id.to_string(),

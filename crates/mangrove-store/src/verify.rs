@@ -139,7 +139,7 @@ async fn replay_journal(db: &Db) -> Result<(App, MerkleTree, Hash, JournalKeys),
             if hex::encode(chain) != stored.chain_hash {
                 return Err(discrepancy(seq, "the hash chain is broken here"));
             }
-            let event: JournalEvent = serde_json::from_str(&stored.body)
+            let event: JournalEvent = mangrove_app::journal_format::read_event(&stored.body)
                 .map_err(|error| discrepancy(seq, &format!("its body is not a valid event: {error}")))?;
             let columns_match = event.seq == seq
                 && event.time_ms == stored.time_ms

@@ -50,6 +50,7 @@ impl Town {
             Outcome::Applied(events) => {
                 for (offset, payload) in events.iter().enumerate() {
                     self.journal.push(Envelope {
+                        format: mangrove_core::journal::JOURNAL_FORMAT,
                         seq: next + offset as u64,
                         time_ms: now_ms,
                         command_id: App::command_id(&submission, next),
