@@ -116,7 +116,7 @@ mod tests {
         ];
         for (payload, domain) in cases {
             assert_eq!(
-                format_1_domain(&serde_json::from_str::<Value>(payload).unwrap()["event"].as_str().unwrap()),
+                format_1_domain(serde_json::from_str::<Value>(payload).unwrap()["event"].as_str().unwrap()),
                 domain
             );
         }
