@@ -21,6 +21,7 @@
 
 pub mod journal_format;
 pub mod market;
+pub mod snapshot;
 mod trade;
 
 pub use market::{Market, MarketDirty, MarketEvent};
@@ -183,7 +184,7 @@ pub enum Outcome {
     Replayed { first_seq: u64, count: u64 },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct Receipt {
     command_hash: String,
     first_seq: u64,

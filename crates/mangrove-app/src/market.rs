@@ -15,6 +15,7 @@ use mangrove_exchange as engine;
 use mangrove_exchange::{BookConfig, OrderBook, OrderKind, Side, TimeInForce};
 use mangrove_registry::UnitRange;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Most instruments the operator may list.
@@ -273,6 +274,16 @@ pub struct MarketDirty {
     pub auctions: BTreeSet<AuctionId>,
 }
 
+/// What a snapshot holds of the market (see `Market::image`).
+#[derive(Serialize, Deserialize)]
+pub(crate) struct MarketImage<'a> {
+    instruments: Cow<'a, BTreeMap<InstrumentId, Instrument>>,
+    books: Vec<(InstrumentId, BookConfig, Vec<engine::Resting>)>,
+    orders: Cow<'a, BTreeMap<OrderId, Order>>,
+    trades: Cow<'a, Vec<Trade>>,
+    auctions: Cow<'a, BTreeMap<AuctionId, Auction>>,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Market {
     instruments: BTreeMap<InstrumentId, Instrument>,
@@ -456,6 +467,37 @@ impl Market {
         self.note(&events, dirty);
         self.scratch = events;
         self.scratch.clone()
+    }
+
+    /// The market as a snapshot keeps it: every record, and each book as
+    /// its resting orders in priority order.
+    pub(crate) fn image(&self) -> MarketImage<'_> {
+        let books = self.books.iter().map(|(id, book)| (*id, book.config(), book.orders().collect())).collect();
+        MarketImage {
+            instruments: Cow::Borrowed(&self.instruments),
+            books,
+            orders: Cow::Borrowed(&self.orders),
+            trades: Cow::Borrowed(&self.trades),
+            auctions: Cow::Borrowed(&self.auctions),
+        }
+    }
+
+    /// The market a snapshot's image describes; its books are rebuilt from
+    /// their resting orders.
+    pub(crate) fn from_image(image: MarketImage<'_>) -> Result<Market, String> {
+        let mut books = BTreeMap::new();
+        for (id, config, resting) in image.books {
+            let book = OrderBook::restore(config, resting).map_err(|why| format!("instrument {}: {why}", id.get()))?;
+            books.insert(id, book);
+        }
+        Ok(Market {
+            instruments: image.instruments.into_owned(),
+            books,
+            orders: image.orders.into_owned(),
+            trades: image.trades.into_owned(),
+            auctions: image.auctions.into_owned(),
+            scratch: Vec::new(),
+        })
     }
 
     /// Applies a market event. `OrderPlaced`, `OrderCancelled`,

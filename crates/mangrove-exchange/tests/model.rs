@@ -466,3 +466,67 @@ fn the_model_and_the_book_agree_on_a_long_fixed_stream() {
         assert!(seen.contains(rule), "the fixed stream never reached {rule}");
     }
 }
+
+/// One step on a book alone, reported as text: what it answered and its events.
+fn apply(book: &mut OrderBook, now: i64, step: &Step) -> String {
+    let mut events = Vec::new();
+    let answer = match step {
+        Step::New(order) => format!("{:?}", book.submit(order, now, &mut events).map_err(|r| r.kind)),
+        Step::Cancel(id) => format!("{:?}", book.cancel(OrderId(*id), &mut events).map_err(|r| r.kind)),
+        Step::Replace { id, price, qty } => format!(
+            "{:?}",
+            book.replace(OrderId(*id), PriceSatang(*price), QtyTco2e(*qty), now, &mut events).map_err(|r| r.kind)
+        ),
+        Step::Expire => format!("{}", book.expire(now, &mut events)),
+    };
+    format!("{answer} {events:?}")
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// A book restored from its resting orders (as a snapshot keeps it)
+    /// behaves as the book it came from for every later step.
+    #[test]
+    fn a_restored_book_behaves_as_the_original(
+        steps in proptest::collection::vec(step(), 1..200),
+        split in 0usize..200,
+    ) {
+        let config = BookConfig::new(TICK).with_orders_max(ORDERS_MAX);
+        let split = split.min(steps.len());
+        let mut original = OrderBook::new(config);
+        let mut now = 0i64;
+        for (dt, step) in &steps[..split] {
+            now += dt;
+            apply(&mut original, now, step);
+        }
+        let mut restored = OrderBook::restore(config, original.orders()).unwrap();
+        prop_assert_eq!(restored.orders().collect::<Vec<_>>(), original.orders().collect::<Vec<_>>());
+        prop_assert_eq!(restored.next_expiry_ms(), original.next_expiry_ms());
+        for (number, (dt, step)) in steps[split..].iter().enumerate() {
+            now += dt;
+            prop_assert_eq!(apply(&mut restored, now, step), apply(&mut original, now, step), "step {}", split + number);
+            restored.check_invariants().unwrap();
+        }
+        prop_assert_eq!(restored.orders().collect::<Vec<_>>(), original.orders().collect::<Vec<_>>());
+    }
+}
+
+#[test]
+fn a_book_whose_orders_would_trade_is_not_restored() {
+    let config = BookConfig::new(TICK);
+    let resting = |id: u64, side: Side, price: i64| Resting {
+        id: OrderId(id),
+        account: AccountId(id),
+        side,
+        price_satang: PriceSatang(price),
+        qty_tco2e: QtyTco2e(1),
+        expires_at_ms: None,
+        post_only: false,
+    };
+    let crossed = [resting(1, Side::Sell, 1_000), resting(2, Side::Buy, 1_010)];
+    let error = OrderBook::restore(config, crossed).err().unwrap();
+    assert!(error.contains("order 2"), "{error}");
+    let repeated = [resting(1, Side::Sell, 1_000), resting(1, Side::Sell, 1_010)];
+    assert!(OrderBook::restore(config, repeated).is_err());
+}

@@ -82,7 +82,7 @@ pub(crate) fn released(hold: &Hold, amount: Amount, status: HoldStatus) -> Optio
     Some(Hold { released: hold.released.checked_add(amount)?, status, ..hold.clone() })
 }
 
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Ledger {
     pub(crate) accounts: BTreeMap<LedgerAccountId, LedgerAccount>,
     pub(crate) balances: BTreeMap<LedgerAccountId, Balance>,

@@ -142,7 +142,7 @@ pub struct MeasureDirty {
     pub practices: BTreeSet<PracticeId>,
 }
 
-#[derive(Debug, Default, Clone, PartialEq)]
+#[derive(Debug, Default, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FactoryBook {
     factories: BTreeMap<OrgId, FactoryProfile>,
     years: BTreeMap<(OrgId, i32), FactoryYear>,

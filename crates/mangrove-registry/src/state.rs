@@ -35,7 +35,7 @@ impl Dirty {
     }
 }
 
-#[derive(Debug, Default, Clone, PartialEq)]
+#[derive(Debug, Default, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Registry {
     pub(crate) organisations: BTreeMap<OrgId, Organisation>,
     pub(crate) accounts: BTreeMap<AccountId, Account>,

@@ -27,7 +27,7 @@ pub const ORDERS_PER_BOOK_MAX_DEFAULT: u32 = 1_000_000;
 pub const QTY_PER_ORDER_MAX: u64 = 1_000_000_000_000;
 
 /// What a book is created with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BookConfig {
     /// Limit prices must be whole multiples of this.
     pub tick_satang: PriceSatang,
@@ -87,6 +87,36 @@ impl OrderBook {
 
     pub fn config(&self) -> BookConfig {
         self.config
+    }
+
+    /// A book holding exactly `orders`, given in priority order (as
+    /// [`OrderBook::orders`] lists them): how a state snapshot brings a
+    /// book back. The arenas are laid out afresh, which changes nothing a
+    /// book does. Orders that would trade with each other, repeat an id
+    /// or break the book's limits are refused.
+    pub fn restore(config: BookConfig, orders: impl IntoIterator<Item = Resting>) -> Result<OrderBook, String> {
+        let mut book = OrderBook::new(config);
+        let mut events = Vec::new();
+        for resting in orders {
+            let order = NewOrder {
+                id: resting.id,
+                account: resting.account,
+                side: resting.side,
+                kind: OrderKind::Limit,
+                price_satang: Some(resting.price_satang),
+                qty_tco2e: resting.qty_tco2e,
+                tif: if resting.post_only { TimeInForce::PostOnly } else { TimeInForce::Gtc },
+                expires_at_ms: resting.expires_at_ms,
+            };
+            events.clear();
+            // Before any expiry: an order that rested stays until `expire` is called.
+            book.submit(&order, i64::MIN, &mut events)
+                .map_err(|rejected| format!("order {} cannot rest: {:?}", resting.id.0, rejected.kind))?;
+            if book.get(resting.id) != Some(resting) || events.iter().any(|event| matches!(event, Event::Fill(_))) {
+                return Err(format!("order {} would trade with the orders before it", resting.id.0));
+            }
+        }
+        Ok(book)
     }
 
     /// Submits an order at `now_ms`. Fills, self-trade cancels and expired
