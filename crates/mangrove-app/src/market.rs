@@ -280,7 +280,7 @@ pub(crate) struct MarketImage<'a> {
     instruments: Cow<'a, BTreeMap<InstrumentId, Instrument>>,
     books: Vec<(InstrumentId, BookConfig, Vec<engine::Resting>)>,
     orders: Cow<'a, BTreeMap<OrderId, Order>>,
-    trades: Cow<'a, Vec<Trade>>,
+    trades: Cow<'a, [Trade]>,
     auctions: Cow<'a, BTreeMap<AuctionId, Auction>>,
 }
 
@@ -477,7 +477,7 @@ impl Market {
             instruments: Cow::Borrowed(&self.instruments),
             books,
             orders: Cow::Borrowed(&self.orders),
-            trades: Cow::Borrowed(&self.trades),
+            trades: Cow::Borrowed(self.trades.as_slice()),
             auctions: Cow::Borrowed(&self.auctions),
         }
     }

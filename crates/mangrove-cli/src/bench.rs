@@ -70,6 +70,21 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 512)]
         clients: u64,
     },
+    /// Start-up on a large journal: full replay against the latest snapshot and the tail.
+    Startup {
+        /// Events in the journal when the snapshot is taken (orders and their trades).
+        #[arg(long, default_value_t = 1_000_000)]
+        events: u64,
+        /// Orders placed after the snapshot, which start-up replays.
+        #[arg(long, default_value_t = 10_000)]
+        tail_orders: u64,
+        /// Openings of each kind; the median is reported.
+        #[arg(long, default_value_t = 3)]
+        rounds: u32,
+        /// Clients submitting orders at once while the journal is built.
+        #[arg(long, default_value_t = 512)]
+        clients: u64,
+    },
 }
 
 pub async fn run(command: &BenchCommand) -> anyhow::Result<()> {
@@ -84,6 +99,9 @@ pub async fn run(command: &BenchCommand) -> anyhow::Result<()> {
             figures["end_to_end"] = durable;
             println!("{}", json!({ "bench": "exchange", "figures": figures }));
             Ok(())
+        }
+        BenchCommand::Startup { events, tail_orders, rounds, clients } => {
+            crate::bench_startup::run(*events, *tail_orders, *rounds, *clients).await
         }
     }
 }
@@ -157,7 +175,13 @@ async fn timed(options: StoreOptions, count: u64, clients: u64, label: &str) -> 
 /// Submits commands `0..count` (each made by `command` from its number)
 /// from `clients` concurrent submitters, each waiting for its answer before
 /// the next, with a progress bar; returns the time until the last answer.
-async fn drive<F>(store: &Store, count: u64, clients: u64, label: &str, command: F) -> anyhow::Result<Duration>
+pub(crate) async fn drive<F>(
+    store: &Store,
+    count: u64,
+    clients: u64,
+    label: &str,
+    command: F,
+) -> anyhow::Result<Duration>
 where
     F: Fn(u64) -> (Actor, AppCommand) + Send + Sync + 'static,
 {
@@ -306,10 +330,25 @@ struct OrderFigures {
 }
 
 async fn timed_orders(options: StoreOptions, count: u64, clients: u64, label: &str) -> anyhow::Result<OrderFigures> {
-    use mangrove_app::MarketCommand;
-    use mangrove_exchange::{OrderKind, Side, TimeInForce};
     let store = Store::open(options).await?;
-    let (seller_account, buyer_account, _) = setup(&store).await?;
+    let accounts = exchange_setup(&store).await?;
+    let elapsed = place_orders(&store, accounts, 0..count, clients, label).await?;
+    let ledger = store.ledger().read().await;
+    let placed = ledger.app.market.orders().count() as u64;
+    anyhow::ensure!(placed == count, "{label}: {placed} orders recorded, {count} were acknowledged");
+    ledger.app.check_invariants().map_err(|why| anyhow::anyhow!("{label}: {why}"))?;
+    Ok(OrderFigures {
+        orders: count,
+        per_s: count as f64 / elapsed.as_secs_f64(),
+        trades: ledger.app.market.trades().len(),
+    })
+}
+
+/// The seller's and the buyer's accounts of a market with one instrument,
+/// an open exchange and a funded buyer.
+pub(crate) async fn exchange_setup(store: &Store) -> anyhow::Result<(AccountId, AccountId)> {
+    use mangrove_app::MarketCommand;
+    let (seller_account, buyer_account, _) = setup(store).await?;
     let submit = |actor: Actor, command: MarketCommand| {
         let store = store.clone();
         async move { anyhow::Ok(store.sequencer().submit(Submission::new(&actor, None, command)?).await?) }
@@ -322,13 +361,30 @@ async fn timed_orders(options: StoreOptions, count: u64, clients: u64, label: &s
     };
     submit(Actor::System, deposit).await?;
     submit(Actor::System, MarketCommand::ListInstrument { batch: BatchId(1), tick_satang: 1 }).await?;
+    Ok((seller_account, buyer_account))
+}
+
+/// Places orders numbered `numbers` on the market of [`exchange_setup`],
+/// alternately sells and buys around a mid of 100 baht, a few ticks apart,
+/// so that about half cross; returns the time until the last answer.
+pub(crate) async fn place_orders(
+    store: &Store,
+    (seller_account, buyer_account): (AccountId, AccountId),
+    numbers: std::ops::Range<u64>,
+    clients: u64,
+    label: &str,
+) -> anyhow::Result<Duration> {
+    use mangrove_app::MarketCommand;
+    use mangrove_exchange::{OrderKind, Side, TimeInForce};
     let member = |org: u64, role: Role| Actor::Member { user: UserId(org), org: OrgId(org), role };
     let (seller, buyer) = (member(3, Role::Proponent), member(4, Role::Factory));
-    let elapsed = drive(&store, count, clients, label, move |n| {
+    let first = numbers.start;
+    drive(store, numbers.end.saturating_sub(first), clients, label, move |index| {
+        let n = first + index;
         // Sells and buys around a mid of 100 baht, a few ticks apart, so about half cross.
         let draw = n.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 58;
         let (actor, account, side) =
-            if n % 2 == 0 { (seller, seller_account, Side::Sell) } else { (buyer, buyer_account, Side::Buy) };
+            if n.is_multiple_of(2) { (seller, seller_account, Side::Sell) } else { (buyer, buyer_account, Side::Buy) };
         let price = match side {
             Side::Sell => 10_000 + draw * 10 - 200,
             Side::Buy => 10_000 - draw * 10 + 200,
@@ -345,16 +401,7 @@ async fn timed_orders(options: StoreOptions, count: u64, clients: u64, label: &s
         };
         (actor, command.into())
     })
-    .await?;
-    let ledger = store.ledger().read().await;
-    let placed = ledger.app.market.orders().count() as u64;
-    anyhow::ensure!(placed == count, "{label}: {placed} orders recorded, {count} were acknowledged");
-    ledger.app.check_invariants().map_err(|why| anyhow::anyhow!("{label}: {why}"))?;
-    Ok(OrderFigures {
-        orders: count,
-        per_s: count as f64 / elapsed.as_secs_f64(),
-        trades: ledger.app.market.trades().len(),
-    })
+    .await
 }
 
 fn print_table(rows: &[(&str, Figures)]) {

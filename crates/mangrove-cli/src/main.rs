@@ -3,6 +3,7 @@
 
 mod bench;
 mod bench_exchange;
+mod bench_startup;
 mod exchange;
 mod mrv;
 
@@ -62,7 +63,17 @@ enum Command {
         /// X-Forwarded-For. Only where the proxy sets that header.
         #[arg(long, env = "MANGROVE_TRUST_FORWARDED_FOR")]
         trust_forwarded_for: bool,
+        /// Store a snapshot of the state each time this many events have been journaled since the last
+        /// one, so that the next start replays only the events after it; 0 never does.
+        #[arg(long, env = "MANGROVE_SNAPSHOT_EVERY", default_value_t = mangrove_store::SNAPSHOT_EVERY_EVENTS)]
+        snapshot_every: u64,
+        /// Replay and check the whole journal at start-up, ignoring snapshots.
+        #[arg(long)]
+        full_replay: bool,
     },
+    /// Store a snapshot of the state now (stop the server first), so that the next start replays only
+    /// the events after it.
+    Snapshot,
     /// Build the Rayong demo into an empty database and print its logins.
     Demo {
         /// Delete the SQLite file first (never a PostgreSQL database).
@@ -158,15 +169,18 @@ fn options(cli: &Cli) -> anyhow::Result<StoreOptions> {
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
     match &cli.command {
-        Command::Serve { listen, public_key, public_url, trust_forwarded_for } => {
+        Command::Serve { listen, public_key, public_url, trust_forwarded_for, snapshot_every, full_replay } => {
             let mut options = options(&cli)?;
             options.pinned_public_key.clone_from(public_key);
+            options.snapshot_every_events = *snapshot_every;
+            options.start_from_snapshot = !full_replay;
             let server = ServerOptions { public_url: public_url.clone(), trust_forwarded_for: *trust_forwarded_for }
                 .checked()
                 .map_err(anyhow::Error::msg)?;
             serve(options, server, &cli.database, listen).await
         }
         Command::Demo { reset, factories } => demo(&cli, *reset, *factories).await,
+        Command::Snapshot => snapshot(options(&cli)?).await,
         Command::Verify { public_key } => verify(options(&cli)?, public_key.as_deref()).await,
         Command::Key { command } => key(options(&cli)?, command).await,
         Command::Proof { command } => proof(&cli, command).await,
@@ -245,10 +259,11 @@ async fn verify(options: StoreOptions, public_key: Option<&str>) -> anyhow::Resu
     };
     match result {
         Ok(loaded) => {
-            println!("OK: {} events; hash chain intact; {} signed tree heads match the Merkle roots{}; every projection row matches the journal; the registry's, the ledger's, the books' and escrow invariants hold.",
+            println!("OK: {} events; hash chain intact; {} signed tree heads match the Merkle roots{}; every projection row matches the journal; the registry's, the ledger's, the books' and escrow invariants hold; {} stored snapshots match the state replayed to their positions.",
                 loaded.tree.len(),
                 loaded.tree_heads_checked,
-                checked_against);
+                checked_against,
+                loaded.snapshots_checked);
             if let Some(head) = loaded.latest_head {
                 println!("Latest tree head: size {}, root {}", head.head.tree_size, hex_root(&head));
             }
@@ -256,6 +271,22 @@ async fn verify(options: StoreOptions, public_key: Option<&str>) -> anyhow::Resu
         }
         Err(error) => bail!("{error}"),
     }
+}
+
+async fn snapshot(options: StoreOptions) -> anyhow::Result<()> {
+    let spinner = indicatif::ProgressBar::new_spinner().with_message("loading the state and storing a snapshot");
+    spinner.enable_steady_tick(std::time::Duration::from_millis(120));
+    let options = StoreOptions { snapshot_every_events: 0, ..options };
+    let taken = async { Store::open(options).await?.take_snapshot().await }.await;
+    spinner.finish_and_clear();
+    match taken.context("storing a snapshot")? {
+        Some(taken) => println!(
+            "Stored a snapshot of the state after {} events ({} bytes, state hash {}); the next start replays only the events after it.",
+            taken.position, taken.bytes, taken.state_hash
+        ),
+        None => println!("No snapshot was needed: the journal is empty, the latest snapshot stands at its end, or the deployment key was just handed over."),
+    }
+    Ok(())
 }
 
 async fn key(options: StoreOptions, command: &KeyCommand) -> anyhow::Result<()> {

@@ -78,6 +78,12 @@ impl KeyChain {
         self.changes.last().map(|(seq, _)| *seq)
     }
 
+    /// The key in force after the first `events` events, which signs what
+    /// stands at that position (a snapshot of the state there).
+    pub fn key_after(&self, events: u64) -> &str {
+        self.key_for_head(events.saturating_add(1))
+    }
+
     /// The key that must have signed the tree head of `tree_size` events:
     /// the one in force when its last event was journaled.
     pub fn key_for_head(&self, tree_size: u64) -> &str {

@@ -34,6 +34,8 @@ const TREE_HEAD_TAG: &[u8] = b"mangrove-tree-head-v1\n";
 /// Prefix of a key change's signed message, kept apart from tree heads' so
 /// that neither signature can pass for the other.
 const KEY_CHANGE_TAG: &[u8] = b"mangrove-key-change-v1\n";
+/// The domain tag of a state snapshot's signature.
+const SNAPSHOT_TAG: &[u8] = b"mangrove-snapshot-v1\n";
 
 /// Why a key could not be loaded or a signature did not verify.
 #[derive(Debug, thiserror::Error)]
@@ -147,6 +149,11 @@ impl DeploymentKey {
         })
     }
 
+    /// Signs a snapshot's seal (see [`SnapshotSeal`]); returns the signature's hex.
+    pub fn sign_snapshot(&self, seal: &SnapshotSeal) -> String {
+        hex::encode(self.key.sign(&seal.signing_bytes()).to_bytes())
+    }
+
     /// Writes the seed to `path`, replacing any file there only once the
     /// new one is complete and durable, so that a crash leaves either key
     /// whole, never a torn file.
@@ -201,6 +208,35 @@ impl KeyChange {
             return Err(KeyError::SameKey);
         }
         verify_signature(&previous, &key_change_signing_bytes(seq, &new_key), &self.signature)
+    }
+}
+
+/// What a state snapshot's signature binds: the journal position it stands
+/// at, the hash of the state there, the hash chain's value there (which
+/// ties it to one history), and the hash of the key record kept with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SnapshotSeal {
+    pub position: u64,
+    pub state_hash: Hash,
+    pub chain_hash: Hash,
+    pub keys_hash: Hash,
+}
+
+impl SnapshotSeal {
+    /// The tag, the position (big-endian), then the three hashes.
+    pub fn signing_bytes(&self) -> Vec<u8> {
+        let mut bytes = Vec::with_capacity(SNAPSHOT_TAG.len() + 8 + 3 * 32);
+        bytes.extend_from_slice(SNAPSHOT_TAG);
+        bytes.extend_from_slice(&self.position.to_be_bytes());
+        bytes.extend_from_slice(&self.state_hash);
+        bytes.extend_from_slice(&self.chain_hash);
+        bytes.extend_from_slice(&self.keys_hash);
+        bytes
+    }
+
+    /// Checks that `public_key_hex` signed this seal.
+    pub fn verify(&self, public_key_hex: &str, signature_hex: &str) -> Result<(), KeyError> {
+        verify_signature(&parse_public_key(public_key_hex)?, &self.signing_bytes(), signature_hex)
     }
 }
 
@@ -387,6 +423,24 @@ mod tests {
         let err = sth.verify().unwrap_err();
         assert!(matches!(err, KeyError::BadPublicKey { .. }), "{err}");
         assert!(err.to_string().contains(&"zz".repeat(32)), "{err}");
+    }
+
+    #[test]
+    fn a_snapshot_seal_verifies_only_as_signed() {
+        let key = DeploymentKey::from_seed([1; 32]);
+        let seal = SnapshotSeal { position: 7, state_hash: [1; 32], chain_hash: [2; 32], keys_hash: [3; 32] };
+        let signature = key.sign_snapshot(&seal);
+        seal.verify(&key.public_key_hex(), &signature).unwrap();
+        for changed in [
+            SnapshotSeal { position: 8, ..seal },
+            SnapshotSeal { state_hash: [9; 32], ..seal },
+            SnapshotSeal { chain_hash: [9; 32], ..seal },
+            SnapshotSeal { keys_hash: [9; 32], ..seal },
+        ] {
+            assert!(matches!(changed.verify(&key.public_key_hex(), &signature), Err(KeyError::BadSignature)));
+        }
+        let other = DeploymentKey::from_seed([2; 32]).public_key_hex();
+        assert!(matches!(seal.verify(&other, &signature), Err(KeyError::BadSignature)));
     }
 
     #[test]

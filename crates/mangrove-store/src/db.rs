@@ -18,6 +18,24 @@ pub struct StoredEvent {
     pub chain_hash: String,
 }
 
+/// One stored snapshot of the state (see the `snapshots` table).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SnapshotRow {
+    /// How many events the state has applied.
+    pub position: u64,
+    pub taken_ms: i64,
+    /// Hex of the SHA-256 of `body`.
+    pub state_hash: String,
+    /// Hex of the hash chain after the last event applied.
+    pub chain_hash: String,
+    /// The key record at `position`, as JSON.
+    pub keys: String,
+    /// Hex of the key that signed it, and its signature over the seal.
+    pub public_key: String,
+    pub signature: String,
+    pub body: Vec<u8>,
+}
+
 /// A signed-in person.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct UserRecord {
@@ -368,7 +386,71 @@ macro_rules! backend {
                 rows.iter().map(|row| Ok((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?, row.try_get(3)?))).collect()
             }
 
-            /// Runs raw SQL (tests use it to tamper with a database).
+            /// Stores a snapshot and keeps only the newest `keep` of them.
+            pub async fn insert_snapshot(pool: &Pool<Db>, snapshot: &SnapshotRow, keep: u64) -> sqlx::Result<()> {
+                let mut tx = pool.begin().await?;
+                sqlx::query(
+                    "INSERT INTO snapshots (position, taken_ms, state_hash, chain_hash, keys, public_key, signature, body) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (position) DO NOTHING",
+                )
+                .bind(to_i64_saturating(snapshot.position))
+                .bind(snapshot.taken_ms)
+                .bind(&snapshot.state_hash)
+                .bind(&snapshot.chain_hash)
+                .bind(&snapshot.keys)
+                .bind(&snapshot.public_key)
+                .bind(&snapshot.signature)
+                .bind(&snapshot.body)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "DELETE FROM snapshots WHERE position NOT IN \
+                     (SELECT position FROM snapshots ORDER BY position DESC LIMIT $1)",
+                )
+                .bind(to_i64_saturating(keep))
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await
+            }
+
+            const SNAPSHOT_COLUMNS: &str = "position, taken_ms, state_hash, chain_hash, keys, public_key, signature, body";
+
+            fn snapshot_from(row: &<Db as sqlx::Database>::Row) -> sqlx::Result<SnapshotRow> {
+                Ok(SnapshotRow {
+                    position: u64::try_from(row.try_get::<i64, _>(0)?).unwrap_or(u64::MAX),
+                    taken_ms: row.try_get(1)?,
+                    state_hash: row.try_get(2)?,
+                    chain_hash: row.try_get(3)?,
+                    keys: row.try_get(4)?,
+                    public_key: row.try_get(5)?,
+                    signature: row.try_get(6)?,
+                    body: row.try_get(7)?,
+                })
+            }
+
+            /// Every stored snapshot, oldest first.
+            pub async fn snapshots(pool: &Pool<Db>) -> sqlx::Result<Vec<SnapshotRow>> {
+                let sql = format!("SELECT {SNAPSHOT_COLUMNS} FROM snapshots ORDER BY position");
+                let rows = sqlx::query(&sql).fetch_all(pool).await?;
+                rows.iter().map(snapshot_from).collect()
+            }
+
+            /// The newest snapshot, if any.
+            pub async fn latest_snapshot(pool: &Pool<Db>) -> sqlx::Result<Option<SnapshotRow>> {
+                let sql = format!("SELECT {SNAPSHOT_COLUMNS} FROM snapshots ORDER BY position DESC LIMIT 1");
+                let row = sqlx::query(&sql).fetch_optional(pool).await?;
+                row.as_ref().map(snapshot_from).transpose()
+            }
+
+            /// `(seq, leaf_hash)` of the events with `first <= seq < end`, in order.
+            pub async fn leaf_hashes(pool: &Pool<Db>, first: u64, end: u64) -> sqlx::Result<Vec<(i64, String)>> {
+                sqlx::query_as("SELECT seq, leaf_hash FROM events WHERE seq >= $1 AND seq < $2 ORDER BY seq")
+                    .bind(to_i64_saturating(first))
+                    .bind(to_i64_saturating(end))
+                    .fetch_all(pool)
+                    .await
+            }
+
             pub async fn setting(pool: &Pool<Db>, name: &str) -> sqlx::Result<Option<String>> {
                 sqlx::query_scalar("SELECT value FROM settings WHERE name = $1").bind(name).fetch_optional(pool).await
             }
@@ -385,6 +467,7 @@ macro_rules! backend {
                 Ok(())
             }
 
+            /// Runs raw SQL (tests use it to tamper with a database).
             pub async fn execute(pool: &Pool<Db>, sql: &str) -> sqlx::Result<u64> {
                 Ok(sqlx::query(sql).execute(pool).await?.rows_affected())
             }
@@ -464,6 +547,18 @@ impl Db {
     }
     pub async fn execute(&self, sql: &str) -> sqlx::Result<u64> {
         dispatch!(self, execute(sql))
+    }
+    pub async fn insert_snapshot(&self, snapshot: &SnapshotRow, keep: u64) -> sqlx::Result<()> {
+        dispatch!(self, insert_snapshot(snapshot, keep))
+    }
+    pub async fn snapshots(&self) -> sqlx::Result<Vec<SnapshotRow>> {
+        dispatch!(self, snapshots())
+    }
+    pub async fn latest_snapshot(&self) -> sqlx::Result<Option<SnapshotRow>> {
+        dispatch!(self, latest_snapshot())
+    }
+    pub async fn leaf_hashes(&self, first: u64, end: u64) -> sqlx::Result<Vec<(i64, String)>> {
+        dispatch!(self, leaf_hashes(first, end))
     }
 
     /// SQLite: copies committed pages from the write-ahead log into the

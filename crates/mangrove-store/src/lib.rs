@@ -22,7 +22,7 @@ mod sqlite_writer;
 pub mod testing;
 pub mod verify;
 
-pub use db::{Db, StoredEvent, UserRecord};
+pub use db::{Db, SnapshotRow, StoredEvent, UserRecord};
 pub use sequencer::{Fatal, Receipt, SequencerHandle, SubmitError};
 
 use mangrove_app::{App, AppCommand, DeploymentCommand, JournalEvent, Submission};
@@ -82,6 +82,8 @@ pub struct Ledger {
     pub tree: MerkleTree,
     pub chain_hash: Hash,
     pub latest_head: Option<SignedTreeHead>,
+    /// The deployment keys the journal names, for the snapshots' seals.
+    pub keys: verify::JournalKeys,
 }
 
 /// Where the database is: a SQLite file or a PostgreSQL server.
@@ -130,7 +132,18 @@ pub struct StoreOptions {
     pub pinned_public_key: Option<String>,
     pub clock: Clock,
     pub group_commands_max: usize,
+    /// Start from the latest snapshot and the journal's tail (see
+    /// [`verify::load_for_start`]); when false, replay and check everything.
+    pub start_from_snapshot: bool,
+    /// Take a snapshot whenever this many events were committed since the
+    /// last one; 0 never does.
+    pub snapshot_every_events: u64,
 }
+
+/// Events between automatic snapshots, by default.
+pub const SNAPSHOT_EVERY_EVENTS: u64 = 100_000;
+/// Snapshots kept; older ones are deleted as new ones are stored.
+pub const SNAPSHOTS_KEPT: u64 = 2;
 
 /// Commands per group commit, at most.
 pub const GROUP_COMMANDS_MAX: usize = 4_096;
@@ -148,6 +161,8 @@ impl StoreOptions {
             location,
             clock: system_clock(),
             group_commands_max: GROUP_COMMANDS_MAX,
+            start_from_snapshot: true,
+            snapshot_every_events: SNAPSHOT_EVERY_EVENTS,
         }
     }
 }
@@ -197,6 +212,7 @@ pub struct Store {
     clock: Clock,
     subscription: tokio::sync::watch::Receiver<u64>,
     fatal: Fatal,
+    started_from_snapshot: Option<u64>,
 }
 
 impl Store {
@@ -211,9 +227,21 @@ impl Store {
             pinned: options.pinned_public_key.as_deref(),
             key_file: Some((&options.key_path, &key_hex)),
         };
-        let loaded = verify::load_and_verify_trusting(&db, trust).await?;
-        tracing::info!(events = loaded.tree.len(), "journal replayed and checked against the projections");
+        let loaded = if options.start_from_snapshot {
+            verify::load_for_start(&db, trust).await?
+        } else {
+            verify::load_and_verify_trusting(&db, trust).await?
+        };
+        match loaded.started_from_snapshot {
+            Some(position) => tracing::info!(
+                events = loaded.tree.len(),
+                snapshot = position,
+                "started from the snapshot at {position} and replayed the journal after it"
+            ),
+            None => tracing::info!(events = loaded.tree.len(), "journal replayed and checked against the projections"),
+        }
         // The writer decides on its own copy; readers see this one.
+        let loaded_from = loaded.started_from_snapshot;
         let working =
             sequencer::Working { app: loaded.app.clone(), tree: loaded.tree.clone(), chain_hash: loaded.chain_hash };
         let ledger = Arc::new(RwLock::new(Ledger {
@@ -221,6 +249,7 @@ impl Store {
             tree: loaded.tree,
             chain_hash: loaded.chain_hash,
             latest_head: loaded.latest_head,
+            keys: loaded.keys,
         }));
         let key = Arc::new(key);
         let fatal = Fatal::default();
@@ -239,7 +268,22 @@ impl Store {
         if matches!(options.location, Location::Sqlite(_)) {
             tokio::spawn(checkpoint_in_background(db.clone(), subscription.clone()));
         }
-        Ok(Store { db, ledger, sequencer: handle, key, clock: options.clock, subscription, fatal })
+        if options.snapshot_every_events > 0 {
+            let since = loaded_from.unwrap_or(0);
+            let (db, ledger, key, clock) = (db.clone(), ledger.clone(), key.clone(), options.clock.clone());
+            let every = options.snapshot_every_events;
+            tokio::spawn(snapshot_in_background(db, ledger, key, clock, subscription.clone(), every, since));
+        }
+        Ok(Store {
+            db,
+            ledger,
+            sequencer: handle,
+            key,
+            clock: options.clock,
+            subscription,
+            fatal,
+            started_from_snapshot: loaded_from,
+        })
     }
 
     pub fn db(&self) -> &Db {
@@ -262,6 +306,10 @@ impl Store {
     pub fn public_key_hex(&self) -> String {
         self.key.public_key_hex()
     }
+    /// The position of the snapshot this store started from, if it did.
+    pub fn started_from_snapshot(&self) -> Option<u64> {
+        self.started_from_snapshot
+    }
     pub fn now_ms(&self) -> i64 {
         (self.clock)()
     }
@@ -279,6 +327,14 @@ impl Store {
         let command = AppCommand::Deployment(DeploymentCommand::ChangeDeploymentKey(change));
         let submission = Submission::new(&Actor::System, None, command)?;
         self.sequencer.submit(submission).await
+    }
+
+    /// Stores a snapshot of the state readers see now, unless there is no
+    /// event yet, the latest snapshot stands there already, or the journal
+    /// has handed the deployment to another key (the next start, with the
+    /// new key, takes them). Returns the stored snapshot's position and size.
+    pub async fn take_snapshot(&self) -> Result<Option<SnapshotTaken>, StoreError> {
+        take_snapshot(&self.db, &self.ledger, &self.key, self.now_ms()).await
     }
 
     /// Events `first..end` as journaled.
@@ -319,6 +375,72 @@ impl Store {
             .consistency_proof(first, second)
             .map_err(|error| StoreError::Invalid(error.to_string()))?;
         Ok(ConsistencyProof { first: first_head, second: second_head, path })
+    }
+}
+
+/// A snapshot just stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SnapshotTaken {
+    pub position: u64,
+    pub bytes: u64,
+    pub state_hash: String,
+}
+
+/// See [`Store::take_snapshot`]. The state is cloned under the readers'
+/// lock and encoded, hashed and signed outside it.
+async fn take_snapshot(
+    db: &Db,
+    ledger: &RwLock<Ledger>,
+    key: &Arc<DeploymentKey>,
+    taken_ms: i64,
+) -> Result<Option<SnapshotTaken>, StoreError> {
+    let (app, position, chain_hash, keys) = {
+        let ledger = ledger.read().await;
+        (ledger.app.clone(), ledger.tree.len(), ledger.chain_hash, ledger.keys.clone())
+    };
+    let ours = key.public_key_hex();
+    let handed_over = keys.current().is_some_and(|current| !mangrove_core::signing::same_key(current, &ours));
+    let latest = db.latest_snapshot().await?.map(|snapshot| snapshot.position);
+    if position == 0 || handed_over || latest.is_some_and(|latest| latest >= position) {
+        return Ok(None);
+    }
+    let key = key.clone();
+    let row =
+        tokio::task::spawn_blocking(move || verify::seal_snapshot(&app, position, chain_hash, &keys, &key, taken_ms))
+            .await
+            .map_err(|error| StoreError::Invalid(format!("the snapshot could not be made: {error}")))?;
+    db.insert_snapshot(&row, SNAPSHOTS_KEPT).await?;
+    Ok(Some(SnapshotTaken { position, bytes: row.body.len() as u64, state_hash: row.state_hash }))
+}
+
+/// Takes a snapshot each time `every` more events have committed, until
+/// the store closes. A failed snapshot is logged and tried again later:
+/// nothing depends on it.
+async fn snapshot_in_background(
+    db: Db,
+    ledger: Arc<RwLock<Ledger>>,
+    key: Arc<DeploymentKey>,
+    clock: Clock,
+    mut committed: tokio::sync::watch::Receiver<u64>,
+    every: u64,
+    mut last: u64,
+) {
+    while committed.changed().await.is_ok() {
+        let length = *committed.borrow_and_update();
+        if length < last.saturating_add(every) {
+            continue;
+        }
+        match take_snapshot(&db, &ledger, &key, clock()).await {
+            Ok(Some(taken)) => {
+                tracing::info!(position = taken.position, bytes = taken.bytes, "snapshot stored");
+                last = taken.position;
+            }
+            Ok(None) => last = length,
+            Err(error) => {
+                tracing::warn!(%error, "a snapshot could not be stored; the next will be tried later");
+                last = length;
+            }
+        }
     }
 }
 

@@ -425,6 +425,7 @@ impl Publisher {
                 if let Pending::Applied { events, .. } = item {
                     for event in events {
                         ledger.app.replay(event, &mut scratch);
+                        ledger.keys.note(event);
                     }
                 }
             }

@@ -1,20 +1,34 @@
 //! Loading and checking a database: replay the journal, check the hash
 //! chain, the Merkle roots and signatures of every tree head, the
-//! registry's invariants, and every projection row. Start-up and
-//! `mangrove verify` run the same code; the first discrepancy is named.
+//! registry's invariants, every projection row, and every stored snapshot
+//! against the state the replay reaches at its position. `mangrove verify`
+//! always runs all of it, and so does start-up when there is no snapshot;
+//! the first discrepancy is named.
+//!
+//! Start-up from a snapshot ([`load_for_start`]) trusts what was checked
+//! when the snapshot was taken: it checks the snapshot's body against its
+//! hash and its signature by the deployment key in force at its position,
+//! builds the Merkle tree from the stored leaf hashes up to it (without
+//! reading old bodies; the signed heads from its position on cover them),
+//! and replays and checks the tail as above; the projections are not
+//! compared there. If anything about the snapshot is
+//! wrong, it falls back to the full replay.
 
-use crate::db::Db;
+use crate::db::{Db, SnapshotRow};
 use crate::projection::{expected_rows, Value, TABLES};
 use crate::StoreError;
 use mangrove_app::{App, AppDirty, AppEvent, DeploymentEvent, JournalEvent};
 use mangrove_core::journal::{chain_hash, GENESIS_CHAIN_HASH};
 use mangrove_core::key_chain::KeyChain;
 use mangrove_core::merkle::{leaf_hash, Hash, MerkleTree};
-use mangrove_core::signing::{same_key, KeyChange, SignedTreeHead};
+use mangrove_core::signing::{same_key, KeyChange, SignedTreeHead, SnapshotSeal};
+use serde::{Deserialize, Serialize};
 use std::path::Path;
 
 /// How many events are read per query while loading.
 const LOAD_PAGE_EVENTS: u64 = 20_000;
+/// How many events' hashes are read per query when starting from a snapshot.
+const HASH_PAGE_EVENTS: u64 = 100_000;
 
 /// The state rebuilt from a database.
 pub struct Loaded {
@@ -23,6 +37,12 @@ pub struct Loaded {
     pub chain_hash: Hash,
     pub latest_head: Option<SignedTreeHead>,
     pub tree_heads_checked: usize,
+    /// The deployment keys the journal records, up to its end.
+    pub keys: JournalKeys,
+    /// Snapshots whose state the replay reached exactly (full checks only).
+    pub snapshots_checked: usize,
+    /// The position of the snapshot start-up began from, if it did.
+    pub started_from_snapshot: Option<u64>,
 }
 
 /// The keys a check trusts.
@@ -49,25 +69,238 @@ pub async fn load_and_verify(db: &Db, public_key: Option<&str>) -> Result<Loaded
 /// Replays and checks everything, following the chain of deployment keys
 /// from the one `trust` names (see [`Trust`]).
 pub async fn load_and_verify_trusting(db: &Db, trust: Trust<'_>) -> Result<Loaded, StoreError> {
-    let (app, tree, chain_hash, keys) = replay_journal(db).await?;
+    load_everything(db, trust, db.snapshots().await?).await
+}
+
+/// Replays and checks everything, and the given snapshots on the way.
+async fn load_everything(db: &Db, trust: Trust<'_>, snapshots: Vec<SnapshotRow>) -> Result<Loaded, StoreError> {
+    let checks = snapshots.iter().map(SnapshotCheck::of).collect::<Result<Vec<_>, _>>()?;
+    let Replayed { app, tree, chain: chain_hash, keys } = replay_journal(db, Replayed::empty(), &checks).await?;
     let chain = follow_keys(&keys, trust)?;
+    for snapshot in &snapshots {
+        check_snapshot_keys_and_seal(snapshot, &keys, chain.as_ref())?;
+    }
     let heads = db.tree_heads().await?;
     check_tree_heads(&tree, &heads, chain.as_ref())?;
     app.check_invariants().map_err(StoreError::Discrepancy)?;
     check_projections(db, &app).await?;
-    Ok(Loaded { app, tree, chain_hash, tree_heads_checked: heads.len(), latest_head: heads.last().cloned() })
+    Ok(Loaded {
+        app,
+        tree,
+        chain_hash,
+        tree_heads_checked: heads.len(),
+        latest_head: heads.last().cloned(),
+        keys,
+        snapshots_checked: snapshots.len(),
+        started_from_snapshot: None,
+    })
+}
+
+/// What start-up loads: from the latest snapshot and the journal's tail
+/// when there is a snapshot that checks out, else everything, checked in
+/// full (see the module doc). A snapshot that cannot be used is named in
+/// the log and start-up goes on without it; `mangrove verify` refuses it.
+pub async fn load_for_start(db: &Db, trust: Trust<'_>) -> Result<Loaded, StoreError> {
+    if let Some(snapshot) = db.latest_snapshot().await? {
+        let position = snapshot.position;
+        match load_from_snapshot(db, trust, snapshot).await {
+            Ok(loaded) => return Ok(loaded),
+            Err(error) => tracing::warn!(
+                position,
+                %error,
+                "the latest snapshot cannot be used; replaying the whole journal instead \
+                 (run `mangrove verify` to see what is wrong with it)"
+            ),
+        }
+    }
+    load_everything(db, trust, Vec::new()).await
+}
+
+async fn load_from_snapshot(db: &Db, trust: Trust<'_>, snapshot: SnapshotRow) -> Result<Loaded, StoreError> {
+    let started = std::time::Instant::now();
+    let check = SnapshotCheck::of(&snapshot)?;
+    let position = snapshot.position;
+    let fail = |why: String| StoreError::Discrepancy(format!("snapshot at {position}: {why}"));
+    let app = App::decode_state(&snapshot.body).map_err(fail)?;
+    let keys: JournalKeys =
+        serde_json::from_str(&snapshot.keys).map_err(|error| fail(format!("its key record is unreadable: {error}")))?;
+    let decoded_ms = started.elapsed().as_millis();
+    let (tree, chain_hash) = follow_stored_hashes(db, position).await?;
+    let hashes_ms = started.elapsed().as_millis();
+    if chain_hash != check.chain_hash {
+        return Err(fail("the journal's hash chain there differs from the one it was taken at".into()));
+    }
+    let replayed = replay_journal(db, Replayed { app, tree, chain: chain_hash, keys }, &[]).await?;
+    let tail_ms = started.elapsed().as_millis();
+    let chain = follow_keys(&replayed.keys, trust)?;
+    check_snapshot_keys_and_seal(&snapshot, &replayed.keys, chain.as_ref())?;
+    // The heads from the snapshot's position on are checked now; their
+    // roots cover every leaf before it.
+    let heads: Vec<SignedTreeHead> =
+        db.tree_heads().await?.into_iter().filter(|head| head.head.tree_size >= position).collect();
+    check_tree_heads(&replayed.tree, &heads, chain.as_ref())?;
+    let heads_ms = started.elapsed().as_millis();
+    replayed.app.check_invariants().map_err(StoreError::Discrepancy)?;
+    tracing::debug!(
+        decoded_ms,
+        hashes_ms,
+        tail_ms,
+        heads_ms,
+        invariants_ms = started.elapsed().as_millis(),
+        "started from a snapshot (milliseconds since the start, after each step)"
+    );
+    Ok(Loaded {
+        app: replayed.app,
+        tree: replayed.tree,
+        chain_hash: replayed.chain,
+        tree_heads_checked: heads.len(),
+        latest_head: heads.last().cloned(),
+        keys: replayed.keys,
+        snapshots_checked: 0,
+        started_from_snapshot: Some(position),
+    })
+}
+
+/// The Merkle tree of the first `end` events from their stored leaf
+/// hashes, and the hash chain stored at the last of them. Their links are
+/// not recomputed: the signed tree heads from `end` on cover every leaf
+/// before it, and the snapshot's signature covers the chain there.
+async fn follow_stored_hashes(db: &Db, end: u64) -> Result<(MerkleTree, Hash), StoreError> {
+    let discrepancy = |seq: u64, why: &str| StoreError::Discrepancy(format!("event {seq}: {why}"));
+    let mut tree = MerkleTree::new();
+    while tree.len() < end {
+        let first = tree.len();
+        let page = db.leaf_hashes(first, end.min(first + HASH_PAGE_EVENTS)).await?;
+        if page.is_empty() {
+            return Err(discrepancy(first, "missing: the snapshot stands past the journal's end"));
+        }
+        for (offset, (stored_seq, leaf_hex)) in page.iter().enumerate() {
+            let seq = first + offset as u64;
+            if u64::try_from(*stored_seq).ok() != Some(seq) {
+                return Err(discrepancy(seq, &format!("missing; the next stored event is {stored_seq}")));
+            }
+            let mut leaf = [0u8; 32];
+            hex::decode_to_slice(leaf_hex, &mut leaf).map_err(|_| discrepancy(seq, "its leaf hash is not hex"))?;
+            tree.push(leaf);
+        }
+    }
+    let last = end.checked_sub(1).ok_or_else(|| discrepancy(0, "a snapshot stands after at least one event"))?;
+    let stored = db.events(last, end).await?.pop().ok_or_else(|| discrepancy(last, "missing"))?;
+    let mut chain = [0u8; 32];
+    hex::decode_to_slice(&stored.chain_hash, &mut chain).map_err(|_| discrepancy(last, "its chain hash is not hex"))?;
+    Ok((tree, chain))
+}
+
+/// A snapshot's claims, parsed: what the replay must reach at its position.
+struct SnapshotCheck {
+    position: u64,
+    state_hash: Hash,
+    chain_hash: Hash,
+}
+
+impl SnapshotCheck {
+    /// Parses a stored snapshot's hashes and checks its body against its state hash.
+    fn of(snapshot: &SnapshotRow) -> Result<SnapshotCheck, StoreError> {
+        let position = snapshot.position;
+        let fail = |why: &str| StoreError::Discrepancy(format!("snapshot at {position}: {why}"));
+        let hash = |text: &str, what: &str| {
+            let mut hash = [0u8; 32];
+            hex::decode_to_slice(text, &mut hash).map_err(|_| fail(&format!("its {what} is not 64 hex digits")))?;
+            Ok::<Hash, StoreError>(hash)
+        };
+        let check = SnapshotCheck {
+            position,
+            state_hash: hash(&snapshot.state_hash, "state hash")?,
+            chain_hash: hash(&snapshot.chain_hash, "chain hash")?,
+        };
+        if position == 0 {
+            return Err(fail("a snapshot stands after at least one event"));
+        }
+        if mangrove_app::snapshot::state_hash(&snapshot.body) != check.state_hash {
+            return Err(fail("its body does not match its state hash (the snapshot was altered)"));
+        }
+        Ok(check)
+    }
+
+    fn seal(&self, keys: &str) -> SnapshotSeal {
+        SnapshotSeal {
+            position: self.position,
+            state_hash: self.state_hash,
+            chain_hash: self.chain_hash,
+            keys_hash: mangrove_app::snapshot::state_hash(keys.as_bytes()),
+        }
+    }
+}
+
+/// The snapshot's key record must be the journal's up to its position, and
+/// its seal signed by the key in force there.
+fn check_snapshot_keys_and_seal(
+    snapshot: &SnapshotRow,
+    journal_keys: &JournalKeys,
+    chain: Option<&KeyChain>,
+) -> Result<(), StoreError> {
+    let position = snapshot.position;
+    let fail = |why: String| StoreError::Discrepancy(format!("snapshot at {position}: {why}"));
+    let keys: JournalKeys =
+        serde_json::from_str(&snapshot.keys).map_err(|error| fail(format!("its key record is unreadable: {error}")))?;
+    if keys != journal_keys.up_to(position) {
+        return Err(fail("its key record differs from the journal's".into()));
+    }
+    if let Some(chain) = chain {
+        let expected = chain.key_after(position);
+        if !same_key(&snapshot.public_key, expected) {
+            return Err(fail(format!("signed by {}, but the key in force there is {expected}", snapshot.public_key)));
+        }
+    }
+    let seal = SnapshotCheck::of(snapshot)?.seal(&snapshot.keys);
+    seal.verify(&snapshot.public_key, &snapshot.signature).map_err(|error| fail(format!("bad signature: {error}")))
+}
+
+/// Encodes, hashes and signs the state at `position` for the snapshots table.
+pub(crate) fn seal_snapshot(
+    app: &App,
+    position: u64,
+    chain_hash: Hash,
+    keys: &JournalKeys,
+    key: &mangrove_core::signing::DeploymentKey,
+    taken_ms: i64,
+) -> SnapshotRow {
+    let encoded = app.encode_state();
+    let keys = serde_json::to_string(keys).expect("a key record encodes");
+    let seal = SnapshotCheck { position, state_hash: encoded.state_hash, chain_hash }.seal(&keys);
+    SnapshotRow {
+        position,
+        taken_ms,
+        state_hash: hex::encode(encoded.state_hash),
+        chain_hash: hex::encode(chain_hash),
+        signature: key.sign_snapshot(&seal),
+        public_key: key.public_key_hex(),
+        keys,
+        body: encoded.bytes,
+    }
 }
 
 /// What the journal says about its keys: the one its first event records
 /// and each change, with its position.
-#[derive(Default)]
-struct JournalKeys {
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JournalKeys {
     recorded: Option<String>,
     changes: Vec<(u64, KeyChange)>,
 }
 
 impl JournalKeys {
-    fn note(&mut self, event: &JournalEvent) {
+    /// The key the journal last named: the last change's, or the recorded one.
+    pub fn current(&self) -> Option<&str> {
+        self.changes.last().map(|(_, change)| change.public_key.as_str()).or(self.recorded.as_deref())
+    }
+
+    /// The record as it stood after the first `position` events.
+    fn up_to(&self, position: u64) -> JournalKeys {
+        let changes = self.changes.iter().filter(|(seq, _)| *seq < position).cloned().collect();
+        JournalKeys { recorded: if position > 0 { self.recorded.clone() } else { None }, changes }
+    }
+
+    pub(crate) fn note(&mut self, event: &JournalEvent) {
         if event.seq == 0 {
             self.recorded.clone_from(&event.deployment_key);
         }
@@ -113,13 +346,33 @@ fn follow_keys(keys: &JournalKeys, trust: Trust<'_>) -> Result<Option<KeyChain>,
     Ok(Some(chain))
 }
 
-async fn replay_journal(db: &Db) -> Result<(App, MerkleTree, Hash, JournalKeys), StoreError> {
+/// A replay's state: the app, the tree, the hash chain and the key record.
+struct Replayed {
+    app: App,
+    tree: MerkleTree,
+    chain: Hash,
+    keys: JournalKeys,
+}
+
+impl Replayed {
+    fn empty() -> Replayed {
+        Replayed {
+            app: App::default(),
+            tree: MerkleTree::new(),
+            chain: GENESIS_CHAIN_HASH,
+            keys: JournalKeys::default(),
+        }
+    }
+}
+
+/// Replays and checks the journal from where `from` stands to its end;
+/// at each of `snapshots`' positions (in order) the state and the chain
+/// must be the snapshot's.
+async fn replay_journal(db: &Db, from: Replayed, snapshots: &[SnapshotCheck]) -> Result<Replayed, StoreError> {
     let discrepancy = |seq: u64, why: &str| StoreError::Discrepancy(format!("event {seq}: {why}"));
-    let mut app = App::default();
-    let mut tree = MerkleTree::new();
-    let mut chain = GENESIS_CHAIN_HASH;
+    let Replayed { mut app, mut tree, mut chain, mut keys } = from;
     let mut dirty = AppDirty::default();
-    let mut keys = JournalKeys::default();
+    let mut snapshots = snapshots.iter().peekable();
     loop {
         let first = tree.len();
         let page = db.events(first, first + LOAD_PAGE_EVENTS).await?;
@@ -154,10 +407,23 @@ async fn replay_journal(db: &Db) -> Result<(App, MerkleTree, Hash, JournalKeys),
             app.replay(&event, &mut dirty);
             keys.note(&event);
             tree.push(leaf);
+            if let Some(snapshot) = snapshots.next_if(|snapshot| snapshot.position == tree.len()) {
+                let fail = |why: &str| StoreError::Discrepancy(format!("snapshot at {}: {why}", snapshot.position));
+                if snapshot.chain_hash != chain {
+                    return Err(fail("the journal's hash chain there differs from the one it was taken at"));
+                }
+                if app.encode_state().state_hash != snapshot.state_hash {
+                    return Err(fail("its state differs from the state the journal replays to there"));
+                }
+            }
         }
         dirty = AppDirty::default();
     }
-    Ok((app, tree, chain, keys))
+    if let Some(snapshot) = snapshots.next() {
+        let why = format!("it stands at {} but the journal has {} events", snapshot.position, tree.len());
+        return Err(StoreError::Discrepancy(format!("snapshot at {}: {why}", snapshot.position)));
+    }
+    Ok(Replayed { app, tree, chain, keys })
 }
 
 fn check_tree_heads(tree: &MerkleTree, heads: &[SignedTreeHead], chain: Option<&KeyChain>) -> Result<(), StoreError> {
