@@ -70,6 +70,22 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 512)]
         clients: u64,
     },
+    /// Acknowledged orders per second and their latency, quiet and under readers of the dashboard,
+    /// the trades and the book, with published versions against one shared lock.
+    Reads {
+        /// Orders placed before the measured ones, so that the pages have something to show.
+        #[arg(long, default_value_t = 20_000)]
+        warm_orders: u64,
+        /// Orders timed in each run.
+        #[arg(long, default_value_t = 20_000)]
+        orders: u64,
+        /// Clients submitting orders at once.
+        #[arg(long, default_value_t = 64)]
+        clients: u64,
+        /// Clients reading pages at once in the loaded runs.
+        #[arg(long, default_value_t = 64)]
+        readers: usize,
+    },
     /// Start-up on a large journal: full replay against the latest snapshot and the tail.
     Startup {
         /// Events in the journal when the snapshot is taken (orders and their trades).
@@ -99,6 +115,9 @@ pub async fn run(command: &BenchCommand) -> anyhow::Result<()> {
             figures["end_to_end"] = durable;
             println!("{}", json!({ "bench": "exchange", "figures": figures }));
             Ok(())
+        }
+        BenchCommand::Reads { warm_orders, orders, clients, readers } => {
+            crate::bench_reads::run(*warm_orders, *orders, *clients, *readers).await
         }
         BenchCommand::Startup { events, tail_orders, rounds, clients } => {
             crate::bench_startup::run(*events, *tail_orders, *rounds, *clients).await
@@ -185,6 +204,21 @@ pub(crate) async fn drive<F>(
 where
     F: Fn(u64) -> (Actor, AppCommand) + Send + Sync + 'static,
 {
+    Ok(drive_timed(store, count, clients, label, command).await?.0)
+}
+
+/// [`drive`], also returning each command's time from submission to its
+/// answer, in milliseconds.
+pub(crate) async fn drive_timed<F>(
+    store: &Store,
+    count: u64,
+    clients: u64,
+    label: &str,
+    command: F,
+) -> anyhow::Result<(Duration, Vec<f64>)>
+where
+    F: Fn(u64) -> (Actor, AppCommand) + Send + Sync + 'static,
+{
     let progress = ProgressBar::new(count).with_message(label.to_string());
     progress
         .set_style(ProgressStyle::with_template("{msg:40} {bar:30} {pos}/{len} {per_sec}").expect("a valid template"));
@@ -194,23 +228,27 @@ where
     for _ in 0..clients.max(1) {
         let (store, next, progress, command) = (store.clone(), next.clone(), progress.clone(), command.clone());
         tasks.push(tokio::spawn(async move {
+            let mut latencies_ms = Vec::new();
             loop {
                 let n = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 if n >= count {
-                    return anyhow::Ok(());
+                    return anyhow::Ok(latencies_ms);
                 }
                 let (actor, command) = command(n);
+                let submitted = Instant::now();
                 store.sequencer().submit(Submission::new(&actor, None, command)?).await?;
+                latencies_ms.push(submitted.elapsed().as_secs_f64() * 1e3);
                 progress.inc(1);
             }
         }));
     }
+    let mut latencies_ms = Vec::new();
     for task in tasks {
-        task.await??;
+        latencies_ms.extend(task.await??);
     }
     let elapsed = started.elapsed().max(Duration::from_micros(1));
     progress.finish_and_clear();
-    Ok(elapsed)
+    Ok((elapsed, latencies_ms))
 }
 
 async fn setup(store: &Store) -> anyhow::Result<(AccountId, AccountId, Actor)> {
@@ -332,7 +370,7 @@ struct OrderFigures {
 async fn timed_orders(options: StoreOptions, count: u64, clients: u64, label: &str) -> anyhow::Result<OrderFigures> {
     let store = Store::open(options).await?;
     let accounts = exchange_setup(&store).await?;
-    let elapsed = place_orders(&store, accounts, 0..count, clients, label).await?;
+    let (elapsed, _) = place_orders(&store, accounts, 0..count, clients, label).await?;
     let ledger = store.ledger().read().await;
     let placed = ledger.app.market.orders().count() as u64;
     anyhow::ensure!(placed == count, "{label}: {placed} orders recorded, {count} were acknowledged");
@@ -373,13 +411,13 @@ pub(crate) async fn place_orders(
     numbers: std::ops::Range<u64>,
     clients: u64,
     label: &str,
-) -> anyhow::Result<Duration> {
+) -> anyhow::Result<(Duration, Vec<f64>)> {
     use mangrove_app::MarketCommand;
     use mangrove_exchange::{OrderKind, Side, TimeInForce};
     let member = |org: u64, role: Role| Actor::Member { user: UserId(org), org: OrgId(org), role };
     let (seller, buyer) = (member(3, Role::Proponent), member(4, Role::Factory));
     let first = numbers.start;
-    drive(store, numbers.end.saturating_sub(first), clients, label, move |index| {
+    drive_timed(store, numbers.end.saturating_sub(first), clients, label, move |index| {
         let n = first + index;
         // Sells and buys around a mid of 100 baht, a few ticks apart, so about half cross.
         let draw = n.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 58;

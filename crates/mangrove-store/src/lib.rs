@@ -16,6 +16,7 @@
 
 mod db;
 pub mod projection;
+pub mod published;
 pub mod sequencer;
 mod sqlite_writer;
 #[doc(hidden)]
@@ -23,6 +24,7 @@ pub mod testing;
 pub mod verify;
 
 pub use db::{Db, SnapshotRow, StoredEvent, UserRecord};
+pub use published::{Published, ReadMode, ReadView};
 pub use sequencer::{Fatal, Receipt, SequencerHandle, SubmitError};
 
 use mangrove_app::{App, AppCommand, DeploymentCommand, JournalEvent, Submission};
@@ -37,7 +39,6 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::RwLock;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -75,8 +76,9 @@ pub fn bangkok_date(time_ms: i64) -> Date {
     Date::from_ymd(date.year(), date.month() as u8, date.day()).expect("valid date")
 }
 
-/// The durable state as readers see it, behind one lock: the writer
-/// applies each group here once it has committed.
+/// The durable state as readers see it: the publisher applies each group
+/// to a new version once it has committed (see [`published`]).
+#[derive(Clone)]
 pub struct Ledger {
     pub app: App,
     pub tree: MerkleTree,
@@ -138,6 +140,9 @@ pub struct StoreOptions {
     /// Take a snapshot whenever this many events were committed since the
     /// last one; 0 never does.
     pub snapshot_every_events: u64,
+    /// How readers and the publisher meet (versions, or the old shared lock
+    /// for comparison).
+    pub read_mode: ReadMode,
 }
 
 /// Events between automatic snapshots, by default.
@@ -163,6 +168,7 @@ impl StoreOptions {
             group_commands_max: GROUP_COMMANDS_MAX,
             start_from_snapshot: true,
             snapshot_every_events: SNAPSHOT_EVERY_EVENTS,
+            read_mode: ReadMode::default(),
         }
     }
 }
@@ -206,7 +212,7 @@ pub async fn connect(location: &Location) -> Result<Db, StoreError> {
 #[derive(Clone)]
 pub struct Store {
     db: Db,
-    ledger: Arc<RwLock<Ledger>>,
+    ledger: Arc<Published>,
     sequencer: SequencerHandle,
     key: Arc<DeploymentKey>,
     clock: Clock,
@@ -244,13 +250,16 @@ impl Store {
         let loaded_from = loaded.started_from_snapshot;
         let working =
             sequencer::Working { app: loaded.app.clone(), tree: loaded.tree.clone(), chain_hash: loaded.chain_hash };
-        let ledger = Arc::new(RwLock::new(Ledger {
-            app: loaded.app,
-            tree: loaded.tree,
-            chain_hash: loaded.chain_hash,
-            latest_head: loaded.latest_head,
-            keys: loaded.keys,
-        }));
+        let ledger = Arc::new(Published::new(
+            Ledger {
+                app: loaded.app,
+                tree: loaded.tree,
+                chain_hash: loaded.chain_hash,
+                latest_head: loaded.latest_head,
+                keys: loaded.keys,
+            },
+            options.read_mode,
+        ));
         let key = Arc::new(key);
         let fatal = Fatal::default();
         let (committed, subscription) = tokio::sync::watch::channel(ledger.read().await.tree.len());
@@ -263,7 +272,8 @@ impl Store {
             fatal: fatal.clone(),
             closed: None,
         };
-        let publisher = sequencer::Publisher { db: db.clone(), published: ledger.clone(), committed };
+        let published = published::Publishing::new(ledger.clone());
+        let publisher = sequencer::Publisher { db: db.clone(), published, committed };
         let handle = sequencer.spawn(publisher);
         if matches!(options.location, Location::Sqlite(_)) {
             tokio::spawn(checkpoint_in_background(db.clone(), subscription.clone()));
@@ -289,7 +299,8 @@ impl Store {
     pub fn db(&self) -> &Db {
         &self.db
     }
-    pub fn ledger(&self) -> &Arc<RwLock<Ledger>> {
+    /// The published state; `.read().await` gives the latest version.
+    pub fn ledger(&self) -> &Arc<Published> {
         &self.ledger
     }
     pub fn sequencer(&self) -> &SequencerHandle {
@@ -390,7 +401,7 @@ pub struct SnapshotTaken {
 /// lock and encoded, hashed and signed outside it.
 async fn take_snapshot(
     db: &Db,
-    ledger: &RwLock<Ledger>,
+    ledger: &Published,
     key: &Arc<DeploymentKey>,
     taken_ms: i64,
 ) -> Result<Option<SnapshotTaken>, StoreError> {
@@ -418,7 +429,7 @@ async fn take_snapshot(
 /// nothing depends on it.
 async fn snapshot_in_background(
     db: Db,
-    ledger: Arc<RwLock<Ledger>>,
+    ledger: Arc<Published>,
     key: Arc<DeploymentKey>,
     clock: Clock,
     mut committed: tokio::sync::watch::Receiver<u64>,

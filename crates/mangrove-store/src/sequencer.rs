@@ -33,7 +33,7 @@ use mangrove_core::signing::{DeploymentKey, SignedTreeHead, TreeHead};
 use mangrove_core::DomainError;
 use mangrove_registry::{Actor, Context};
 use std::sync::Arc;
-use tokio::sync::{mpsc, oneshot, watch, RwLock};
+use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
 
 /// Commands waiting for the sequencer; senders wait when it is full.
@@ -405,36 +405,45 @@ struct Written {
 pub(crate) struct Publisher {
     pub db: Db,
     /// What readers see: only what is durable.
-    pub published: Arc<RwLock<Ledger>>,
+    pub published: crate::published::Publishing,
     /// The journal's length after each commit, for live subscribers.
     pub committed: watch::Sender<u64>,
 }
 
 impl Publisher {
-    async fn run(self, mut written: mpsc::UnboundedReceiver<Written>) {
+    async fn run(mut self, mut written: mpsc::UnboundedReceiver<Written>) {
         while let Some(group) = written.recv().await {
             self.publish(group).await;
         }
     }
 
-    async fn publish(&self, group: Written) {
+    async fn publish(&mut self, group: Written) {
         if !group.leaves.is_empty() {
-            let mut ledger = self.published.write().await;
-            let mut scratch = AppDirty::default();
-            for item in &group.pending {
-                if let Pending::Applied { events, .. } = item {
-                    for event in events {
-                        ledger.app.replay(event, &mut scratch);
-                        ledger.keys.note(event);
-                    }
+            let events: Vec<JournalEvent> = group
+                .pending
+                .iter()
+                .filter_map(|item| match item {
+                    Pending::Applied { events, .. } => Some(events.iter().cloned()),
+                    Pending::Replayed { .. } => None,
+                })
+                .flatten()
+                .collect();
+            let (leaves, chain_hash, head) = (group.leaves, group.chain_hash, group.head);
+            // Applied to the new version now, and to the spare before the next group.
+            let change = Arc::new(move |ledger: &mut Ledger| {
+                let mut scratch = AppDirty::default();
+                for event in &events {
+                    ledger.app.replay(event, &mut scratch);
+                    ledger.keys.note(event);
                 }
-            }
-            for leaf in &group.leaves {
-                ledger.tree.push(*leaf);
-            }
-            ledger.chain_hash = group.chain_hash;
-            ledger.latest_head = Some(group.head);
-            self.committed.send_replace(ledger.tree.len());
+                for leaf in &leaves {
+                    ledger.tree.push(*leaf);
+                }
+                ledger.chain_hash = chain_hash;
+                ledger.latest_head = Some(head.clone());
+            });
+            let length = self.published.publish(change).await;
+            self.committed.send_replace(length);
         }
         for item in group.pending {
             match item {

@@ -78,14 +78,13 @@ async fn tamper(path: &Path, sql: &str) {
     database_of(path).await.execute(sql).await.unwrap();
 }
 
-/// Puts the file back as it was, with no write-ahead log left beside it.
-fn restore(path: &Path, pristine: &[u8]) {
-    for suffix in ["-wal", "-shm"] {
-        let mut side = path.as_os_str().to_owned();
-        side.push(suffix);
-        let _ = std::fs::remove_file(side);
-    }
-    std::fs::write(path, pristine).unwrap();
+/// A fresh copy of the database as it was, under a name of its own (no
+/// connection to an earlier copy can reach it), with its key file.
+fn fresh_copy(original: &Path, pristine: &[u8], name: &str) -> PathBuf {
+    let path = original.with_file_name(format!("{name}.db"));
+    std::fs::write(&path, pristine).unwrap();
+    std::fs::copy(original.with_extension("db.key"), path.with_extension("db.key")).unwrap();
+    path
 }
 
 async fn verify_error(path: &Path) -> String {
@@ -106,15 +105,17 @@ async fn an_altered_forged_or_foreign_snapshot_is_refused_by_verify_and_passed_o
     drop(store);
     database_of(&path).await.execute("PRAGMA wal_checkpoint(TRUNCATE)").await.unwrap();
     let pristine = std::fs::read(&path).unwrap();
-    assert_eq!(started_from(&path).await, Some(124));
+    let original = path;
+    assert_eq!(started_from(&fresh_copy(&original, &pristine, "pristine")).await, Some(124));
 
     // A byte of the body changed: it no longer matches its hash.
+    let path = fresh_copy(&original, &pristine, "altered");
     tamper(&path, "UPDATE snapshots SET body = CAST(substr(body, 1, length(body) - 1) || X'00' AS BLOB)").await;
     assert!(verify_error(&path).await.contains("snapshot at 124: its body does not match its state hash"));
     assert_eq!(started_from(&path).await, None, "start-up replays everything instead");
 
     // Another state with its own hash: the signature no longer covers it.
-    restore(&path, &pristine);
+    let path = fresh_copy(&original, &pristine, "forged");
     let other = App::default().encode_state();
     let forged = format!(
         "UPDATE snapshots SET body = X'{}', state_hash = '{}'",
@@ -127,7 +128,7 @@ async fn an_altered_forged_or_foreign_snapshot_is_refused_by_verify_and_passed_o
     assert_eq!(started_from(&path).await, None);
 
     // Re-signed with another key: not the key in force at its position.
-    restore(&path, &pristine);
+    let path = fresh_copy(&original, &pristine, "foreign");
     let stranger = DeploymentKey::from_seed([7; 32]).public_key_hex();
     tamper(&path, &format!("UPDATE snapshots SET public_key = '{stranger}'")).await;
     let error = verify_error(&path).await;
@@ -135,7 +136,7 @@ async fn an_altered_forged_or_foreign_snapshot_is_refused_by_verify_and_passed_o
     assert_eq!(started_from(&path).await, None);
 
     // A snapshot past the journal's end.
-    restore(&path, &pristine);
+    let path = fresh_copy(&original, &pristine, "ahead");
     tamper(&path, "UPDATE snapshots SET position = 500").await;
     let error = verify_error(&path).await;
     assert!(error.contains("snapshot at 500: it stands at 500 but the journal has 124 events"), "{error}");
@@ -155,7 +156,7 @@ async fn snapshots_are_taken_as_events_commit_and_only_the_newest_are_kept() {
         let mut positions = Vec::new();
         for _ in 0..100 {
             positions = store.db().snapshots().await.unwrap().iter().map(|snapshot| snapshot.position).collect();
-            if positions.last() == Some(&9) || positions.last() == Some(&10) {
+            if positions.last().is_some_and(|position| *position >= 9) {
                 break;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
