@@ -1,7 +1,7 @@
 //! The exchange's records: instruments (one batch each, so every credit of
 //! an instrument is the same vintage of the same project), orders with the
 //! escrow that backs them, trades, and call auctions with their bids; and
-//! one matching engine per instrument. `trade.rs` decides commands against
+//! one matching engine per instrument. `trade/` decides commands against
 //! these and the registry and ledger; this module only keeps the records
 //! and applies market events, the same way live and in replay.
 //!
@@ -501,7 +501,7 @@ impl Market {
     }
 
     /// Applies a market event. `OrderPlaced`, `OrderCancelled`,
-    /// `OrderReplaced` and `OrdersExpired` run the engine; live, `trade.rs` has run it already
+    /// `OrderReplaced` and `OrdersExpired` run the engine; live, `trade/` has run it already
     /// through the same functions and records the event without applying it again.
     pub fn apply(&mut self, event: &MarketEvent, dirty: &mut MarketDirty) {
         match event {
