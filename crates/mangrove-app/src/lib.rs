@@ -21,6 +21,7 @@
 
 pub mod journal_format;
 pub mod market;
+mod permissions;
 pub mod snapshot;
 mod trade;
 
@@ -30,9 +31,9 @@ pub use trade::MarketCommand;
 use mangrove_core::journal::{sha256_hex, Envelope};
 use mangrove_core::signing::KeyChange;
 use mangrove_core::{DomainError, DomainResult, ReductionId, RetirementId};
-use mangrove_ledger::{Ledger, Owner, TransferSpec};
+use mangrove_ledger::Ledger;
 use mangrove_mrv::{Catalogue, FactoryBook, MeasureCommand, MeasureDirty, MeasureEvent};
-use mangrove_registry::{Actor, ClassKind, Command, Context, Dirty, Event, ProjectDetails, Registry, Role};
+use mangrove_registry::{Actor, ClassKind, Command, Context, Dirty, Event, ProjectDetails, Registry};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -297,44 +298,11 @@ impl App {
     /// Only the store itself changes the deployment key, and only with a
     /// change the key in force signed for this very position.
     fn change_key(context: &Context, change: &KeyChange, seq: u64) -> DomainResult<AppEvent> {
-        if !matches!(context.actor, Actor::System) {
-            return Err(DomainError::forbidden("only the deployment itself changes its signing key"));
-        }
+        permissions::allow_key_change(&context.actor)?;
         change
             .verify(seq)
             .map_err(|error| DomainError::invalid("signature", format!("the key change is refused: {error}")))?;
         Ok(AppEvent::Deployment(DeploymentEvent::DeploymentKeyChanged(change.clone())))
-    }
-
-    /// The operator runs the ledger (accounts of any owner, fees, deposits
-    /// and withdrawals, which mirror bank transfers); a member opens its own
-    /// organisation's ordinary account and pays from it. Holds and their
-    /// posts belong to the exchange, which gives them itself.
-    fn allow_ledger(&self, actor: &Actor, command: &mangrove_ledger::Command) -> DomainResult<()> {
-        use mangrove_ledger::{AccountKind, Command as L};
-        let (own, operator) = match actor {
-            Actor::System => return Ok(()),
-            Actor::Member { org, role, .. } => (*org, *role == Role::Operator),
-        };
-        let pays_from_own = |account| {
-            self.ledger.account(account).is_some_and(|a| a.owner == Owner::Org(own) && a.kind == AccountKind::Ordinary)
-        };
-        let allowed = match command {
-            L::OpenAccount { owner, kind, .. } => {
-                operator || (*owner == Owner::Org(own) && *kind == AccountKind::Ordinary)
-            }
-            L::SetFee { .. } => operator,
-            L::Transfer(TransferSpec::Deposit { .. } | TransferSpec::Withdrawal { .. }) => operator,
-            L::Transfer(TransferSpec::Posted { debit, .. }) => pays_from_own(*debit),
-            L::Transfer(_) | L::Batch { .. } | L::ExpireHolds => false,
-        };
-        if allowed {
-            Ok(())
-        } else {
-            Err(DomainError::forbidden(
-                "this ledger operation is the operator's or the exchange's, or the account is not yours",
-            ))
-        }
     }
 
     fn execute_measure(
@@ -385,26 +353,6 @@ impl App {
             self.factories.apply(event, &mut dirty.measure);
         }
         Ok(drafted.into_iter().map(AppEvent::Registry).chain(linked.into_iter().map(AppEvent::Measure)).collect())
-    }
-
-    /// A factory keeps its own book; the operator may register factories.
-    /// Only organisations of the factory role have one.
-    fn allow_measure(&self, actor: &Actor, command: &MeasureCommand) -> DomainResult<()> {
-        let org = self.factories.command_org(command)?;
-        let organisation = self
-            .registry
-            .organisation(org)
-            .ok_or_else(|| DomainError::not_found("org", format!("there is no organisation {}", org.get())))?;
-        if organisation.role != Role::Factory {
-            return Err(DomainError::invalid("org", format!("{} is not a factory", organisation.name)));
-        }
-        let registering = matches!(command, MeasureCommand::RegisterFactory { .. });
-        match actor {
-            Actor::System => Ok(()),
-            Actor::Member { org: own, .. } if *own == org => Ok(()),
-            Actor::Member { role: Role::Operator, .. } if registering => Ok(()),
-            Actor::Member { .. } => Err(DomainError::forbidden("only the factory itself keeps its inventory")),
-        }
     }
 
     /// Applies one journaled event during replay, remembering the client's

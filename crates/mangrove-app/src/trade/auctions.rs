@@ -18,11 +18,7 @@ impl App {
         })?;
         // The operator runs primary sales for the seller; a seller may run its own.
         let seller = self.trader(&Actor::System, account)?;
-        if !matches!(context.actor, Actor::System | Actor::Member { role: Role::Operator, .. })
-            && context.actor.org() != Some(seller)
-        {
-            return Err(DomainError::forbidden("only the operator or the seller opens an auction"));
-        }
+        permissions::allow_open_auction(&context.actor, seller)?;
         if !(1..=ORDER_TCO2E_MAX).contains(&supply_tco2e) {
             return Err(invalid("supply_tco2e", format!("an auction sells 1 to {ORDER_TCO2E_MAX} tonnes")));
         }
@@ -101,9 +97,7 @@ impl App {
         if context.now_ms >= record.closes_at_ms {
             return Err(DomainError::conflict(format!("auction {} stopped taking bids", auction.get())));
         }
-        if org == record.seller_org {
-            return Err(DomainError::forbidden("a seller does not bid in its own auction"));
-        }
+        permissions::allow_bid(org, record)?;
         if !(1..=record.supply_tco2e).contains(&qty_tco2e) {
             return Err(invalid("qty_tco2e", format!("a bid is 1 to {} tonnes, the supply", record.supply_tco2e)));
         }
@@ -161,11 +155,8 @@ impl App {
         dirty: &mut AppDirty,
     ) -> DomainResult<Vec<AppEvent>> {
         let record = self.open_auction_of(auction)?.clone();
-        let operator = matches!(context.actor, Actor::System | Actor::Member { role: Role::Operator, .. });
-        if !operator && context.actor.org() != Some(record.seller_org) {
-            return Err(DomainError::forbidden("only the operator or the seller closes an auction"));
-        }
-        if !operator && context.now_ms < record.closes_at_ms {
+        permissions::allow_close_auction(&context.actor, &record)?;
+        if !permissions::is_operator(&context.actor) && context.now_ms < record.closes_at_ms {
             return Err(DomainError::conflict("the auction is still taking bids"));
         }
         let bids: Vec<engine::auction::Bid> = record

@@ -14,7 +14,7 @@ impl App {
         deposit: bool,
         dirty: &mut AppDirty,
     ) -> DomainResult<Vec<AppEvent>> {
-        self.require_operator(&context.actor)?;
+        permissions::require_operator(&context.actor)?;
         if self.registry.organisation(org).is_none() {
             return Err(DomainError::not_found("org", format!("there is no organisation {}", org.get())));
         }

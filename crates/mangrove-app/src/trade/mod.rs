@@ -19,13 +19,15 @@ use mangrove_core::{
 use mangrove_exchange as engine;
 use mangrove_exchange::{OrderKind, Side, TimeInForce};
 use mangrove_ledger::{AccountKind as CashKind, Amount, Asset, LedgerAccountId, Owner, TransferId, TransferSpec};
-use mangrove_registry::{Actor, Command, Context, Event, Role, Selection, UnitRange};
+use mangrove_registry::{Actor, Command, Context, Event, Selection, UnitRange};
 use serde::{Deserialize, Serialize};
 
 mod auctions;
 mod cash_desk;
 mod escrow;
 mod orders;
+
+use crate::permissions;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "command")]
@@ -187,29 +189,6 @@ impl App {
         }
     }
 
-    fn require_operator(&self, actor: &Actor) -> DomainResult<()> {
-        match actor {
-            Actor::System | Actor::Member { role: Role::Operator, .. } => Ok(()),
-            Actor::Member { .. } => Err(DomainError::forbidden("only the operator does this")),
-        }
-    }
-
-    /// The organisation trading from `account`: the actor's own, never the buffer pool.
-    fn trader(&self, actor: &Actor, account: AccountId) -> DomainResult<OrgId> {
-        let record = self
-            .registry
-            .account(account)
-            .ok_or_else(|| DomainError::not_found("account", format!("there is no account {}", account.get())))?;
-        if record.kind != mangrove_registry::AccountKind::Holding {
-            return Err(invalid("account", "the buffer pool does not trade"));
-        }
-        match actor {
-            Actor::System => Ok(record.org),
-            Actor::Member { org, .. } if *org == record.org => Ok(record.org),
-            Actor::Member { .. } => Err(DomainError::forbidden(format!("account {} is not yours", account.get()))),
-        }
-    }
-
     fn cash_account(&self, org: OrgId) -> Option<LedgerAccountId> {
         self.ledger.account_for(Owner::Org(org), Asset::Thb, CashKind::Ordinary)
     }
@@ -222,7 +201,7 @@ impl App {
 
     fn open_exchange(&mut self, context: &Context, fee_bps: u32, dirty: &mut AppDirty) -> DomainResult<Vec<AppEvent>> {
         use mangrove_ledger::Command as L;
-        self.require_operator(&context.actor)?;
+        permissions::require_operator(&context.actor)?;
         if fee_bps > mangrove_ledger::FEE_BPS_MAX {
             return Err(invalid(
                 "fee_bps",
@@ -251,7 +230,7 @@ impl App {
         tick_satang: u64,
         dirty: &mut AppDirty,
     ) -> DomainResult<Vec<AppEvent>> {
-        self.require_operator(&context.actor)?;
+        permissions::require_operator(&context.actor)?;
         let record = self
             .registry
             .batch(batch)

@@ -159,7 +159,7 @@ impl App {
         instrument: InstrumentId,
         dirty: &mut AppDirty,
     ) -> DomainResult<Vec<AppEvent>> {
-        self.require_operator(&context.actor)?;
+        permissions::require_operator(&context.actor)?;
         if self.market.instrument(instrument).is_none() {
             return Err(DomainError::not_found("instrument", format!("there is no instrument {}", instrument.get())));
         }
@@ -182,10 +182,7 @@ impl App {
             .market
             .order(id)
             .ok_or_else(|| DomainError::not_found("order", format!("there is no order {}", id.get())))?;
-        let operator = matches!(context.actor, Actor::System | Actor::Member { role: Role::Operator, .. });
-        if !operator && context.actor.org() != Some(order.org) {
-            return Err(DomainError::forbidden(format!("order {} is not yours", id.get())));
-        }
+        permissions::allow_cancel(&context.actor, order)?;
         if order.status != OrderStatus::Open {
             return Err(DomainError::conflict(format!("order {} is no longer in the book", id.get())));
         }
@@ -225,9 +222,7 @@ impl App {
             .order(id)
             .cloned()
             .ok_or_else(|| DomainError::not_found("order", format!("there is no order {}", id.get())))?;
-        if !matches!(context.actor, Actor::System) && context.actor.org() != Some(order.org) {
-            return Err(DomainError::forbidden(format!("order {} is not yours: only its owner changes it", id.get())));
-        }
+        permissions::allow_replace(&context.actor, &order)?;
         if order.status != OrderStatus::Open {
             return Err(DomainError::conflict(format!("order {} is no longer in the book", id.get())));
         }
