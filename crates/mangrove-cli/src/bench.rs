@@ -38,7 +38,7 @@ pub enum BenchCommand {
     /// Recompute the province (every inventory and the dashboard) against one SQL query per factory,
     /// then load the dashboard endpoint.
     Mrv {
-        #[arg(long, default_value_t = mangrove_server::demo_factories::RAYONG_FACTORIES)]
+        #[arg(long, default_value_t = mangrove_demo::factories::RAYONG_FACTORIES)]
         factories: usize,
         /// Seconds of load on the dashboard endpoint.
         #[arg(long, default_value_t = 5)]
@@ -467,7 +467,7 @@ pub async fn mrv(factories: usize, load_seconds: u64, clients: usize) -> anyhow:
     let store = Store::open(database.options.clone()).await?;
     let spinner = ProgressBar::new_spinner().with_message(format!("building the demo with {factories} factories"));
     spinner.enable_steady_tick(Duration::from_millis(120));
-    mangrove_server::demo::build_with_factories(&store, factories).await?;
+    mangrove_demo::build_with_factories(&store, factories).await?;
     spinner.finish_and_clear();
     let (ours, province) = {
         let ledger = store.ledger().read().await;

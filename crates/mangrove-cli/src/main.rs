@@ -81,7 +81,7 @@ enum Command {
         #[arg(long)]
         reset: bool,
         /// How many factories, all synthetic, with four years of activity data (Rayong has 2,532).
-        #[arg(long, default_value_t = mangrove_server::demo_factories::RAYONG_FACTORIES)]
+        #[arg(long, default_value_t = mangrove_demo::factories::RAYONG_FACTORIES)]
         factories: usize,
     },
     /// Replay the journal and check the hash chain, every tree head and every projection.
@@ -193,7 +193,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 
 async fn serve(options: StoreOptions, server: ServerOptions, database: &str, listen: &str) -> anyhow::Result<()> {
     let store = Store::open(options).await.context("opening the database")?;
-    mangrove_server::demo::check_demo_complete(&store, database).await?;
+    mangrove_demo::check_demo_complete(&store, database).await?;
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
     println!("Mangrove is serving on http://{}", listener.local_addr()?);
     let shutdown = async {
@@ -220,11 +220,11 @@ async fn demo(cli: &Cli, reset: bool, factories: usize) -> anyhow::Result<()> {
         }
     }
     let store = Store::open(options).await.context("opening the database")?;
-    mangrove_server::demo::check_demo_complete(&store, &cli.database).await?;
+    mangrove_demo::check_demo_complete(&store, &cli.database).await?;
     let spinner = indicatif::ProgressBar::new_spinner()
         .with_message(format!("building the Rayong demo with {factories} synthetic factories"));
     spinner.enable_steady_tick(std::time::Duration::from_millis(120));
-    let logins = mangrove_server::demo::build_with_factories(&store, factories).await;
+    let logins = mangrove_demo::build_with_factories(&store, factories).await;
     spinner.finish_and_clear();
     let logins = logins?;
     let stats = {
@@ -236,7 +236,7 @@ async fn demo(cli: &Cli, reset: bool, factories: usize) -> anyhow::Result<()> {
         "The Rayong demo is ready in {} ({} journal events, {} tCO2e issued, {} synthetic factories with 2022–2025 activity data).",
         cli.database, stats.0, stats.1, stats.2
     );
-    println!("Sign in with any of these; the password is {}", mangrove_server::demo::DEMO_PASSWORD);
+    println!("Sign in with any of these; the password is {}", mangrove_demo::DEMO_PASSWORD);
     println!("  {:<14} {:<10} organisation", "username", "role");
     for login in logins {
         println!("  {:<14} {:<10} {}", login.username, login.role.as_str(), login.organisation);

@@ -24,7 +24,7 @@ fn the_demo_prints_its_logins_and_verifies() {
     let demo = mangrove(dir.path(), &["demo", "--factories", "12"]);
     assert!(demo.status.success(), "{}", text(&demo));
     let printed = text(&demo);
-    for login in ["operator", "verifier", "municipality", "olefins", "somchai", mangrove_server::demo::DEMO_PASSWORD] {
+    for login in ["operator", "verifier", "municipality", "olefins", "somchai", mangrove_demo::DEMO_PASSWORD] {
         assert!(printed.contains(login), "the demo names {login}: {printed}");
     }
     assert!(dir.path().join("mangrove.db.key").exists(), "the signing key is its own file");

@@ -14,10 +14,6 @@
 //! ```
 
 pub mod auth;
-pub mod demo;
-pub mod demo_factories;
-mod demo_market;
-mod demo_reductions;
 pub mod error;
 pub mod expiry;
 pub mod extract;

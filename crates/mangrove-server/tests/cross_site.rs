@@ -102,7 +102,7 @@ async fn cookie_mutations_from_the_app_and_bearer_clients_are_accepted() {
 #[tokio::test]
 async fn no_other_site_signs_a_visitor_in() {
     let app = sqlite_app().await;
-    let body = json!({ "username": "somchai", "password": mangrove_server::demo::DEMO_PASSWORD }).to_string();
+    let body = json!({ "username": "somchai", "password": mangrove_demo::DEMO_PASSWORD }).to_string();
     let (status, answer) =
         app.send(Method::POST, "/api/v1/auth/login", None, Some(body.clone()), &[("origin", FOREIGN)]).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{answer}");
@@ -147,12 +147,12 @@ async fn sign_in_is_throttled_per_username_with_retry_after() {
         assert_eq!(status, StatusCode::UNAUTHORIZED, "attempt {attempt}");
     }
     // Past the burst, even the right password waits: nothing is hashed.
-    let (status, headers) = login_attempt(&app, "malee", mangrove_server::demo::DEMO_PASSWORD).await;
+    let (status, headers) = login_attempt(&app, "malee", mangrove_demo::DEMO_PASSWORD).await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
     let retry_after: u64 = headers["retry-after"].to_str().expect("text").parse().expect("whole seconds");
     assert!((1..=mangrove_server::guard::LOGIN_REFILL_PER_ACCOUNT.as_secs()).contains(&retry_after), "{retry_after}");
     // Another account from the same address is not held up.
-    let (status, _) = login_attempt(&app, "somchai", mangrove_server::demo::DEMO_PASSWORD).await;
+    let (status, _) = login_attempt(&app, "somchai", mangrove_demo::DEMO_PASSWORD).await;
     assert_eq!(status, StatusCode::OK);
 }
 

@@ -149,7 +149,7 @@ async fn a_login_disabled_on_the_record_stays_out_even_if_its_row_was_not_marked
     // Only the journal knows: the row is still `active` and the session still stored.
     let (status, _) = app.send(Method::GET, "/api/v1/me", Some(&token), None, &[]).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    let body = json!({ "username": MALEE, "password": mangrove_server::demo::DEMO_PASSWORD });
+    let body = json!({ "username": MALEE, "password": mangrove_demo::DEMO_PASSWORD });
     let (status, _) = app.post("/api/v1/auth/login", None, &body).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }

@@ -58,7 +58,7 @@ pub struct Login {
 pub async fn login(client: &reqwest::Client, url: &str, username: &str) -> Login {
     let body: Value = client
         .post(format!("{url}/api/v1/auth/login"))
-        .json(&json!({ "username": username, "password": mangrove_server::demo::DEMO_PASSWORD }))
+        .json(&json!({ "username": username, "password": mangrove_demo::DEMO_PASSWORD }))
         .send()
         .await
         .unwrap()

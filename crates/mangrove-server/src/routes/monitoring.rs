@@ -67,7 +67,7 @@ pub fn report_record(record: &ForestryRecord, survey_csv: &str, previous_csv: &s
 
 /// The verified tonnes a project's two surveys give, and the record that
 /// shows how: the claim of a forestry monitoring report.
-pub(crate) fn forestry_claim(
+pub fn forestry_claim(
     project: &mangrove_registry::Project,
     survey_csv: &str,
     previous_csv: &str,

@@ -11,7 +11,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::Value;
 use tokio::sync::oneshot;
 
-/// Demo logins by role, as `mangrove_server::demo::build` creates them.
+/// Demo logins by role, as `mangrove_demo::build` creates them.
 pub const OPERATOR: &str = "operator";
 pub const VERIFIER: &str = "verifier";
 /// Proponent, organisation 3, owner of project 1 and batch 1.
@@ -84,7 +84,7 @@ pub async fn sqlite_app() -> TestApp {
 impl TestApp {
     pub async fn start(db: TestDatabase) -> TestApp {
         let store = Store::open(db.options.clone()).await.expect("the test store opens");
-        mangrove_server::demo::build(&store).await.expect("the demo builds");
+        mangrove_demo::build(&store).await.expect("the demo builds");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free port");
         let base = format!("http://{}", listener.local_addr().expect("a bound address"));
         let (shutdown, stop) = oneshot::channel::<()>();
@@ -115,7 +115,7 @@ impl TestApp {
 
     /// Signs in with the demo password and returns the session token.
     pub async fn login(&self, username: &str) -> String {
-        let body = serde_json::json!({ "username": username, "password": mangrove_server::demo::DEMO_PASSWORD });
+        let body = serde_json::json!({ "username": username, "password": mangrove_demo::DEMO_PASSWORD });
         let (status, answer) = self.post("/api/v1/auth/login", None, &body).await;
         assert_eq!(status, StatusCode::OK, "{}: login as {username}: {answer}", self.db_name);
         answer["token"].as_str().expect("a login answers a token").to_string()

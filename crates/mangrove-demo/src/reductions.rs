@@ -3,7 +3,7 @@
 //! labelled synthetic; and one reduction project that became a draft
 //! registry project under the steam-savings credit class.
 
-use crate::demo::{Demo, NamedFactories};
+use crate::{Demo, NamedFactories};
 use mangrove_app::AcrossCommand;
 use mangrove_core::{ClassId, OrgId, ReductionId};
 use mangrove_mrv::{MeasureCommand, PracticeDraft, ReductionKind, ReductionPlan, ReductionStatus};
@@ -164,7 +164,7 @@ async fn promote(demo: &Demo, refinery: Actor, reduction: ReductionId) -> anyhow
         name: "AI optimisation of steam header pressures (synthetic)".into(),
         description: "Steam per tonne of product before and after hourly set-points from a trained model.".into(),
         jurisdiction: "TH-21".into(),
-        location: crate::demo::outline(101.1610, 12.6860, 0.0015),
+        location: crate::outline(101.1610, 12.6860, 0.0015),
         area_rai: 20,
         buffer_bps: None,
     };

@@ -2,11 +2,14 @@
 //! a newcomer needs to walk every workflow. Everything goes through the
 //! same sequencer as the API, so the demo's journal verifies like any other.
 
-use crate::auth;
-use crate::AppState;
+pub mod factories;
+mod market;
+mod reductions;
+
 use mangrove_app::Submission;
 use mangrove_core::*;
 use mangrove_registry::*;
+use mangrove_server::{auth, AppState};
 use mangrove_store::{Receipt, Store};
 
 /// The password of every demo login (printed by `mangrove demo`).
@@ -92,9 +95,9 @@ pub async fn build_with_factories(store: &Store, factories: usize) -> anyhow::Re
         let ledger = store.ledger().read().await;
         ledger.app.registry.organisations().filter(|org| org.role == Role::Factory).map(|org| org.id).collect()
     };
-    crate::demo_factories::build(store, &named, factories.max(named.len())).await?;
-    crate::demo_reductions::build(&demo, &named_factories).await?;
-    crate::demo_market::build(&demo, &named_factories).await?;
+    crate::factories::build(store, &named, factories.max(named.len())).await?;
+    crate::reductions::build(&demo, &named_factories).await?;
+    crate::market::build(&demo, &named_factories).await?;
     mark_demo(store, DEMO_COMPLETE).await?;
     Ok(demo.logins)
 }
@@ -271,7 +274,7 @@ async fn mangrove_claim(demo: &Demo) -> anyhow::Result<(u64, String)> {
         ledger.app.registry.project(ProjectId(1)).cloned().ok_or_else(|| anyhow::anyhow!("no mangrove project"))?
     };
     let none = mangrove_mrv::Co2e::default();
-    crate::routes::monitoring::forestry_claim(&project, EXAMPLE_SURVEY_2025, EXAMPLE_SURVEY_2024, none, none)
+    mangrove_server::routes::monitoring::forestry_claim(&project, EXAMPLE_SURVEY_2025, EXAMPLE_SURVEY_2024, none, none)
         .map_err(|error| anyhow::anyhow!("the example surveys: {error:?}"))
 }
 

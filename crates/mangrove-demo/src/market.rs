@@ -4,7 +4,7 @@
 //! credits, factories bid, a few trades happen; and the municipality's
 //! auction of 500 t of the mangrove vintage is open for bids for a week.
 
-use crate::demo::{Demo, NamedFactories};
+use crate::{Demo, NamedFactories};
 use mangrove_app::MarketCommand;
 use mangrove_core::{AccountId, AuctionId, BatchId, InstrumentId};
 use mangrove_exchange::{OrderKind, Side, TimeInForce};
