@@ -10,20 +10,11 @@ use mangrove_core::journal::JOURNAL_FORMAT;
 use mangrove_core::OrderId;
 use mangrove_registry::{Actor, Command, Role};
 use mangrove_store::{verify_database, Location, Store, StoreOptions};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-const FIXTURE: &str = "tests/fixtures/journal-format-1.db";
+mod support;
+
 const FIXTURE_EVENTS: u64 = 124;
-
-/// A copy of the fixture and its key in a fresh directory, so that no test
-/// writes to the committed file.
-fn copy_of_fixture(directory: &Path) -> PathBuf {
-    let database = directory.join("format-1.db");
-    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join(FIXTURE);
-    std::fs::copy(&source, &database).unwrap();
-    std::fs::copy(source.with_extension("db.key"), directory.join("format-1.db.key")).unwrap();
-    database
-}
 
 fn event_bodies(database: &Path) -> Vec<String> {
     let connection = rusqlite::Connection::open(database).unwrap();
@@ -35,7 +26,7 @@ fn event_bodies(database: &Path) -> Vec<String> {
 #[tokio::test]
 async fn a_format_1_journal_verifies_opens_and_continues_in_the_current_format() {
     let directory = tempfile::tempdir().unwrap();
-    let database = copy_of_fixture(directory.path());
+    let database = support::copy_of_format_1_journal(directory.path(), "format-1");
     let location = Location::Sqlite(database.clone());
     let before = event_bodies(&database);
     assert_eq!(before.len() as u64, FIXTURE_EVENTS);

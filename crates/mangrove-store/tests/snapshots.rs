@@ -13,7 +13,7 @@ use mangrove_store::{connect, verify_database, Db, Location, Store, StoreOptions
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-const FIXTURE: &str = "tests/fixtures/journal-format-1.db";
+mod support;
 
 /// The first organisation of a deployment is its operator.
 fn organisation(name: &str) -> Submission {
@@ -25,11 +25,7 @@ fn organisation(name: &str) -> Submission {
 /// A copy of the format-1 demo journal (orders resting in a book, trades,
 /// an auction, a key change), whose key file is its current key.
 fn rich_database(directory: &Path) -> PathBuf {
-    let database = directory.join("rich.db");
-    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join(FIXTURE);
-    std::fs::copy(&source, &database).unwrap();
-    std::fs::copy(source.with_extension("db.key"), directory.join("rich.db.key")).unwrap();
-    database
+    support::copy_of_format_1_journal(directory, "rich")
 }
 
 fn state_hash(app: &App) -> [u8; 32] {
