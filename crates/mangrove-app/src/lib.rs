@@ -22,6 +22,7 @@
 pub mod journal_format;
 pub mod market;
 mod permissions;
+pub mod results;
 pub mod snapshot;
 mod trade;
 

@@ -33,8 +33,22 @@ async fn crossing_orders_trade_and_settle_at_once() {
         let (status, answer) = app.post("/api/v1/orders", Some(&municipality), &limit("sell", 32_000, 100)).await;
         assert_eq!(status, StatusCode::OK, "{}: {answer}", app.db_name);
         assert_eq!(app.active(&operator, MUNICIPALITY_ACCOUNT, 1).await, held_before - 100, "the credits are held");
+        assert_eq!(answer["result"]["made"], "order", "{answer}");
+        assert_eq!(
+            (answer["result"]["status"].as_str(), answer["result"]["traded_now_tco2e"].as_u64()),
+            (Some("open"), Some(0))
+        );
+        let resting = answer["result"]["order_id"].as_u64().unwrap();
         let (status, answer) = app.post("/api/v1/orders", Some(&olefins), &limit("buy", 33_000, 30)).await;
         assert_eq!(status, StatusCode::OK, "{answer}");
+        // The answer says what the order did: filled at once, 30 t traded in this command.
+        let result = &answer["result"];
+        assert_eq!((result["made"].as_str(), result["status"].as_str()), (Some("order"), Some("filled")), "{answer}");
+        assert_eq!((result["filled_tco2e"].as_u64(), result["traded_now_tco2e"].as_u64()), (Some(30), Some(30)));
+        assert_ne!(result["order_id"].as_u64(), Some(resting));
+        let events = answer["events"].as_array().unwrap();
+        assert_eq!(answer["first_seq"], events[0]["seq"], "{answer}");
+        assert_eq!(answer["end_seq"].as_u64(), Some(events.last().unwrap()["seq"].as_u64().unwrap() + 1));
         let kinds: Vec<String> = payloads(&answer).iter().map(|p| p["event"].as_str().unwrap().to_string()).collect();
         assert!(kinds.contains(&"market_trade".to_string()), "{kinds:?}");
         let traded = payloads(&answer).into_iter().find(|p| p["event"] == "market_trade").unwrap();

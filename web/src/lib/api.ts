@@ -2,7 +2,7 @@
 //! server's HttpOnly, SameSite=Strict session cookie, so no script can read
 //! the token and a cross-site page cannot use it.
 
-import type { CommandResponse, JournalEvent, Paged } from './types';
+import type { CommandResponse, CommandResult, Paged } from './types';
 
 export const API_BASE = '/api/v1';
 
@@ -111,7 +111,10 @@ export function command(
   return request<CommandResponse>(path, { method, body, idempotencyKey });
 }
 
-/// The first event of the given kind in a command's answer.
-export function eventOf(response: CommandResponse, kind: string): JournalEvent['payload'] | undefined {
-  return response.events.find((event) => event.payload.event === kind)?.payload;
+/// The command's result if it made the kind of thing asked for.
+export function madeOf<K extends CommandResult['made']>(
+  response: CommandResponse,
+  made: K,
+): Extract<CommandResult, { made: K }> | undefined {
+  return response.result.made === made ? (response.result as Extract<CommandResult, { made: K }>) : undefined;
 }

@@ -199,8 +199,30 @@ export interface JournalEvent {
   payload: { event: string; [key: string]: unknown };
 }
 
+/// What a command made, typed (`CommandResult` on the server).
+export type CommandResult =
+  | { made: 'organisation'; organisation_id: number; account_id: number }
+  | { made: 'credit_class'; class_id: number }
+  | { made: 'project'; project_id: number }
+  | { made: 'report'; report_id: number }
+  | { made: 'batch'; batch_id: number; issued_tco2e: number }
+  | { made: 'retirement'; retirement_id: number; quantity_tco2e: number }
+  | { made: 'cancellation'; cancellation_id: number }
+  | { made: 'hold'; hold_id: number }
+  | { made: 'factory'; org_id: number }
+  | { made: 'reduction'; reduction_id: number }
+  | { made: 'practice'; practice_id: number }
+  | { made: 'instrument'; instrument_id: number }
+  | { made: 'order'; order_id: number; status: string; qty_tco2e: number; filled_tco2e: number; traded_now_tco2e: number }
+  | { made: 'auction'; auction_id: number }
+  | { made: 'recorded' };
+
 export interface CommandResponse {
   replayed: boolean;
+  result: CommandResult;
+  /// The journal position of the command's first event, and one past its last.
+  first_seq: number;
+  end_seq: number;
   events: JournalEvent[];
 }
 

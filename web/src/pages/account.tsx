@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { useI18n, type MessageKey } from '../i18n/i18n';
-import { command, eventOf, get } from '../lib/api';
+import { command, get, madeOf } from '../lib/api';
 import { parseWholeNumber } from '../lib/format';
 import { allOrganisations } from '../lib/lookups';
 import { navigate, type Location } from '../lib/router';
@@ -105,10 +105,8 @@ function Retire({ user, holdings }: { user: User; holdings: Holding[] }) {
     if (quantity === null) return form.fail({ quantity: { key: 'error.whole_number' } });
     if (year === null) return form.fail({ inventory_year: { key: 'error.whole_number' } });
     const body = { ...values, batch_id: Number(values.batch_id), quantity, inventory_year: year };
-    const retired = eventOf(await command(`/accounts/${user.account_id}/retirements`, body, key), 'retired') as
-      | { retirement: { id: number } }
-      | undefined;
-    navigate(retired ? `/retirements/${retired.retirement.id}` : '/retirements');
+    const retired = madeOf(await command(`/accounts/${user.account_id}/retirements`, body, key), 'retirement');
+    navigate(retired ? `/retirements/${retired.retirement_id}` : '/retirements');
   });
   if (batches.length === 0) return null;
   return (

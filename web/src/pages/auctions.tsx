@@ -8,7 +8,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { useI18n, type MessageKey } from '../i18n/i18n';
-import { ApiError, command, eventOf, get, getPage, newIdempotencyKey } from '../lib/api';
+import { ApiError, command, get, getPage, madeOf, newIdempotencyKey } from '../lib/api';
 import { describeError, type Problem } from '../lib/errors';
 import { parseBaht, parseRayongDateTime, parseWholeNumber, rayongDateTimeInput } from '../lib/format';
 import { allOrganisations } from '../lib/lookups';
@@ -312,8 +312,8 @@ function OpenAuctionForm() {
       if (error instanceof ApiError && error.field === 'quantity') return form.fail({ supply_tco2e: describeError(error) });
       throw error;
     }
-    const opened = eventOf(answer, 'market_auction_opened') as { auction: { id: number } } | undefined;
-    navigate(opened ? `/auctions/${opened.auction.id}` : '/auctions');
+    const opened = madeOf(answer, 'auction');
+    navigate(opened ? `/auctions/${opened.auction_id}` : '/auctions');
   });
   if (instruments.error) return <LoadError error={instruments.error} reload={instruments.reload} />;
   if (organisations.error) return <LoadError error={organisations.error} reload={organisations.reload} />;

@@ -1,5 +1,5 @@
 import { useI18n } from '../i18n/i18n';
-import { command, eventOf, get } from '../lib/api';
+import { command, get, madeOf } from '../lib/api';
 import { creditClasses } from '../lib/lookups';
 import { navigate } from '../lib/router';
 import type { CreditClass, Project, Reduction, User } from '../lib/types';
@@ -72,14 +72,14 @@ function Editor({ classes, project, promote }: { classes: CreditClass[]; project
     };
     if (promote) {
       const answer = await command(`/reductions/${promote.id}/registry-project`, body, key);
-      const drafted = eventOf(answer, 'project_drafted') as { project: Project } | undefined;
-      navigate(drafted ? `/projects/${drafted.project.id}` : '/factory');
+      const drafted = madeOf(answer, 'project');
+      navigate(drafted ? `/projects/${drafted.project_id}` : '/factory');
     } else if (project) {
       await command(`/projects/${project.id}`, body, key, 'PUT');
       navigate(`/projects/${project.id}`);
     } else {
-      const drafted = eventOf(await command('/projects', body, key), 'project_drafted') as { project: Project } | undefined;
-      navigate(drafted ? `/projects/${drafted.project.id}` : '/my/projects');
+      const drafted = madeOf(await command('/projects', body, key), 'project');
+      navigate(drafted ? `/projects/${drafted.project_id}` : '/my/projects');
     }
   });
   const classOptions = classes.map((c) => ({

@@ -6,7 +6,7 @@
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useI18n, type MessageKey } from '../i18n/i18n';
-import { ApiError, command, get, getPage, newIdempotencyKey } from '../lib/api';
+import { ApiError, command, get, getPage, madeOf, newIdempotencyKey } from '../lib/api';
 import { describeError, type Problem } from '../lib/errors';
 import { formatBahtNumber, formatClock, parseBaht, parseWholeNumber, rayongDate } from '../lib/format';
 import {
@@ -303,12 +303,9 @@ function OrderForm(props: {
       }
       throw error;
     }
-    const placed = answer.events.find((e) => e.payload.event === 'market_order_placed')?.payload as { order: { id: number } } | undefined;
-    const traded = answer.events
-      .filter((e) => e.payload.event === 'market_trade')
-      .reduce((sum, e) => sum + Number((e.payload.trade as { qty_tco2e?: number } | undefined)?.qty_tco2e ?? 0), 0);
+    const placed = madeOf(answer, 'order');
     form.reset({ side: values.side, type: values.type, price_satang: values.price_satang, tif: values.tif });
-    setNotice(t('order.placed', { id: placed?.order.id ?? '', traded: tonnes(traded) }));
+    setNotice(t('order.placed', { id: placed?.order_id ?? '', traded: tonnes(placed?.traded_now_tco2e ?? 0) }));
     props.done();
   });
   const estimate = estimateOrder({

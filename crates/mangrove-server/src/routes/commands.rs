@@ -13,12 +13,19 @@ use mangrove_registry::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-/// What every command answers: the events it journaled.
+/// What every command answers: what it made (typed), where its events
+/// stand in the journal, and the events themselves.
 #[derive(Serialize, ToSchema)]
 pub struct CommandResponse {
     /// True when this is a retry of a command already applied under the
     /// same `Idempotency-Key`; the events are the original ones.
     pub replayed: bool,
+    /// What the command made or changed: the new project's id, the order's state.
+    pub result: mangrove_app::results::CommandResult,
+    /// The journal position of its first event, and one past its last
+    /// (equal when it journaled none).
+    pub first_seq: u64,
+    pub end_seq: u64,
     #[schema(value_type = Vec<Object>)]
     pub events: Vec<JournalEvent>,
 }
@@ -31,7 +38,10 @@ pub(crate) async fn submit(
 ) -> ApiResult<axum::Json<CommandResponse>> {
     let submission = Submission::new(&user.actor(), key.0.as_deref(), command)?;
     let receipt = state.store.sequencer().submit(submission).await?;
-    Ok(axum::Json(CommandResponse { replayed: receipt.replayed, events: receipt.events }))
+    let result = mangrove_app::results::CommandResult::of(&state.store.ledger().read().await.app, &receipt.events);
+    let first_seq = receipt.events.first().map_or(0, |event| event.seq);
+    let end_seq = receipt.events.last().map_or(first_seq, |event| event.seq + 1);
+    Ok(axum::Json(CommandResponse { replayed: receipt.replayed, result, first_seq, end_seq, events: receipt.events }))
 }
 
 pub(crate) type Answer = ApiResult<axum::Json<CommandResponse>>;
