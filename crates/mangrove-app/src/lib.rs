@@ -279,10 +279,10 @@ impl App {
                 let events = self.registry.execute(context, command, &mut dirty.registry)?;
                 Ok(events.into_iter().map(AppEvent::Registry).collect())
             }
-            AppCommand::Measure(MeasureCommand::LinkReduction { .. }) => Err(DomainError::forbidden(
-                "a reduction project is linked to the registry by promoting it, not directly",
-            )),
-            AppCommand::Measure(command) => self.execute_measure(context, command, dirty),
+            AppCommand::Measure(command) => {
+                permissions::allow_measure_request(command)?;
+                self.execute_measure(context, command, dirty)
+            }
             AppCommand::Across(AcrossCommand::PromoteReduction { reduction, details }) => {
                 self.promote(context, *reduction, details, dirty)
             }

@@ -73,11 +73,18 @@ pub(crate) fn allow_open_auction(actor: &Actor, seller: OrgId) -> DomainResult<(
     }
 }
 
-pub(crate) fn allow_close_auction(actor: &Actor, auction: &Auction) -> DomainResult<()> {
-    if is_operator(actor) || actor.org() == Some(auction.seller_org) {
+/// The seller closes its auction once its time has come; the operator may
+/// close it before. A seller too early is told to wait (a conflict, since
+/// the same request succeeds later), not refused.
+pub(crate) fn allow_close_auction(actor: &Actor, auction: &Auction, now_ms: i64) -> DomainResult<()> {
+    if is_operator(actor) {
         Ok(())
-    } else {
+    } else if actor.org() != Some(auction.seller_org) {
         Err(DomainError::forbidden("only the operator or the seller closes an auction"))
+    } else if now_ms < auction.closes_at_ms {
+        Err(DomainError::conflict("the auction is still taking bids"))
+    } else {
+        Ok(())
     }
 }
 
@@ -86,6 +93,19 @@ pub(crate) fn allow_bid(bidder: OrgId, auction: &Auction) -> DomainResult<()> {
         Err(DomainError::forbidden("a seller does not bid in its own auction"))
     } else {
         Ok(())
+    }
+}
+
+/// A factory-book command given as a request. A reduction is linked to the
+/// registry only by promoting it, which drafts the registry's project in
+/// the same step; a link asked for directly would point at a project that
+/// was never drafted for it.
+pub(crate) fn allow_measure_request(command: &MeasureCommand) -> DomainResult<()> {
+    match command {
+        MeasureCommand::LinkReduction { .. } => {
+            Err(DomainError::forbidden("a reduction project is linked to the registry by promoting it, not directly"))
+        }
+        _ => Ok(()),
     }
 }
 
@@ -213,5 +233,49 @@ mod tests {
         let refused = app.trader(&member(2, Role::Proponent), account(1)).unwrap_err();
         assert_eq!(refused.kind, mangrove_core::ErrorKind::Forbidden);
         assert_eq!(app.trader(&Actor::System, account(1)).unwrap(), OrgId(1));
+    }
+
+    /// An auction offered by the proponent (organisation 2), closing at 1,000 ms.
+    fn auction() -> Auction {
+        use crate::market::AuctionStatus;
+        use mangrove_core::{AuctionId, HoldId, InstrumentId};
+        Auction {
+            id: AuctionId(1),
+            instrument: InstrumentId(1),
+            seller_org: OrgId(2),
+            seller_account: AccountId(2),
+            supply_tco2e: 10,
+            reserve_satang: 100,
+            opens_at_ms: 0,
+            closes_at_ms: 1_000,
+            hold: HoldId(1),
+            status: AuctionStatus::Open,
+            price_satang: None,
+            sold_tco2e: 0,
+            bids: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_seller_closes_its_auction_at_its_time_and_the_operator_at_any_time() {
+        let auction = auction();
+        let seller = member(2, Role::Proponent);
+        let early = allow_close_auction(&seller, &auction, 999).unwrap_err();
+        assert_eq!(early.kind, mangrove_core::ErrorKind::Conflict);
+        allow_close_auction(&seller, &auction, 1_000).unwrap();
+        allow_close_auction(&member(1, Role::Operator), &auction, 0).unwrap();
+        let stranger = allow_close_auction(&member(3, Role::Proponent), &auction, 1_000).unwrap_err();
+        assert_eq!(stranger.kind, mangrove_core::ErrorKind::Forbidden);
+        assert!(allow_bid(OrgId(2), &auction).is_err());
+        allow_bid(OrgId(3), &auction).unwrap();
+    }
+
+    #[test]
+    fn a_reduction_is_linked_only_by_promoting_it() {
+        use mangrove_core::{ProjectId, ReductionId};
+        let link = MeasureCommand::LinkReduction { reduction: ReductionId(1), project: ProjectId(1) };
+        let refused = allow_measure_request(&link).unwrap_err();
+        assert_eq!(refused.kind, mangrove_core::ErrorKind::Forbidden);
+        assert!(refused.message.contains("promoting"));
     }
 }

@@ -155,10 +155,7 @@ impl App {
         dirty: &mut AppDirty,
     ) -> DomainResult<Vec<AppEvent>> {
         let record = self.open_auction_of(auction)?.clone();
-        permissions::allow_close_auction(&context.actor, &record)?;
-        if !permissions::is_operator(&context.actor) && context.now_ms < record.closes_at_ms {
-            return Err(DomainError::conflict("the auction is still taking bids"));
-        }
+        permissions::allow_close_auction(&context.actor, &record, context.now_ms)?;
         let bids: Vec<engine::auction::Bid> = record
             .bids
             .iter()
