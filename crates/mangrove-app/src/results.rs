@@ -11,7 +11,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 /// The thing a command made or changed, named by the first event that made
-/// one; `recorded` when it only changed what exists.
+/// one (see [`CommandResult::of`]); `recorded` when it only changed what
+/// exists.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(tag = "made", rename_all = "snake_case")]
 pub enum CommandResult {
@@ -73,8 +74,18 @@ pub enum CommandResult {
 impl CommandResult {
     /// The result of the command that journaled `events`, read against
     /// `app`, a state that includes them.
+    ///
+    /// The first thing made names the result, except that a hold placed
+    /// on the way (the credits behind an auction, say) gives way to what
+    /// it was placed for.
     pub fn of(app: &App, events: &[JournalEvent]) -> CommandResult {
-        events.iter().find_map(|event| made(app, &event.payload, events)).unwrap_or(CommandResult::Recorded)
+        let mut made_things = events.iter().filter_map(|event| made(app, &event.payload, events));
+        let first = made_things.next();
+        match first {
+            Some(CommandResult::Hold { .. }) => made_things.next().or(first),
+            _ => first,
+        }
+        .unwrap_or(CommandResult::Recorded)
     }
 }
 

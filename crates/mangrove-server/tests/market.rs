@@ -187,6 +187,8 @@ async fn an_auction_keeps_bids_sealed_and_clears_at_one_price() {
         assert_eq!(status, StatusCode::FORBIDDEN, "only the operator or the seller: {answer}");
         let (status, answer) = app.post("/api/v1/auctions", Some(&operator), &body).await;
         assert_eq!(status, StatusCode::OK, "{answer}");
+        // The seller's credits are held on the way, but what was made is the auction.
+        assert_eq!(answer["result"], json!({ "made": "auction", "auction_id": 1 }), "{answer}");
         // 80 t at 300 baht and 30 t at 250: 100 t sell at 250 (at 300 only 80 would).
         let (status, answer) = app
             .post("/api/v1/auctions/1/bids", Some(&olefins), &json!({ "price_satang": 30_000, "qty_tco2e": 80 }))
