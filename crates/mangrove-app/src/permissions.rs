@@ -34,6 +34,11 @@ pub(crate) fn is_operator(actor: &Actor) -> bool {
     matches!(actor, Actor::System | Actor::Member { role: Role::Operator, .. })
 }
 
+/// The operator, or a member of `org` itself.
+fn is_operator_or(actor: &Actor, org: OrgId) -> bool {
+    is_operator(actor) || actor.org() == Some(org)
+}
+
 pub(crate) fn allow_key_change(actor: &Actor) -> DomainResult<()> {
     match actor {
         Actor::System => Ok(()),
@@ -50,7 +55,7 @@ pub(crate) fn require_operator(actor: &Actor) -> DomainResult<()> {
 }
 
 pub(crate) fn allow_cancel(actor: &Actor, order: &Order) -> DomainResult<()> {
-    if is_operator(actor) || actor.org() == Some(order.org) {
+    if is_operator_or(actor, order.org) {
         Ok(())
     } else {
         Err(DomainError::forbidden(format!("order {} is not yours", order.id.get())))
@@ -66,7 +71,7 @@ pub(crate) fn allow_replace(actor: &Actor, order: &Order) -> DomainResult<()> {
 }
 
 pub(crate) fn allow_open_auction(actor: &Actor, seller: OrgId) -> DomainResult<()> {
-    if is_operator(actor) || actor.org() == Some(seller) {
+    if is_operator_or(actor, seller) {
         Ok(())
     } else {
         Err(DomainError::forbidden("only the operator or the seller opens an auction"))

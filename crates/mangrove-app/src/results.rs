@@ -3,7 +3,7 @@
 //! events say everything that changed; this says what the caller asked
 //! for, so that a client never looks for an event by its tag.
 
-use crate::market::{MarketEvent, OrderStatus};
+use crate::market::{MarketEvent, Order, OrderStatus};
 use crate::{App, AppEvent, JournalEvent};
 use mangrove_mrv::MeasureEvent;
 use mangrove_registry::Event;
@@ -117,31 +117,24 @@ fn made(app: &App, event: &AppEvent, all: &[JournalEvent]) -> Option<CommandResu
         },
         AppEvent::Market(event) => match event {
             MarketEvent::InstrumentListed { instrument } => R::Instrument { instrument_id: instrument.id.get() },
-            MarketEvent::OrderPlaced { order, .. } => {
-                let now = app.market.order(order.id).unwrap_or(order);
-                R::Order {
-                    order_id: order.id.get(),
-                    status: now.status,
-                    qty_tco2e: now.qty_tco2e,
-                    filled_tco2e: now.filled_tco2e,
-                    traded_now_tco2e: traded(all, order.id),
-                }
-            }
-            MarketEvent::OrderReplaced { order, .. } => match app.market.order(*order) {
-                Some(now) => R::Order {
-                    order_id: order.get(),
-                    status: now.status,
-                    qty_tco2e: now.qty_tco2e,
-                    filled_tco2e: now.filled_tco2e,
-                    traded_now_tco2e: traded(all, *order),
-                },
-                None => return None,
-            },
+            MarketEvent::OrderPlaced { order, .. } => order_result(app.market.order(order.id).unwrap_or(order), all),
+            MarketEvent::OrderReplaced { order, .. } => order_result(app.market.order(*order)?, all),
             MarketEvent::AuctionOpened { auction } => R::Auction { auction_id: auction.id.get() },
             _ => return None,
         },
         AppEvent::Ledger(_) | AppEvent::Deployment(_) => return None,
     })
+}
+
+/// An order as it stands, with the tonnes it traded among `events`.
+fn order_result(order: &Order, events: &[JournalEvent]) -> CommandResult {
+    CommandResult::Order {
+        order_id: order.id.get(),
+        status: order.status,
+        qty_tco2e: order.qty_tco2e,
+        filled_tco2e: order.filled_tco2e,
+        traded_now_tco2e: traded(events, order.id),
+    }
 }
 
 /// Tonnes `order` traded among `events`.

@@ -23,22 +23,23 @@ pub async fn run(events: u64, tail_orders: u64, rounds: u32, clients: u64) -> an
     let store = Store::open(quiet.clone()).await?;
     let accounts = exchange_setup(&store).await?;
     let mut placed = 0u64;
-    while store.ledger().read().await.tree.len() < events {
-        let missing = events - store.ledger().read().await.tree.len();
-        let more = missing.div_ceil(2).clamp(1, ORDERS_PER_CHUNK);
+    let mut length = journal_length(&store).await;
+    while length < events {
+        let more = (events - length).div_ceil(2).clamp(1, ORDERS_PER_CHUNK);
         place_orders(&store, accounts, placed..placed + more, clients, "building the journal (orders)").await?;
         placed += more;
-        if store.ledger().read().await.tree.len() < events {
+        length = journal_length(&store).await;
+        if length < events {
             cancel_open_orders(&store, clients).await?;
+            length = journal_length(&store).await;
         }
     }
-    let snapshot_at = store.ledger().read().await.tree.len();
     let started = Instant::now();
     let taken = store.take_snapshot().await?.ok_or_else(|| anyhow::anyhow!("no snapshot was taken"))?;
     let snapshot_took = started.elapsed();
     place_orders(&store, accounts, placed..placed + tail_orders, clients, "the tail after the snapshot (orders)")
         .await?;
-    let journal_events = store.ledger().read().await.tree.len();
+    let journal_events = journal_length(&store).await;
     drop(store);
     // Let the writer finish closing before the file is opened again.
     tokio::time::sleep(Duration::from_millis(500)).await;
@@ -72,7 +73,7 @@ pub async fn run(events: u64, tail_orders: u64, rounds: u32, clients: u64) -> an
 
     let full_median = median(&full_s);
     let snapshot_median = median(&snapshot_s);
-    let tail = journal_events - snapshot_at;
+    let tail = journal_events - taken.position;
     println!("Start-up on a journal of {journal_events} events (SQLite; {rounds} rounds each, median)");
     println!("{:<34} {:>16} {:>12}  each round (s)", "way", "events replayed", "seconds");
     for (name, replayed, median, each) in [
@@ -84,7 +85,8 @@ pub async fn run(events: u64, tail_orders: u64, rounds: u32, clients: u64) -> an
     }
     println!("ratio: {:.1}× faster from the snapshot", full_median / snapshot_median);
     println!(
-        "snapshot at event {snapshot_at}: {:.1} MB, taken in {:.2} s (clone, encode, hash, sign, store)",
+        "snapshot at event {}: {:.1} MB, taken in {:.2} s (clone, encode, hash, sign, store)",
+        taken.position,
         taken.bytes as f64 / 1e6,
         snapshot_took.as_secs_f64()
     );
@@ -95,7 +97,7 @@ pub async fn run(events: u64, tail_orders: u64, rounds: u32, clients: u64) -> an
             "figures": {
                 "database": "sqlite",
                 "journal_events": journal_events,
-                "snapshot_position": snapshot_at,
+                "snapshot_position": taken.position,
                 "tail_events": tail,
                 "rounds": rounds,
                 "full_replay_s": round2(full_median),
@@ -109,6 +111,10 @@ pub async fn run(events: u64, tail_orders: u64, rounds: u32, clients: u64) -> an
         })
     );
     Ok(())
+}
+
+async fn journal_length(store: &Store) -> u64 {
+    store.ledger().read().await.tree.len()
 }
 
 /// Cancels every resting order, each by its owner, from `clients` at once.

@@ -2,18 +2,13 @@
 //! with four runs (each way readers meet the publisher, quiet and under
 //! readers), where every run acknowledged orders and the loaded runs read pages.
 
-use std::process::Command;
+mod support;
 
 #[test]
 fn the_reads_benchmark_ends_with_its_figures_as_one_json_line() {
     let dir = tempfile::tempdir().unwrap();
     let args = ["bench", "reads", "--warm-orders", "200", "--orders", "300", "--clients", "8", "--readers", "4"];
-    let output = Command::new(env!("CARGO_BIN_EXE_mangrove"))
-        .current_dir(dir.path())
-        .env("MANGROVE_LOG", "error")
-        .args(args)
-        .output()
-        .unwrap();
+    let output = support::mangrove(dir.path()).args(args).output().unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
     assert!(stdout.contains("published versions") && stdout.contains("one shared lock (before)"), "{stdout}");

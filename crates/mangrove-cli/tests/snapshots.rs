@@ -3,18 +3,13 @@
 //! against the replay, and `bench startup` times both ways of opening and
 //! ends with its figures as one JSON line.
 
+mod support;
+
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 fn mangrove(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mangrove"))
-        .current_dir(dir)
-        .env("MANGROVE_LOG", "error")
-        .env("RUST_BACKTRACE", "0")
-        .env_remove("MANGROVE_DATABASE")
-        .args(args)
-        .output()
-        .unwrap()
+    support::mangrove(dir).env_remove("MANGROVE_DATABASE").args(args).output().unwrap()
 }
 
 fn stdout_of(output: &Output) -> String {

@@ -442,6 +442,12 @@ macro_rules! backend {
                 row.as_ref().map(snapshot_from).transpose()
             }
 
+            /// Where the newest snapshot stands, without reading its body.
+            pub async fn latest_snapshot_position(pool: &Pool<Db>) -> sqlx::Result<Option<u64>> {
+                let position: Option<i64> = sqlx::query_scalar("SELECT max(position) FROM snapshots").fetch_one(pool).await?;
+                Ok(position.and_then(|position| u64::try_from(position).ok()))
+            }
+
             /// `(seq, leaf_hash)` of the events with `first <= seq < end`, in order.
             pub async fn leaf_hashes(pool: &Pool<Db>, first: u64, end: u64) -> sqlx::Result<Vec<(i64, String)>> {
                 sqlx::query_as("SELECT seq, leaf_hash FROM events WHERE seq >= $1 AND seq < $2 ORDER BY seq")
@@ -556,6 +562,9 @@ impl Db {
     }
     pub async fn latest_snapshot(&self) -> sqlx::Result<Option<SnapshotRow>> {
         dispatch!(self, latest_snapshot())
+    }
+    pub async fn latest_snapshot_position(&self) -> sqlx::Result<Option<u64>> {
+        dispatch!(self, latest_snapshot_position())
     }
     pub async fn leaf_hashes(&self, first: u64, end: u64) -> sqlx::Result<Vec<(i64, String)>> {
         dispatch!(self, leaf_hashes(first, end))

@@ -397,24 +397,27 @@ pub struct SnapshotTaken {
     pub state_hash: String,
 }
 
-/// See [`Store::take_snapshot`]. The state is cloned under the readers'
-/// lock and encoded, hashed and signed outside it.
+/// See [`Store::take_snapshot`]. The state is copied from the published
+/// version (held only while it is copied, since the publisher reuses it two
+/// groups later) and encoded, hashed and signed outside it.
 async fn take_snapshot(
     db: &Db,
     ledger: &Published,
     key: &Arc<DeploymentKey>,
     taken_ms: i64,
 ) -> Result<Option<SnapshotTaken>, StoreError> {
+    let latest = db.latest_snapshot_position().await?;
+    let ours = key.public_key_hex();
     let (app, position, chain_hash, keys) = {
         let ledger = ledger.read().await;
-        (ledger.app.clone(), ledger.tree.len(), ledger.chain_hash, ledger.keys.clone())
+        let position = ledger.tree.len();
+        let handed_over =
+            ledger.keys.current().is_some_and(|current| !mangrove_core::signing::same_key(current, &ours));
+        if position == 0 || handed_over || latest.is_some_and(|latest| latest >= position) {
+            return Ok(None);
+        }
+        (ledger.app.clone(), position, ledger.chain_hash, ledger.keys.clone())
     };
-    let ours = key.public_key_hex();
-    let handed_over = keys.current().is_some_and(|current| !mangrove_core::signing::same_key(current, &ours));
-    let latest = db.latest_snapshot().await?.map(|snapshot| snapshot.position);
-    if position == 0 || handed_over || latest.is_some_and(|latest| latest >= position) {
-        return Ok(None);
-    }
     let key = key.clone();
     let row =
         tokio::task::spawn_blocking(move || verify::seal_snapshot(&app, position, chain_hash, &keys, &key, taken_ms))

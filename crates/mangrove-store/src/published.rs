@@ -49,13 +49,6 @@ impl Deref for ReadView {
     }
 }
 
-impl ReadView {
-    /// The version itself, to keep beyond this read.
-    pub fn version(&self) -> Arc<Ledger> {
-        self.ledger.clone()
-    }
-}
-
 impl Published {
     pub(crate) fn new(ledger: Ledger, mode: ReadMode) -> Published {
         let shared_lock = (mode == ReadMode::SharedLock).then(|| Arc::new(RwLock::new(())));

@@ -77,8 +77,8 @@ async fn load_everything(db: &Db, trust: Trust<'_>, snapshots: Vec<SnapshotRow>)
     let checks = snapshots.iter().map(SnapshotCheck::of).collect::<Result<Vec<_>, _>>()?;
     let Replayed { app, tree, chain: chain_hash, keys } = replay_journal(db, Replayed::empty(), &checks).await?;
     let chain = follow_keys(&keys, trust)?;
-    for snapshot in &snapshots {
-        check_snapshot_keys_and_seal(snapshot, &keys, chain.as_ref())?;
+    for (snapshot, check) in snapshots.iter().zip(&checks) {
+        check_snapshot_keys_and_seal(snapshot, check, &keys, chain.as_ref())?;
     }
     let heads = db.tree_heads().await?;
     check_tree_heads(&tree, &heads, chain.as_ref())?;
@@ -133,7 +133,7 @@ async fn load_from_snapshot(db: &Db, trust: Trust<'_>, snapshot: SnapshotRow) ->
     let replayed = replay_journal(db, Replayed { app, tree, chain: chain_hash, keys }, &[]).await?;
     let tail_ms = started.elapsed().as_millis();
     let chain = follow_keys(&replayed.keys, trust)?;
-    check_snapshot_keys_and_seal(&snapshot, &replayed.keys, chain.as_ref())?;
+    check_snapshot_keys_and_seal(&snapshot, &check, &replayed.keys, chain.as_ref())?;
     // The heads from the snapshot's position on are checked now; their
     // roots cover every leaf before it.
     let heads: Vec<SignedTreeHead> =
@@ -236,6 +236,7 @@ impl SnapshotCheck {
 /// its seal signed by the key in force there.
 fn check_snapshot_keys_and_seal(
     snapshot: &SnapshotRow,
+    check: &SnapshotCheck,
     journal_keys: &JournalKeys,
     chain: Option<&KeyChain>,
 ) -> Result<(), StoreError> {
@@ -252,7 +253,7 @@ fn check_snapshot_keys_and_seal(
             return Err(fail(format!("signed by {}, but the key in force there is {expected}", snapshot.public_key)));
         }
     }
-    let seal = SnapshotCheck::of(snapshot)?.seal(&snapshot.keys);
+    let seal = check.seal(&snapshot.keys);
     seal.verify(&snapshot.public_key, &snapshot.signature).map_err(|error| fail(format!("bad signature: {error}")))
 }
 
