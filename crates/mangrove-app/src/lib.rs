@@ -19,6 +19,8 @@
 //! assert_eq!(again, Outcome::Replayed { first_seq: 0, count: 2 });
 //! ```
 
+pub mod domains;
+mod event_json;
 pub mod journal_format;
 pub mod market;
 mod permissions;
@@ -26,6 +28,7 @@ pub mod results;
 pub mod snapshot;
 mod trade;
 
+pub use domains::{Domains, PluggedCommand, PluggedEvent};
 pub use market::{Market, MarketDirty, MarketEvent};
 pub use trade::MarketCommand;
 
@@ -51,6 +54,14 @@ pub enum AppCommand {
     Ledger(mangrove_ledger::Command),
     Market(MarketCommand),
     Deployment(DeploymentCommand),
+    /// A command for a plugged domain (see [`domains`]).
+    Plugged(PluggedCommand),
+}
+
+impl From<PluggedCommand> for AppCommand {
+    fn from(command: PluggedCommand) -> Self {
+        AppCommand::Plugged(command)
+    }
 }
 
 impl From<MarketCommand> for AppCommand {
@@ -108,24 +119,30 @@ impl From<MeasureCommand> for AppCommand {
     }
 }
 
-/// An event of any domain. Its JSON names the domain (`"domain":
-/// "registry"`) beside the domain's own `event` tag; journals of format 1
-/// named none, and [`journal_format`] supplies it as it reads them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "domain", rename_all = "snake_case")]
+/// The names the built-in domains' events carry in the journal; a plugged
+/// domain may take none of them.
+pub const BUILT_IN_DOMAINS: [&str; 5] = ["registry", "measure", "ledger", "market", "deployment"];
+
+/// An event of any domain. Its JSON names the domain first (`"domain":
+/// "registry"`), beside the domain's own `event` tag; journals of format 1
+/// named none, and [`journal_format`] supplies it as it reads them. A
+/// domain name that is not built in is a plugged domain's
+/// ([`PluggedEvent`]).
+#[derive(Debug, Clone, PartialEq)]
 pub enum AppEvent {
     Registry(Event),
     Measure(MeasureEvent),
     Ledger(mangrove_ledger::Event),
     Market(MarketEvent),
     Deployment(DeploymentEvent),
+    Plugged(PluggedEvent),
 }
 
 impl AppEvent {
     pub fn registry(&self) -> Option<&Event> {
         match self {
             AppEvent::Registry(event) => Some(event),
-            AppEvent::Measure(_) | AppEvent::Ledger(_) | AppEvent::Market(_) | AppEvent::Deployment(_) => None,
+            _ => None,
         }
     }
 }
@@ -137,6 +154,8 @@ pub struct AppDirty {
     pub measure: MeasureDirty,
     pub ledger: mangrove_ledger::Dirty,
     pub market: MarketDirty,
+    /// By plugged domain's name.
+    pub plugged: domains::PluggedDirty,
 }
 
 /// What the journal stores.
@@ -201,6 +220,8 @@ pub struct App {
     pub ledger: Ledger,
     /// Instruments, order books, orders, trades and auctions.
     pub market: Market,
+    /// The plugged domains, each with its state.
+    pub domains: Domains,
     /// Emission factors and the other tables, shipped in the binary.
     pub catalogue: &'static Catalogue,
     receipts: BTreeMap<String, Receipt>,
@@ -215,6 +236,7 @@ impl Default for App {
             factories: FactoryBook::default(),
             ledger: Ledger::new(),
             market: Market::default(),
+            domains: Domains::registered(),
             catalogue: Catalogue::embedded(),
             receipts: BTreeMap::new(),
             retirement_seqs: BTreeMap::new(),
@@ -223,6 +245,12 @@ impl Default for App {
 }
 
 impl App {
+    /// An empty app running these plugged domains (emptied) beside the
+    /// built-in ones.
+    pub fn with_domains(domains: &Domains) -> App {
+        App { domains: domains.emptied(), ..App::default() }
+    }
+
     /// Decides a submission whose events, if any, will be numbered from
     /// `next_seq`, and applies them.
     pub fn submit(&mut self, context: &Context, submission: &Submission, next_seq: u64) -> DomainResult<Outcome> {
@@ -287,6 +315,10 @@ impl App {
                 self.promote(context, *reduction, details, dirty)
             }
             AppCommand::Market(command) => self.execute_market(context, command, dirty),
+            AppCommand::Plugged(command) => {
+                let events = self.domains.execute(context, command, &mut dirty.plugged)?;
+                Ok(events.into_iter().map(AppEvent::Plugged).collect())
+            }
             AppCommand::Deployment(_) => unreachable!("decided in submit_tracked, which knows its position"),
             AppCommand::Ledger(command) => {
                 self.allow_ledger(&context.actor, command)?;
@@ -358,9 +390,11 @@ impl App {
 
     /// Applies one journaled event during replay, remembering the client's
     /// idempotency key so that a retry after a restart is still answered
-    /// from the journal.
-    pub fn replay(&mut self, event: &JournalEvent, dirty: &mut AppDirty) {
+    /// from the journal. Only a plugged domain's event can be refused: one
+    /// of a domain this build does not run, or that its domain cannot read.
+    pub fn replay(&mut self, event: &JournalEvent, dirty: &mut AppDirty) -> Result<(), String> {
         match &event.payload {
+            AppEvent::Plugged(payload) => self.domains.apply(payload, &mut dirty.plugged)?,
             AppEvent::Registry(payload) => self.registry.apply(payload, &mut dirty.registry),
             AppEvent::Measure(payload) => self.factories.apply(payload, &mut dirty.measure),
             AppEvent::Ledger(payload) => self.ledger.apply(payload, &mut dirty.ledger),
@@ -376,6 +410,7 @@ impl App {
             });
             receipt.count += 1;
         }
+        Ok(())
     }
 
     /// Applies a market event with the other domains' events it carries:
@@ -418,6 +453,7 @@ impl App {
         self.registry.check_invariants().map_err(|why| format!("registry invariant: {why}"))?;
         self.ledger.check_invariants().map_err(|why| format!("ledger invariant: {why}"))?;
         self.market.check_invariants().map_err(|why| format!("market invariant: {why}"))?;
+        self.domains.check_invariants()?;
         self.check_escrow()
     }
 
@@ -478,7 +514,7 @@ mod tests {
                 deployment_key: None,
                 payload,
             };
-            replayed.replay(&envelope, &mut AppDirty::default());
+            replayed.replay(&envelope, &mut AppDirty::default()).unwrap();
         }
         assert_eq!(replayed.registry, app.registry);
         assert_eq!(replayed.submit(&context(), &submission, 2).unwrap(), Outcome::Replayed { first_seq: 0, count: 2 });

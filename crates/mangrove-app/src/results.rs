@@ -122,7 +122,7 @@ fn made(app: &App, event: &AppEvent, all: &[JournalEvent]) -> Option<CommandResu
             MarketEvent::AuctionOpened { auction } => R::Auction { auction_id: auction.id.get() },
             _ => return None,
         },
-        AppEvent::Ledger(_) | AppEvent::Deployment(_) => return None,
+        AppEvent::Ledger(_) | AppEvent::Deployment(_) | AppEvent::Plugged(_) => return None,
     })
 }
 

@@ -4,7 +4,7 @@
 //! A snapshot is the state encoded as CBOR (the registry, the factory book,
 //! the ledger, the market with each book as its resting orders in priority
 //! order, the idempotency receipts and where each retirement was
-//! journaled), behind a format number of its own. Everything in it is kept
+//! journaled, and each plugged domain's state), behind a format number of its own. Everything in it is kept
 //! in ordered maps, so the same state always encodes to the same bytes,
 //! and the SHA-256 of those bytes is the state's hash: a replay that
 //! reaches the same position must reach the same hash. The catalogue is
@@ -34,6 +34,9 @@ struct Image<'a> {
     market: MarketImage<'a>,
     receipts: Cow<'a, BTreeMap<String, Receipt>>,
     retirement_seqs: Cow<'a, BTreeMap<RetirementId, u64>>,
+    /// Each plugged domain's state, encoded by the domain, by its name.
+    #[serde(default)]
+    plugged: BTreeMap<String, Vec<u8>>,
 }
 
 /// A state encoded, with its hash.
@@ -66,6 +69,7 @@ impl App {
             market: self.market.image(),
             receipts: Cow::Borrowed(&self.receipts),
             retirement_seqs: Cow::Borrowed(&self.retirement_seqs),
+            plugged: self.domains.encode(),
         };
         let mut bytes = Vec::new();
         ciborium::into_writer(&image, &mut bytes).expect("the state encodes: every map key and value is plain data");
@@ -76,6 +80,13 @@ impl App {
     /// The state a snapshot's bytes hold. The caller checks the bytes
     /// against the hash it trusts first.
     pub fn decode_state(bytes: &[u8]) -> Result<App, String> {
+        App::decode_state_with(bytes, &crate::Domains::registered())
+    }
+
+    /// A state encoded by [`App::encode_state`], with these plugged
+    /// domains; a snapshot holding the state of a domain not among them is
+    /// refused.
+    pub fn decode_state_with(bytes: &[u8], domains: &crate::Domains) -> Result<App, String> {
         let image: Image<'static> =
             ciborium::from_reader(bytes).map_err(|error| format!("the snapshot cannot be read: {error}"))?;
         if image.snapshot_format != SNAPSHOT_FORMAT {
@@ -89,6 +100,7 @@ impl App {
             factories: image.factories.into_owned(),
             ledger: image.ledger.into_owned(),
             market: Market::from_image(image.market)?,
+            domains: domains.decoded(&image.plugged)?,
             catalogue: Catalogue::embedded(),
             receipts: image.receipts.into_owned(),
             retirement_seqs: image.retirement_seqs.into_owned(),

@@ -466,7 +466,7 @@ fn orders_and_trades_journaled_with_their_legs_as_events_of_their_own_replay_the
     for event in &split {
         // Through JSON, as the journal is read back.
         let event: JournalEvent = serde_json::from_str(&serde_json::to_string(event).unwrap()).unwrap();
-        replayed.replay(&event, &mut AppDirty::default());
+        replayed.replay(&event, &mut AppDirty::default()).expect("the journal replays");
     }
     assert_same_trades_credits_and_cash(&replayed, &town.app);
 }

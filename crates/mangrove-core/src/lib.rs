@@ -12,7 +12,9 @@
 //!
 //! This crate, like every domain crate, knows nothing of tokio, sqlx or axum.
 
+pub mod acting;
 pub mod bounds;
+pub mod domain;
 pub mod error;
 pub mod ids;
 pub mod journal;
@@ -20,8 +22,10 @@ pub mod key_chain;
 pub mod merkle;
 pub mod proof;
 pub mod signing;
+pub mod tables;
 pub mod units;
 
+pub use acting::{Actor, Context, Role};
 pub use error::{DomainError, DomainResult, ErrorKind};
 pub use ids::*;
 pub use units::{BasisPoints, Date, Tco2e};

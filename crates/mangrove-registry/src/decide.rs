@@ -7,15 +7,6 @@ use crate::model::*;
 use crate::state::{Dirty, Registry};
 use mangrove_core::*;
 
-/// What a command is decided against besides the state: who asks and when.
-/// Time is an input so that the same commands always give the same events.
-#[derive(Debug, Clone, Copy)]
-pub struct Context {
-    pub actor: Actor,
-    pub now_ms: i64,
-    pub today: Date,
-}
-
 /// Longest reason code for disabling a login.
 pub const REASON_CODE_CHARS_MAX: usize = 40;
 

@@ -29,7 +29,7 @@ pub mod serial;
 mod state;
 
 pub use command::*;
-pub use decide::Context;
+pub use mangrove_core::acting::{Actor, Context, Role};
 pub use model::*;
 pub use serial::Serial;
 pub use state::{BlockKey, Dirty, Registry};

@@ -2,7 +2,7 @@
 //! `backend!` macro writes each function once and compiles it twice, once
 //! per sqlx driver, so each copy is type-checked against its own database.
 
-use crate::projection::{Changes, Kind, Row, Value, TABLES};
+use crate::projection::{Changes, Kind, Row, Table, Value};
 use mangrove_core::signing::SignedTreeHead;
 use serde::Serialize;
 
@@ -94,10 +94,10 @@ fn to_i64_saturating(value: u64) -> i64 {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum Shape {
     Events,
-    /// Rows of the projection table with this index in `TABLES`.
-    Upsert(usize),
+    /// Rows of this projection table.
+    Upsert(&'static Table),
     /// Keys of rows to remove from that table.
-    Delete(usize),
+    Delete(&'static Table),
 }
 
 /// The columns of a journal row, in the order every writer binds them.
@@ -121,8 +121,7 @@ pub(crate) fn statement_text(shape: Shape, rows: usize) -> String {
     };
     match shape {
         Shape::Events => format!("INSERT INTO events ({EVENT_COLUMNS}) VALUES {}", values(7)),
-        Shape::Upsert(table) => {
-            let spec = &TABLES[table];
+        Shape::Upsert(spec) => {
             let names: Vec<&str> = spec.columns.iter().map(|(name, _)| *name).collect();
             let updates: Vec<String> =
                 names[spec.key_columns..].iter().map(|name| format!("{name} = excluded.{name}")).collect();
@@ -139,8 +138,7 @@ pub(crate) fn statement_text(shape: Shape, rows: usize) -> String {
                 names[..spec.key_columns].join(", ")
             )
         }
-        Shape::Delete(table) => {
-            let spec = &TABLES[table];
+        Shape::Delete(spec) => {
             let keys: Vec<&str> = spec.columns[..spec.key_columns].iter().map(|(name, _)| *name).collect();
             format!("DELETE FROM {} WHERE ({}) IN (VALUES {})", spec.name, keys.join(", "), values(keys.len()))
         }
@@ -172,8 +170,8 @@ pub(crate) async fn write_group_postgres(
         }
         query.execute(&mut *tx).await?;
     }
-    let rows = changes.upserts.iter().map(|(table, rows)| (Shape::Upsert(*table), rows));
-    let keys = changes.deletes.iter().map(|(table, keys)| (Shape::Delete(*table), keys));
+    let rows = changes.upserts.iter().map(|(table, rows)| (Shape::Upsert(table), rows));
+    let keys = changes.deletes.iter().map(|(table, keys)| (Shape::Delete(table), keys));
     for (shape, rows) in rows.chain(keys) {
         let Some(width) = rows.first().map(Vec::len) else { continue };
         for chunk in power_of_two_chunks(rows, BIND_VARIABLES_MAX / width) {
@@ -208,8 +206,7 @@ macro_rules! backend {
             type Db = $Db;
 
             /// Every row of a projection table, in key order.
-            pub async fn read_table(pool: &Pool<Db>, table: usize) -> sqlx::Result<Vec<Row>> {
-                let spec = &TABLES[table];
+            pub async fn read_table(pool: &Pool<Db>, spec: &Table) -> sqlx::Result<Vec<Row>> {
                 let names: Vec<&str> = spec.columns.iter().map(|(name, _)| *name).collect();
                 let sql = format!(
                     "SELECT {} FROM {} ORDER BY {}",
@@ -230,6 +227,10 @@ macro_rules! backend {
                             .collect()
                     })
                     .collect()
+            }
+
+            pub async fn create_table(pool: &Pool<Db>, spec: &Table) -> sqlx::Result<()> {
+                sqlx::query(&spec.create_statement()).execute(pool).await.map(drop)
             }
 
             fn event_from(row: &<Db as sqlx::Database>::Row) -> sqlx::Result<StoredEvent> {
@@ -502,8 +503,12 @@ macro_rules! dispatch {
 }
 
 impl Db {
-    pub async fn read_table(&self, table: usize) -> sqlx::Result<Vec<Row>> {
+    pub async fn read_table(&self, table: &Table) -> sqlx::Result<Vec<Row>> {
         dispatch!(self, read_table(table))
+    }
+    /// Creates a plugged domain's table if it is not there yet.
+    pub async fn create_table(&self, table: &Table) -> sqlx::Result<()> {
+        dispatch!(self, create_table(table))
     }
     pub async fn events(&self, first: u64, end: u64) -> sqlx::Result<Vec<StoredEvent>> {
         dispatch!(self, events(first, end))
@@ -584,16 +589,20 @@ impl Db {
 #[cfg(test)]
 mod tests {
     use super::{power_of_two_chunks, statement_text, Shape};
+    use crate::projection::TABLES;
 
     #[test]
     fn statement_texts_name_every_column_once_per_row() {
-        let upsert = statement_text(Shape::Upsert(1), 2);
+        let upsert = statement_text(Shape::Upsert(&TABLES[1]), 2);
         assert_eq!(
             upsert,
             "INSERT INTO accounts (id, org_id, kind) VALUES ($1, $2, $3), ($4, $5, $6) \
              ON CONFLICT (id) DO UPDATE SET org_id = excluded.org_id, kind = excluded.kind"
         );
-        assert_eq!(statement_text(Shape::Delete(1), 2), "DELETE FROM accounts WHERE (id) IN (VALUES ($1), ($2))");
+        assert_eq!(
+            statement_text(Shape::Delete(&TABLES[1]), 2),
+            "DELETE FROM accounts WHERE (id) IN (VALUES ($1), ($2))"
+        );
         assert_eq!(statement_text(Shape::Events, 1).matches('$').count(), 7);
     }
 

@@ -27,7 +27,7 @@ pub use db::{Db, SnapshotRow, StoredEvent, UserRecord};
 pub use published::{Published, ReadMode, ReadView};
 pub use sequencer::{Fatal, Receipt, SequencerHandle, SubmitError};
 
-use mangrove_app::{App, AppCommand, DeploymentCommand, JournalEvent, Submission};
+use mangrove_app::{App, AppCommand, DeploymentCommand, Domains, JournalEvent, Submission};
 use mangrove_core::merkle::{Hash, MerkleTree};
 use mangrove_core::proof::{ConsistencyProof, InclusionProof};
 use mangrove_core::signing::{DeploymentKey, KeyChange, KeyError, SignedTreeHead};
@@ -143,6 +143,9 @@ pub struct StoreOptions {
     /// How readers and the publisher meet (versions, or the old shared lock
     /// for comparison).
     pub read_mode: ReadMode,
+    /// The plugged domains the store runs (the ones this build registers,
+    /// unless a test plugs in its own).
+    pub domains: Domains,
 }
 
 /// Events between automatic snapshots, by default.
@@ -169,6 +172,7 @@ impl StoreOptions {
             start_from_snapshot: true,
             snapshot_every_events: SNAPSHOT_EVERY_EVENTS,
             read_mode: ReadMode::default(),
+            domains: Domains::registered(),
         }
     }
 }
@@ -176,8 +180,23 @@ impl StoreOptions {
 /// SQLite's page cache per connection: negative means KiB, so 64 MiB.
 pub(crate) const SQLITE_CACHE_SIZE: &str = "-65536";
 
-/// Opens a pool and brings the schema up to date.
+/// Opens a pool and brings the schema up to date, with the tables of the
+/// domains this build registers.
 pub async fn connect(location: &Location) -> Result<Db, StoreError> {
+    connect_for(location, &Domains::registered()).await
+}
+
+/// Opens a pool and brings the schema up to date: the migrations, then
+/// the tables of these plugged domains.
+pub async fn connect_for(location: &Location, domains: &Domains) -> Result<Db, StoreError> {
+    let db = migrate(location).await?;
+    for (_, table) in domains.tables() {
+        db.create_table(table).await?;
+    }
+    Ok(db)
+}
+
+async fn migrate(location: &Location) -> Result<Db, StoreError> {
     match location {
         Location::Sqlite(path) => {
             let options = SqliteConnectOptions::new()
@@ -227,11 +246,12 @@ impl Store {
         if created {
             tracing::info!(path = %options.key_path.display(), "created the deployment signing key");
         }
-        let db = connect(&options.location).await?;
+        let db = connect_for(&options.location, &options.domains).await?;
         let key_hex = key.public_key_hex();
         let trust = verify::Trust {
             pinned: options.pinned_public_key.as_deref(),
             key_file: Some((&options.key_path, &key_hex)),
+            domains: Some(&options.domains),
         };
         let loaded = if options.start_from_snapshot {
             verify::load_for_start(&db, trust).await?
@@ -507,6 +527,7 @@ pub async fn verify_database_pinned(
     let trust = verify::Trust {
         pinned: pinned_public_key,
         key_file: key_file.as_ref().map(|(path, key)| (*path, key.as_str())),
+        domains: None,
     };
     verify::load_and_verify_trusting(&db, trust).await
 }

@@ -9,31 +9,13 @@ use mangrove_mrv::{BestPractice, FactoryProfile, FactoryYear, ReductionProject};
 use mangrove_registry::*;
 use serde::Serialize;
 
-/// A column's SQL kind; every value is an integer or text, which both
-/// databases store the same way.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Int,
-    Text,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Value {
-    Int(Option<i64>),
-    Text(Option<String>),
-}
-
-pub type Row = Vec<Value>;
-
-pub struct Table {
-    pub name: &'static str,
-    pub columns: &'static [(&'static str, Kind)],
-    /// The first `key_columns` columns are the primary key.
-    pub key_columns: usize,
-}
+pub use mangrove_core::tables::{Kind, Row, Table, Value};
 
 use Kind::{Int as I, Text as T};
 
+/// The built-in domains' tables, written in the migrations too
+/// (`tests/schema.rs` checks the three agree). A plugged domain's tables
+/// are created from its own description (see [`tables`]).
 pub const TABLES: [Table; 23] = [
     Table { name: "organisations", columns: &[("id", I), ("name", T), ("role", T), ("account_id", I)], key_columns: 1 },
     Table { name: "accounts", columns: &[("id", I), ("org_id", I), ("kind", T)], key_columns: 1 },
@@ -323,13 +305,13 @@ pub const TABLES: [Table; 23] = [
 /// `decide` kept under a bound of `mangrove_core::bounds`, all at most
 /// `COLUMN_INTEGER_MAX` (asserted there): a decided event cannot fail here.
 fn int(value: u64) -> Value {
-    Value::Int(Some(i64::try_from(value).expect("stored integers fit in i64")))
+    Value::int(value)
 }
 fn signed(value: i64) -> Value {
-    Value::Int(Some(value))
+    Value::signed(value)
 }
 fn text(value: impl Into<String>) -> Value {
-    Value::Text(Some(value.into()))
+    Value::text(value)
 }
 fn json(value: &impl Serialize) -> Value {
     text(serde_json::to_string(value).expect("projections serialise"))
@@ -342,11 +324,16 @@ fn name(value: &impl Serialize) -> Value {
     }
 }
 
+/// Every projection table: the built-in ones, then each plugged domain's.
+pub fn tables(app: &App) -> Vec<&'static Table> {
+    TABLES.iter().chain(app.domains.tables().map(|(_, table)| table)).collect()
+}
+
 /// Rows to write and keys to delete, per table, for what `dirty` names.
 #[derive(Default)]
 pub struct Changes {
-    pub upserts: Vec<(usize, Vec<Row>)>,
-    pub deletes: Vec<(usize, Vec<Row>)>,
+    pub upserts: Vec<(&'static Table, Vec<Row>)>,
+    pub deletes: Vec<(&'static Table, Vec<Row>)>,
 }
 
 /// The projection rows an applied group of commands touched.
@@ -356,9 +343,8 @@ pub fn changes(app: &App, dirty: &AppDirty) -> Changes {
     let measure = &dirty.measure;
     let ledger_dirty = dirty.ledger.clone();
     let market_dirty = dirty.market.clone();
-    let dirty = &dirty.registry;
     let mut changes = Changes { upserts: Vec::new(), deletes: Vec::new() };
-    let mut add = |table: usize, rows: Vec<(Row, Option<Row>)>| {
+    let mut add_to = |table: &'static Table, rows: Vec<(Row, Option<Row>)>| {
         let (present, absent): (Vec<_>, Vec<_>) = rows.into_iter().partition(|(_, row)| row.is_some());
         if !present.is_empty() {
             changes.upserts.push((table, present.into_iter().filter_map(|(_, row)| row).collect()));
@@ -367,6 +353,14 @@ pub fn changes(app: &App, dirty: &AppDirty) -> Changes {
             changes.deletes.push((table, absent.into_iter().map(|(key, _)| key).collect()));
         }
     };
+    for (domain, touched) in &dirty.plugged {
+        for (index, table) in app.domains.tables_of(domain).iter().enumerate() {
+            let keys = touched.iter().filter(|(touched_table, _)| *touched_table == index);
+            add_to(table, keys.map(|(_, key)| (key.clone(), app.domains.row(domain, index, key))).collect());
+        }
+    }
+    let mut add = |table: usize, rows: Vec<(Row, Option<Row>)>| add_to(&TABLES[table], rows);
+    let dirty = &dirty.registry;
     add(
         0,
         dirty
@@ -468,10 +462,24 @@ pub fn changes(app: &App, dirty: &AppDirty) -> Changes {
     changes
 }
 
-/// Every row of table `table` as the state says it should be, in key order.
-pub fn expected_rows(app: &App, table: usize) -> Vec<Row> {
+/// Every row of `table` as the state says it should be, in key order.
+pub fn expected_rows(app: &App, table: &Table) -> Vec<Row> {
+    let mut rows = match TABLES.iter().position(|built_in| built_in == table) {
+        Some(index) => built_in_rows(app, index),
+        None => {
+            let (domain, index) =
+                app.domains.owner_of(table).expect("every table is a built-in one or a plugged domain's");
+            app.domains.rows(domain, index)
+        }
+    };
+    let key_columns = table.key_columns;
+    rows.sort_by(|a, b| a[..key_columns].cmp(&b[..key_columns]));
+    rows
+}
+
+fn built_in_rows(app: &App, table: usize) -> Vec<Row> {
     let registry = &app.registry;
-    let mut rows: Vec<Row> = match table {
+    match table {
         0 => registry.organisations().map(organisation_row).collect(),
         1 => registry.accounts().map(account_row).collect(),
         2 => registry.classes().map(class_row).collect(),
@@ -495,11 +503,8 @@ pub fn expected_rows(app: &App, table: usize) -> Vec<Row> {
         20 => app.market.orders().map(order_row).collect(),
         21 => app.market.trades().iter().map(|trade| trade_row(app, trade)).collect(),
         22 => app.market.auctions().map(auction_row).collect(),
-        _ => unreachable!("there are {} projection tables", TABLES.len()),
-    };
-    let key_columns = TABLES[table].key_columns;
-    rows.sort_by(|a, b| a[..key_columns].cmp(&b[..key_columns]));
-    rows
+        _ => unreachable!("there are {} built-in projection tables", TABLES.len()),
+    }
 }
 
 fn organisation_row(org: &Organisation) -> Row {

@@ -433,7 +433,8 @@ impl Publisher {
             let change = Arc::new(move |ledger: &mut Ledger| {
                 let mut scratch = AppDirty::default();
                 for event in &events {
-                    ledger.app.replay(event, &mut scratch);
+                    // The writer's copy applied these same events as it decided them.
+                    ledger.app.replay(event, &mut scratch).expect("a decided event applies");
                     ledger.keys.note(event);
                 }
                 for leaf in &leaves {

@@ -65,10 +65,10 @@ impl SqliteWriter {
             statement.raw_execute()?;
         }
         for (table, rows) in &changes.upserts {
-            write_rows(&transaction, texts, Shape::Upsert(*table), rows)?;
+            write_rows(&transaction, texts, Shape::Upsert(table), rows)?;
         }
         for (table, keys) in &changes.deletes {
-            write_rows(&transaction, texts, Shape::Delete(*table), keys)?;
+            write_rows(&transaction, texts, Shape::Delete(table), keys)?;
         }
         transaction.execute(
             INSERT_TREE_HEAD,

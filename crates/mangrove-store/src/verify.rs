@@ -15,9 +15,9 @@
 //! wrong, it falls back to the full replay.
 
 use crate::db::{Db, SnapshotRow};
-use crate::projection::{expected_rows, Value, TABLES};
+use crate::projection::{expected_rows, tables, Value};
 use crate::StoreError;
-use mangrove_app::{App, AppDirty, AppEvent, DeploymentEvent, JournalEvent};
+use mangrove_app::{App, AppDirty, AppEvent, DeploymentEvent, Domains, JournalEvent};
 use mangrove_core::journal::{chain_hash, GENESIS_CHAIN_HASH};
 use mangrove_core::key_chain::KeyChain;
 use mangrove_core::merkle::{leaf_hash, Hash, MerkleTree};
@@ -56,6 +56,18 @@ pub struct Trust<'a> {
     /// The key file beside the database and its public key, which signs the
     /// next heads: it must be the history's current key.
     pub key_file: Option<(&'a Path, &'a str)>,
+    /// The plugged domains the journal is replayed with; `None` is the
+    /// ones this build registers.
+    pub domains: Option<&'a Domains>,
+}
+
+impl Trust<'_> {
+    fn empty_app(&self) -> App {
+        match self.domains {
+            Some(domains) => App::with_domains(domains),
+            None => App::default(),
+        }
+    }
 }
 
 /// Replays and checks everything. `public_key`, the key file's, must be
@@ -63,7 +75,7 @@ pub struct Trust<'a> {
 /// [`load_and_verify_trusting`].
 pub async fn load_and_verify(db: &Db, public_key: Option<&str>) -> Result<Loaded, StoreError> {
     let key_file = public_key.map(|key| (Path::new("the deployment key file"), key));
-    load_and_verify_trusting(db, Trust { pinned: None, key_file }).await
+    load_and_verify_trusting(db, Trust { pinned: None, key_file, domains: None }).await
 }
 
 /// Replays and checks everything, following the chain of deployment keys
@@ -75,7 +87,8 @@ pub async fn load_and_verify_trusting(db: &Db, trust: Trust<'_>) -> Result<Loade
 /// Replays and checks everything, and the given snapshots on the way.
 async fn load_everything(db: &Db, trust: Trust<'_>, snapshots: Vec<SnapshotRow>) -> Result<Loaded, StoreError> {
     let checks = snapshots.iter().map(SnapshotCheck::of).collect::<Result<Vec<_>, _>>()?;
-    let Replayed { app, tree, chain: chain_hash, keys } = replay_journal(db, Replayed::empty(), &checks).await?;
+    let Replayed { app, tree, chain: chain_hash, keys } =
+        replay_journal(db, Replayed::empty(trust.empty_app()), &checks).await?;
     let chain = follow_keys(&keys, trust)?;
     for (snapshot, check) in snapshots.iter().zip(&checks) {
         check_snapshot_keys_and_seal(snapshot, check, &keys, chain.as_ref())?;
@@ -121,7 +134,7 @@ async fn load_from_snapshot(db: &Db, trust: Trust<'_>, snapshot: SnapshotRow) ->
     let check = SnapshotCheck::of(&snapshot)?;
     let position = snapshot.position;
     let fail = |why: String| StoreError::Discrepancy(format!("snapshot at {position}: {why}"));
-    let app = App::decode_state(&snapshot.body).map_err(fail)?;
+    let app = App::decode_state_with(&snapshot.body, &trust.empty_app().domains).map_err(fail)?;
     let keys: JournalKeys =
         serde_json::from_str(&snapshot.keys).map_err(|error| fail(format!("its key record is unreadable: {error}")))?;
     let decoded_ms = started.elapsed().as_millis();
@@ -356,13 +369,8 @@ struct Replayed {
 }
 
 impl Replayed {
-    fn empty() -> Replayed {
-        Replayed {
-            app: App::default(),
-            tree: MerkleTree::new(),
-            chain: GENESIS_CHAIN_HASH,
-            keys: JournalKeys::default(),
-        }
+    fn empty(app: App) -> Replayed {
+        Replayed { app, tree: MerkleTree::new(), chain: GENESIS_CHAIN_HASH, keys: JournalKeys::default() }
     }
 }
 
@@ -405,7 +413,7 @@ async fn replay_journal(db: &Db, from: Replayed, snapshots: &[SnapshotCheck]) ->
             if seq != 0 && event.deployment_key.is_some() {
                 return Err(discrepancy(seq, "only the journal's first event records the deployment key"));
             }
-            app.replay(&event, &mut dirty);
+            app.replay(&event, &mut dirty).map_err(|why| discrepancy(seq, &why))?;
             keys.note(&event);
             tree.push(leaf);
             if let Some(snapshot) = snapshots.next_if(|snapshot| snapshot.position == tree.len()) {
@@ -452,9 +460,9 @@ fn check_tree_heads(tree: &MerkleTree, heads: &[SignedTreeHead], chain: Option<&
 }
 
 async fn check_projections(db: &Db, app: &App) -> Result<(), StoreError> {
-    for (table, spec) in TABLES.iter().enumerate() {
-        let mut stored = db.read_table(table).await?;
-        let expected = expected_rows(app, table);
+    for spec in tables(app) {
+        let mut stored = db.read_table(spec).await?;
+        let expected = expected_rows(app, spec);
         let key_columns = spec.key_columns;
         // Text keys sort by the database's collation, which need not be byte order.
         stored.sort_by(|a, b| a[..key_columns].cmp(&b[..key_columns]));

@@ -133,7 +133,7 @@ impl Town {
     pub fn replayed(&self) -> App {
         let mut app = App::default();
         for event in &self.journal {
-            app.replay(event, &mut AppDirty::default());
+            app.replay(event, &mut AppDirty::default()).expect("the journal replays");
         }
         app
     }
