@@ -18,6 +18,8 @@ mod db;
 pub mod projection;
 pub mod published;
 pub mod sequencer;
+#[cfg(test)]
+mod simulation;
 mod sqlite_writer;
 #[doc(hidden)]
 pub mod testing;
@@ -146,6 +148,9 @@ pub struct StoreOptions {
     /// The plugged domains the store runs (the ones this build registers,
     /// unless a test plugs in its own).
     pub domains: Domains,
+    /// The simulation's disk in place of the writer thread.
+    #[cfg(test)]
+    pub(crate) disk: Option<simulation::SimDisk>,
 }
 
 /// Events between automatic snapshots, by default.
@@ -173,6 +178,8 @@ impl StoreOptions {
             snapshot_every_events: SNAPSHOT_EVERY_EVENTS,
             read_mode: ReadMode::default(),
             domains: Domains::registered(),
+            #[cfg(test)]
+            disk: None,
         }
     }
 }
@@ -288,7 +295,7 @@ impl Store {
             key: key.clone(),
             clock: options.clock.clone(),
             group_commands_max: options.group_commands_max.max(1),
-            writer: sequencer::GroupWriter::start(&db)?,
+            writer: Self::writer(&options, &db)?,
             fatal: fatal.clone(),
             closed: None,
         };
@@ -314,6 +321,15 @@ impl Store {
             fatal,
             started_from_snapshot: loaded_from,
         })
+    }
+
+    fn writer(options: &StoreOptions, db: &Db) -> Result<sequencer::GroupWriter, StoreError> {
+        #[cfg(test)]
+        if let Some(disk) = &options.disk {
+            return disk.attach(db).map(sequencer::GroupWriter::Simulated);
+        }
+        let _ = options;
+        sequencer::GroupWriter::start(db)
     }
 
     pub fn db(&self) -> &Db {

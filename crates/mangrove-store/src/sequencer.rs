@@ -166,10 +166,10 @@ pub(crate) struct Sequencer {
 
 /// A group's rows, to be written in one transaction.
 pub(crate) struct WriteJob {
-    events: Vec<StoredEvent>,
-    changes: Changes,
-    head: SignedTreeHead,
-    done: oneshot::Sender<Result<(), StoreError>>,
+    pub(crate) events: Vec<StoredEvent>,
+    pub(crate) changes: Changes,
+    pub(crate) head: SignedTreeHead,
+    pub(crate) done: oneshot::Sender<Result<(), StoreError>>,
 }
 
 /// Where group transactions run.
@@ -180,6 +180,10 @@ pub(crate) enum GroupWriter {
     Thread(mpsc::UnboundedSender<WriteJob>),
     /// PostgreSQL: as a task of the runtime, whose network I/O drives it.
     Task(sqlx::PgPool),
+    /// The simulation's disk, which holds each job until the test decides
+    /// its fate (`simulation.rs`).
+    #[cfg(test)]
+    Simulated(crate::simulation::SimDisk),
 }
 
 impl GroupWriter {
@@ -216,6 +220,8 @@ impl GroupWriter {
                     let _ = job.done.send(written);
                 });
             }
+            #[cfg(test)]
+            GroupWriter::Simulated(disk) => disk.receive(job),
         }
     }
 }
