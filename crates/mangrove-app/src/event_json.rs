@@ -91,6 +91,34 @@ impl<'de> Visitor<'de> for EventVisitor {
     }
 }
 
+/// What the API says of an event: an object naming its domain and, in
+/// `event`, what happened; the rest of its fields are that event's (see
+/// each domain's `Event`). Described by hand, as the JSON is written by hand.
+impl utoipa::PartialSchema for AppEvent {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        let domains: Vec<&str> = crate::BUILT_IN_DOMAINS.to_vec();
+        ObjectBuilder::new()
+            .description(Some(
+                "An event of one domain: `domain` names it (a built-in one, or a plugged domain's name), \
+                 `event` what happened, and the other fields are that event's.",
+            ))
+            .property(
+                "domain",
+                ObjectBuilder::new().schema_type(Type::String).examples(domains).description(Some("the domain")),
+            )
+            .required("domain")
+            .property(
+                "event",
+                ObjectBuilder::new().schema_type(Type::String).description(Some("what happened, in snake_case")),
+            )
+            .required("event")
+            .additional_properties(Some(utoipa::openapi::schema::AdditionalProperties::FreeForm(true)))
+            .into()
+    }
+}
+impl utoipa::ToSchema for AppEvent {}
+
 #[cfg(test)]
 mod tests {
     use super::*;

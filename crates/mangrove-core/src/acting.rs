@@ -35,7 +35,7 @@ impl Role {
 
 /// Who issues a command. `System` is the deployment itself (the CLI that
 /// sets up a database, the exchange settling a trade).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum Actor {
     System,

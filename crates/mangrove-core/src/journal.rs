@@ -21,7 +21,7 @@ pub const JOURNAL_FORMAT: u32 = 2;
 
 /// What is recorded about one event. `seq` is also its leaf index in the
 /// Merkle tree, counting from 0.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Envelope<P> {
     /// The format the event was written in ([`JOURNAL_FORMAT`] for every
     /// new event; the first field, so a reader sees it before the rest).

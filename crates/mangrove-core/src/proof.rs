@@ -14,7 +14,6 @@ pub struct InclusionProof {
     /// SHA-256(0x00 || body).
     pub body: String,
     pub leaf_index: u64,
-    #[schema(value_type = Object)]
     pub tree_head: SignedTreeHead,
     #[serde(with = "merkle::hex32_vec")]
     #[schema(value_type = Vec<String>)]
@@ -23,9 +22,7 @@ pub struct InclusionProof {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ConsistencyProof {
-    #[schema(value_type = Object)]
     pub first: SignedTreeHead,
-    #[schema(value_type = Object)]
     pub second: SignedTreeHead,
     #[serde(with = "merkle::hex32_vec")]
     #[schema(value_type = Vec<String>)]

@@ -291,12 +291,14 @@ fn parse_seed(bytes: &[u8]) -> Result<[u8; 32], String> {
 
 /// The state of the journal at one moment: the Merkle root of its first
 /// `tree_size` events.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct TreeHead {
     pub tree_size: u64,
     /// Milliseconds since the Unix epoch when the head was made.
     pub timestamp_ms: i64,
+    /// Hex of the 32-byte Merkle root.
     #[serde(with = "crate::merkle::hex32")]
+    #[schema(value_type = String)]
     pub root_hash: Hash,
 }
 
@@ -318,7 +320,7 @@ impl TreeHead {
 
 /// A tree head with the deployment's public key and its signature, as served
 /// to clients and auditors.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct SignedTreeHead {
     #[serde(flatten)]
     pub head: TreeHead,

@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// How far a figure can be trusted, as recorded beside it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
     /// Read from the primary publication.
@@ -32,7 +32,7 @@ pub enum Status {
 }
 
 /// Which IPCC assessment's GWP100 values an inventory uses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 pub enum GwpSet {
     #[serde(rename = "AR5")]
     Ar5,
@@ -75,7 +75,7 @@ impl<'de> Deserialize<'de> for Scope {
 }
 
 /// One row of `data/emission_factors.csv`: `value` kilograms of `gas` per `unit` of `activity`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Factor {
     pub id: String,
     pub version: u32,

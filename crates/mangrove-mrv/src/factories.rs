@@ -26,7 +26,7 @@ pub const YEAR_MIN: i32 = 1990;
 pub const YEAR_MAX: i32 = 2100;
 
 /// What a factory makes, for the province's figures by sector.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Sector {
     Chemicals,
@@ -86,7 +86,7 @@ impl FactoryYear {
 }
 
 /// A reduction target: a share below the base year by a year, and net zero.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct TargetSetting {
     pub base_year: i32,
     pub target_year: i32,

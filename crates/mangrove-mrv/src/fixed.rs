@@ -289,6 +289,42 @@ impl<'de> Deserialize<'de> for Month {
     }
 }
 
+/// The API's description of a value that serialises as text or a number.
+fn described(
+    kind: utoipa::openapi::schema::Type,
+    description: &str,
+) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    utoipa::openapi::ObjectBuilder::new().schema_type(kind).description(Some(description)).into()
+}
+
+impl utoipa::PartialSchema for Micro {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        described(utoipa::openapi::schema::Type::String, "a decimal with up to six places, exact, e.g. \"2.681000\"")
+    }
+}
+impl utoipa::ToSchema for Micro {}
+
+impl utoipa::PartialSchema for Co2e {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        described(utoipa::openapi::schema::Type::Number, "tonnes of CO2 equivalent, to the gram (six decimal places)")
+    }
+}
+impl utoipa::ToSchema for Co2e {}
+
+impl utoipa::PartialSchema for Month {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        described(utoipa::openapi::schema::Type::String, "a calendar month, YYYY-MM")
+    }
+}
+impl utoipa::ToSchema for Month {}
+
+impl utoipa::PartialSchema for crate::Scope {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        described(utoipa::openapi::schema::Type::Integer, "GHG Protocol scope: 1, 2 or 3")
+    }
+}
+impl utoipa::ToSchema for crate::Scope {}
+
 #[cfg(test)]
 mod tests {
     use super::*;

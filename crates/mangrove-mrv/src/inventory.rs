@@ -12,7 +12,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// How fuel burnt is turned into CO2e; stated by the inventory, like the GWP set.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CombustionMethod {
     /// Quantity × TGO's combined factor per unit (kgCO2e/L, /kg, /MJ): one CO2e line per fuel line.
@@ -23,7 +23,7 @@ pub enum CombustionMethod {
 }
 
 /// What the inventory states about itself.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct InventoryOptions {
     pub year: i32,
     pub gwp_set: GwpSet,
@@ -32,7 +32,7 @@ pub struct InventoryOptions {
 
 /// A factor, fuel property or parameter a line used, by id and version, so a
 /// closed year can always say exactly what it was computed with.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, utoipa::ToSchema)]
 pub struct FactorRef {
     pub id: String,
     pub version: u32,
@@ -45,7 +45,7 @@ impl FactorRef {
 }
 
 /// Where an emission comes from, for the GHG Protocol's categories.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Category {
     Combustion,
@@ -55,7 +55,7 @@ pub enum Category {
 }
 
 /// One computed line: one gas of one activity line.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct EmissionLine {
     /// The activity line it came from.
     pub line: u64,
@@ -77,7 +77,7 @@ pub struct EmissionLine {
 
 /// One year's inventory: its lines and their sums. The sums are only ever
 /// made from the lines, here, so they always agree with them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Inventory {
     options: InventoryOptions,
     lines: Vec<EmissionLine>,

@@ -22,7 +22,7 @@ pub struct Target {
 }
 
 /// Where a year's emissions stand against the trajectory.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Progress {
     pub year: i32,
     pub allowed_tco2e: Co2e,
@@ -34,7 +34,7 @@ pub struct Progress {
     pub reduction_from_base_bps: i64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct TrajectoryPoint {
     pub year: i32,
     pub allowed_tco2e: Co2e,

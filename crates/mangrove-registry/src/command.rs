@@ -149,13 +149,11 @@ pub enum Command {
 #[serde(rename_all = "snake_case", tag = "event")]
 pub enum Event {
     LoginCreated {
-        #[schema(value_type = Object)]
         login: Login,
     },
     LoginDisabled {
         #[schema(value_type = u64)]
         user: UserId,
-        #[schema(value_type = Object)]
         disabled: LoginDisabled,
     },
     OrganisationCreated {

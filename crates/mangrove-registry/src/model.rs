@@ -229,7 +229,7 @@ pub struct BatchTotals {
 /// holds who let them in and a salted commitment to their username and
 /// name, never the name itself (personal data under the PDPA, kept beside
 /// the journal where it can be erased) and never a password.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Login {
     pub user: UserId,
     pub org: OrgId,
@@ -244,7 +244,7 @@ pub struct Login {
 }
 
 /// Who disabled a login, when and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct LoginDisabled {
     pub by: Actor,
     pub at_ms: i64,

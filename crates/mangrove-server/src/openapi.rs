@@ -30,7 +30,7 @@ use utoipa::OpenApi;
     ),
     components(schemas(
         crate::error::ErrorBody, crate::error::ErrorDetail, crate::error::LineProblem,
-        mangrove_registry::ProjectStatus, mangrove_registry::ReportStatus,
+        mangrove_registry::ProjectStatus, mangrove_registry::ReportStatus, mangrove_app::AppEvent,
     )),
     tags(
         (name = "public", description = "Read without signing in"),

@@ -56,6 +56,71 @@ fn every_schema_reference_resolves() {
     assert!(unresolved.is_empty(), "unresolved references: {unresolved:?}");
 }
 
+/// Where a schema says no more than "an object" or "anything": the places
+/// the document leaves a body undescribed.
+fn undescribed(schema: &Value, at: &str, found: &mut Vec<String>) {
+    let Value::Object(map) = schema else { return };
+    let bare_object = map.get("type") == Some(&Value::from("object"))
+        && !["properties", "additionalProperties", "allOf", "oneOf", "anyOf"].iter().any(|key| map.contains_key(*key));
+    let anything = map.is_empty()
+        || (map.keys().all(|key| key == "description" || key == "default" || key == "example")
+            && !map.contains_key("$ref"));
+    if bare_object || anything {
+        found.push(at.to_string());
+    }
+    for (key, value) in map {
+        match value {
+            Value::Object(_) => undescribed(value, &format!("{at}.{key}"), found),
+            Value::Array(items) => {
+                for (index, item) in items.iter().enumerate() {
+                    undescribed(item, &format!("{at}.{key}[{index}]"), found);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+#[test]
+fn every_request_and_response_body_is_described() {
+    let document = served_document();
+    let mut found = Vec::new();
+    for (path, method, operation) in operations(document) {
+        let bodies =
+            operation["responses"].as_object().into_iter().flatten().map(|(status, answer)| (status.clone(), answer));
+        let request = operation.get("requestBody").map(|body| ("request".to_string(), body));
+        for (status, answer) in bodies.chain(request) {
+            for (media, content) in answer["content"].as_object().into_iter().flatten() {
+                if media == "application/json" {
+                    undescribed(&content["schema"], &format!("{method} {path} {status}"), &mut found);
+                }
+            }
+        }
+    }
+    for (name, schema) in document["components"]["schemas"].as_object().expect("schemas") {
+        undescribed(schema, &format!("schema {name}"), &mut found);
+    }
+    assert!(found.is_empty(), "{} undescribed bodies or fields:\n{}", found.len(), found.join("\n"));
+}
+
+/// The copy the web client's types are generated from is the document the
+/// server serves. `MANGROVE_BLESS=1` rewrites it (then run `npm run api:types`
+/// in `web/`).
+#[test]
+fn the_web_clients_copy_of_the_document_is_fresh() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../web/src/api/openapi.json");
+    let served = serde_json::to_string_pretty(served_document()).expect("the document serialises") + "\n";
+    if std::env::var("MANGROVE_BLESS").is_ok_and(|value| value == "1") {
+        std::fs::write(&path, &served).expect("the copy is written");
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == served,
+        "web/src/api/openapi.json is stale: run `MANGROVE_BLESS=1 cargo test -p mangrove-server --test openapi_document` \
+         and then `npm run api:types` in web/"
+    );
+}
+
 #[test]
 fn every_operation_documents_its_error_answers_in_the_error_shape() {
     let document = served_document();

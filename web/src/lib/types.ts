@@ -1,9 +1,17 @@
-//! The shapes of the API's JSON (see the server's OpenAPI document at
-//! /api/openapi.json). Only the fields the client reads are listed.
+//! The shapes of the API's JSON. Most are the types generated from the
+//! server's OpenAPI document (`src/api/schema.d.ts`, by `npm run api:types`
+//! from `src/api/openapi.json`; both are checked fresh by tests); the few
+//! still written here list only the fields the client reads, where the
+//! client relies on a field the document calls optional or on an enum the
+//! document gives as text.
 
 import type { InclusionProof, TreeHead } from './proof';
 
 export type { InclusionProof, TreeHead };
+
+import type { components } from '../api/schema';
+/// The API's shapes, generated from its OpenAPI document (`npm run api:types`).
+type Schemas = components['schemas'];
 
 export type Role = 'operator' | 'verifier' | 'proponent' | 'factory' | 'citizen';
 export const ROLES: Role[] = ['operator', 'verifier', 'proponent', 'factory', 'citizen'];
@@ -47,29 +55,11 @@ export interface User {
 }
 
 /** Who acted, as the journal records it: the deployment, or a login of an organisation. */
-export interface ActorView {
-  system: boolean;
-  user_id: number | null;
-  username: string | null;
-  org_id: number | null;
-  org_name: string | null;
-}
+export type ActorView = Schemas['ActorView'];
 
-export interface Organisation {
-  id: number;
-  name: string;
-  role: Role;
-  account: number;
-}
+export type Organisation = Schemas['Organisation'];
 
-export interface CreditClass {
-  id: number;
-  code: string;
-  name: string;
-  methodology: string;
-  kind: ClassKind;
-  default_buffer_bps: number;
-}
+export type CreditClass = Schemas['CreditClass'];
 
 export type LonLat = [number, number];
 
@@ -91,140 +81,33 @@ export interface Project {
   retired_tco2e: number;
 }
 
-export interface Report {
-  id: number;
-  project: number;
-  period_start: string;
-  period_end: string;
-  claimed_tco2e: number;
-  calculation: string;
-  status: ReportStatus;
-  verified_tco2e: number;
-  verifier: number | null;
-  review_note: string;
-  /** Given by `GET /reports`; absent where reports come inside their project. */
-  project_name?: string;
-}
+export type Report = Schemas['ReportView'];
 
-export interface Batch {
-  id: number;
-  project: number;
-  report: number;
-  vintage_start: string;
-  vintage_end: string;
-  issued_tco2e: number;
-  buffer_tco2e: number;
-  issued_to: number;
-  corresponding_adjustment: 'not_applied' | 'applied';
-  issued_at_ms: number;
-  active_tco2e: number;
-  held_tco2e: number;
-  retired_tco2e: number;
-  cancelled_tco2e: number;
-  serial: string;
-  project_name: string;
-}
+export type Batch = Schemas['BatchView'];
 
 export interface ProjectDetail extends Project {
   batches: Batch[];
   reports: Report[];
 }
 
-export interface Block {
-  serial: string;
-  quantity_tco2e: number;
-  state: 'active' | 'held' | 'retired' | 'cancelled';
-  by?: number;
-  account_id: number;
-  holder: string;
-}
+export type Block = Schemas['BlockView'];
 
-export interface SerialView {
-  serial: string;
-  batch: Batch;
-  blocks: Block[];
-}
+export type SerialView = Schemas['SerialView'];
 
-export interface Retirement {
-  id: number;
-  account: number;
-  batch: number;
-  quantity_tco2e: number;
-  beneficiary: string;
-  reason: string;
-  jurisdiction: string;
-  inventory_year: number;
-  retired_at_ms: number;
-  serials: string[];
-  project_id: number;
-  project_name: string;
-  vintage_start: string;
-  vintage_end: string;
-  retired_by: string;
-  seq: number | null;
-}
+export type Retirement = Schemas['RetirementView'];
 
-export interface Stats {
-  issued_tco2e: number;
-  active_tco2e: number;
-  retired_tco2e: number;
-  cancelled_tco2e: number;
-  buffer_tco2e: number;
-  projects: number;
-  registered_projects: number;
-  organisations: number;
-  tree_head: TreeHead | null;
-}
+export type Stats = Schemas['Stats'];
 
-export interface Holding {
-  batch_id: number;
-  project_id: number;
-  project_name: string;
-  vintage_start: string;
-  vintage_end: string;
-  active_tco2e: number;
-  held_tco2e: number;
-  serials: string[];
-}
+export type Holding = Schemas['HoldingView'];
 
-export interface AccountView {
-  account: { id: number; org: number; kind: 'holding' | 'buffer_pool' };
-  organisation: string;
-  holdings: Holding[];
-}
+export type AccountView = Schemas['AccountView'];
 
-export interface JournalEvent {
-  seq: number;
-  time_ms: number;
-  payload: { event: string; [key: string]: unknown };
-}
+export type JournalEvent = Schemas['Envelope'];
 
 /// What a command made, typed (`CommandResult` on the server).
-export type CommandResult =
-  | { made: 'organisation'; organisation_id: number; account_id: number }
-  | { made: 'credit_class'; class_id: number }
-  | { made: 'project'; project_id: number }
-  | { made: 'report'; report_id: number }
-  | { made: 'batch'; batch_id: number; issued_tco2e: number }
-  | { made: 'retirement'; retirement_id: number; quantity_tco2e: number }
-  | { made: 'cancellation'; cancellation_id: number }
-  | { made: 'hold'; hold_id: number }
-  | { made: 'factory'; org_id: number }
-  | { made: 'reduction'; reduction_id: number }
-  | { made: 'practice'; practice_id: number }
-  | { made: 'instrument'; instrument_id: number }
-  | { made: 'order'; order_id: number; status: string; qty_tco2e: number; filled_tco2e: number; traded_now_tco2e: number }
-  | { made: 'auction'; auction_id: number }
-  | { made: 'recorded' };
+export type CommandResult = Schemas['CommandResult'];
 
-export interface CommandResponse {
-  replayed: boolean;
-  result: CommandResult;
-  /// The journal position of the command's first event, and one past its last.
-  first_seq: number;
-  end_seq: number;
-  events: JournalEvent[];
-}
+export type CommandResponse = Schemas['CommandResponse'];
 
 /// Tonnes keyed by year ("2025": 123.4).
 export type ByYear = Record<string, number>;
@@ -254,70 +137,15 @@ export interface Dashboard {
   top_emitters: { org_id: number; name: string; sector: string; tco2e: number; synthetic: boolean }[];
 }
 
-export interface Factory {
-  org_id: number;
-  account_id: number;
-  name: string;
-  licence: string;
-  sector: string;
-  district: string;
-  publish: boolean;
-  synthetic: boolean;
-  years: number[];
-  target: TargetSetting | null;
-}
+export type Factory = Schemas['FactoryView'];
 
-export interface InventoryLine {
-  line: number;
-  month: string;
-  scope: number;
-  category: string;
-  source: string;
-  gas: string;
-  quantity: string;
-  unit: string;
-  emissions_tco2e: number;
-  factors: { id: string; version: number }[];
-  gwp_set: string;
-  gwp: number | null;
-}
+export type InventoryLine = Schemas['EmissionLine'];
 
-export interface FactoryInventory {
-  factory: Factory;
-  year: number;
-  inventory: {
-    options: { year: number; gwp_set: string; combustion: string };
-    lines: InventoryLine[];
-    total_tco2e: number;
-    by_scope: Record<string, number>;
-    by_gas: Record<string, number>;
-    by_source: Record<string, number>;
-  };
-  retired_tco2e: number;
-  net_tco2e: number;
-  factors_used: FactorUsed[];
-}
+export type FactoryInventory = Schemas['InventoryView'];
 
-export interface FactorUsed {
-  id: string;
-  version: number;
-  activity: string;
-  unit: string;
-  gas: string;
-  value: string;
-  value_unit: string;
-  source: string;
-  year: number;
-  region: string;
-  status: string;
-}
+export type FactorUsed = Schemas['Factor'];
 
-export interface TargetSetting {
-  base_year: number;
-  target_year: number;
-  reduction: number;
-  net_zero_year: number;
-}
+export type TargetSetting = Schemas['TargetSetting'];
 
 export interface FactoryProgress {
   target: TargetSetting | null;
@@ -348,21 +176,7 @@ export const REDUCTION_KINDS: ReductionKind[] = [
   'other',
 ];
 
-export interface Reduction {
-  id: number;
-  org_id: number;
-  factory: string;
-  kind: ReductionKind;
-  title: string;
-  description: string;
-  estimated_tco2e_per_year: number;
-  start_year: number;
-  status: 'planned' | 'in_operation';
-  synthetic: boolean;
-  methodology: 'steam_efficiency' | 'electric_mobility' | null;
-  registry_project_id: number | null;
-  registry_project_status: string | null;
-}
+export type Reduction = Schemas['ReductionView'];
 
 export interface Practice {
   id: number;
@@ -379,48 +193,18 @@ export interface Practice {
   synthetic: boolean;
 }
 
-export interface CsvProblem {
-  line: number;
-  column: string | null;
-  problem: string;
-  message: string;
-}
+export type CsvProblem = Schemas['LineProblem'];
 
 // The exchange (routes/market.rs): prices are satang per tonne (100 to the
 // baht), quantities whole tonnes, moments milliseconds since the epoch.
 
-export interface ExchangeInfo {
-  open: boolean;
-  fee_bps: number;
-}
+export type ExchangeInfo = Schemas['ExchangeView'];
 
-export interface Instrument {
-  id: number;
-  code: string;
-  batch_id: number;
-  project_id: number;
-  project_name: string;
-  vintage_year: number;
-  tick_satang: number;
-  best_bid_satang: number | null;
-  best_ask_satang: number | null;
-  last_price_satang: number | null;
-  volume_tco2e: number;
-  trades: number;
-}
+export type Instrument = Schemas['InstrumentView'];
 
-export interface BookLevel {
-  price_satang: number;
-  qty_tco2e: number;
-  orders: number;
-}
+export type BookLevel = Schemas['LevelRow'];
 
-export interface Book {
-  instrument_id: number;
-  /// Best first.
-  bids: BookLevel[];
-  asks: BookLevel[];
-}
+export type Book = Schemas['BookView'];
 
 export type Side = 'buy' | 'sell';
 export const SIDES: Side[] = ['buy', 'sell'];
@@ -463,14 +247,7 @@ export interface TradeDelivery extends Trade {
   serials: string[];
 }
 
-export interface Candle {
-  at_ms: number;
-  open_satang: number;
-  high_satang: number;
-  low_satang: number;
-  close_satang: number;
-  volume_tco2e: number;
-}
+export type Candle = Schemas['Candle'];
 
 export interface Order {
   id: number;
@@ -487,28 +264,12 @@ export interface Order {
   expires_at_ms: number | null;
 }
 
-export interface CashView {
-  org_id: number;
-  /// Null until the operator records a first deposit.
-  account_id: number | null;
-  balance_satang: number;
-  available_satang: number;
-  held_satang: number;
-  transfers: { id: string; kind: string; amount_satang: number; at_ms: number }[];
-}
+export type CashView = Schemas['CashView'];
 
 export type AuctionStatus = 'open' | 'cleared' | 'no_sale';
 export const AUCTION_STATUSES: AuctionStatus[] = ['open', 'cleared', 'no_sale'];
 
-export interface AuctionBid {
-  number: number;
-  org_id: number;
-  bidder: string;
-  price_satang: number;
-  qty_tco2e: number;
-  allocated_tco2e: number;
-  placed_at_ms: number;
-}
+export type AuctionBid = Schemas['BidView'];
 
 export interface Auction {
   id: number;

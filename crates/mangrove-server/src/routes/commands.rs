@@ -26,7 +26,6 @@ pub struct CommandResponse {
     /// (equal when it journaled none).
     pub first_seq: u64,
     pub end_seq: u64,
-    #[schema(value_type = Vec<Object>)]
     pub events: Vec<JournalEvent>,
 }
 

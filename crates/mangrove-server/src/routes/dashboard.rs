@@ -27,15 +27,10 @@ pub struct Dashboard {
     pub synthetic_factories: usize,
     pub inventories: usize,
     pub activity_lines: usize,
-    #[schema(value_type = Object)]
     pub total_tco2e_by_year: BTreeMap<i32, Co2e>,
-    #[schema(value_type = Object)]
     pub scope1_tco2e_by_year: BTreeMap<i32, Co2e>,
-    #[schema(value_type = Object)]
     pub scope2_tco2e_by_year: BTreeMap<i32, Co2e>,
-    #[schema(value_type = Object)]
     pub by_sector: BTreeMap<Sector, BTreeMap<i32, Co2e>>,
-    #[schema(value_type = Object)]
     pub by_district: BTreeMap<String, BTreeMap<i32, Co2e>>,
     pub race_to_zero: RaceToZero,
     /// Credits issued from removal projects (mangrove, reforestation), by vintage year.
@@ -55,7 +50,6 @@ pub struct RaceToZero {
     pub carbon_neutral_year: i32,
     pub net_zero_year: i32,
     /// The straight line from the base year to zero in the net-zero year.
-    #[schema(value_type = Object)]
     pub trajectory: BTreeMap<i32, Co2e>,
 }
 

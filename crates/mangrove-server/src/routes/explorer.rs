@@ -78,7 +78,7 @@ pub async fn trade(State(state): State<AppState>, Path(id): Path<u64>) -> ApiRes
 
 /// The trades that moved units of a batch (none if it was never listed).
 #[utoipa::path(get, path = "/api/v1/batches/{id}/trades", tag = "public", params(PageQuery),
-    responses((status = 200, body = Object), (status = 404)))]
+    responses((status = 200, body = Paged<TradeDelivery>), (status = 404)))]
 pub async fn batch_trades(
     State(state): State<AppState>,
     Path(id): Path<u64>,
@@ -93,7 +93,7 @@ pub async fn batch_trades(
 
 /// The trades that moved any unit of a serial range.
 #[utoipa::path(get, path = "/api/v1/serials/{serial}/trades", tag = "public", params(PageQuery),
-    responses((status = 200, body = Object), (status = 404), (status = 422)))]
+    responses((status = 200, body = Paged<TradeDelivery>), (status = 404), (status = 422)))]
 pub async fn serial_trades(
     State(state): State<AppState>,
     Path(text): Path<String>,
@@ -110,7 +110,7 @@ pub async fn serial_trades(
 
 /// The trades an account bought or sold in.
 #[utoipa::path(get, path = "/api/v1/accounts/{id}/trades", tag = "public", params(PageQuery),
-    responses((status = 200, body = Object), (status = 404)))]
+    responses((status = 200, body = Paged<TradeDelivery>), (status = 404)))]
 pub async fn account_trades(
     State(state): State<AppState>,
     Path(id): Path<u64>,

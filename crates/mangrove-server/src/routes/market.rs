@@ -192,7 +192,7 @@ pub struct TradeFilter {
     pub mine: Option<bool>,
 }
 
-#[utoipa::path(get, path = "/api/v1/trades", tag = "market", params(PageQuery, TradeFilter), responses((status = 200, body = Object)))]
+#[utoipa::path(get, path = "/api/v1/trades", tag = "market", params(PageQuery, TradeFilter), responses((status = 200, body = Paged<TradeView>)))]
 pub async fn trades(
     State(state): State<AppState>,
     MaybeUser(user): MaybeUser,
@@ -424,7 +424,7 @@ pub struct OrderFilter {
 }
 
 /// The signed-in organisation's orders, newest first.
-#[utoipa::path(get, path = "/api/v1/orders", tag = "market", params(PageQuery, OrderFilter), responses((status = 200, body = Object)))]
+#[utoipa::path(get, path = "/api/v1/orders", tag = "market", params(PageQuery, OrderFilter), responses((status = 200, body = Paged<OrderView>)))]
 pub async fn orders(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -514,7 +514,7 @@ fn auction_view(app: &App, auction: &Auction, viewer: Option<&CurrentUser>) -> A
     }
 }
 
-#[utoipa::path(get, path = "/api/v1/auctions", tag = "market", params(PageQuery), responses((status = 200, body = Object)))]
+#[utoipa::path(get, path = "/api/v1/auctions", tag = "market", params(PageQuery), responses((status = 200, body = Paged<AuctionView>)))]
 pub async fn auctions(
     State(state): State<AppState>,
     MaybeUser(user): MaybeUser,

@@ -65,7 +65,6 @@ pub struct FactoryView {
     pub publish: bool,
     pub synthetic: bool,
     pub years: Vec<i32>,
-    #[schema(value_type = Object)]
     pub target: Option<TargetSetting>,
 }
 
@@ -94,7 +93,7 @@ pub struct FactoryFilter {
     pub q: Option<String>,
 }
 
-#[utoipa::path(get, path = "/api/v1/factories", tag = "measure", params(PageQuery, FactoryFilter), responses((status = 200, body = Object)))]
+#[utoipa::path(get, path = "/api/v1/factories", tag = "measure", params(PageQuery, FactoryFilter), responses((status = 200, body = Paged<FactoryView>)))]
 pub async fn factories(
     State(state): State<AppState>,
     Query(page): Query<PageQuery>,
@@ -259,13 +258,11 @@ fn retired_against(app: &App, org: OrgId, year: i32) -> u64 {
 pub struct InventoryView {
     pub factory: FactoryView,
     pub year: i32,
-    #[schema(value_type = Object)]
     pub inventory: Inventory,
     pub retired_tco2e: u64,
     #[schema(value_type = f64)]
     pub net_tco2e: Co2e,
     /// Every emission factor the lines used, with its value and source, for the report.
-    #[schema(value_type = Vec<Object>)]
     pub factors_used: Vec<Factor>,
 }
 
@@ -344,12 +341,9 @@ fn csv_field(field: &str) -> String {
 
 #[derive(Serialize, ToSchema)]
 pub struct ProgressView {
-    #[schema(value_type = Object)]
     pub target: Option<TargetSetting>,
     /// The emissions allowed each year from the base year to net zero.
-    #[schema(value_type = Vec<Object>)]
     pub trajectory: Vec<mangrove_mrv::target::TrajectoryPoint>,
-    #[schema(value_type = Vec<Object>)]
     pub years: Vec<YearProgress>,
 }
 
@@ -361,7 +355,6 @@ pub struct YearProgress {
     pub retired_tco2e: u64,
     #[schema(value_type = f64)]
     pub net_tco2e: Co2e,
-    #[schema(value_type = Object)]
     pub progress: Option<Progress>,
 }
 

@@ -26,7 +26,6 @@ pub struct LoginRequest {
 #[derive(Serialize, ToSchema)]
 pub struct LoginResponse {
     pub token: String,
-    #[schema(value_type = Object)]
     pub user: UserView,
 }
 
@@ -176,7 +175,7 @@ pub async fn logout(State(state): State<AppState>, user: CurrentUser) -> ApiResu
     Ok((StatusCode::NO_CONTENT, [(SET_COOKIE, cookie)]).into_response())
 }
 
-#[utoipa::path(get, path = "/api/v1/me", tag = "people", responses((status = 200, body = Object), (status = 401)))]
+#[utoipa::path(get, path = "/api/v1/me", tag = "people", responses((status = 200, body = UserView), (status = 401)))]
 pub async fn me(State(state): State<AppState>, user: CurrentUser) -> ApiResult<axum::Json<UserView>> {
     Ok(axum::Json(view(&state, &user.user).await?))
 }
@@ -190,7 +189,7 @@ pub struct NewUser {
 }
 
 #[utoipa::path(post, path = "/api/v1/users", tag = "people", request_body = NewUser,
-    responses((status = 201, body = Object), (status = 403), (status = 409), (status = 422)))]
+    responses((status = 201, body = UserView), (status = 403), (status = 409), (status = 422)))]
 pub async fn create_user(
     State(state): State<AppState>,
     user: CurrentUser,

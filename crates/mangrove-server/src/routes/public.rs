@@ -19,7 +19,6 @@ use serde::{Deserialize, Serialize};
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ProjectView {
     #[serde(flatten)]
-    #[schema(value_type = Object)]
     pub project: Project,
     pub class_code: String,
     pub proponent_name: String,
@@ -51,7 +50,7 @@ pub struct ProjectFilter {
     pub q: Option<String>,
 }
 
-#[utoipa::path(get, path = "/api/v1/projects", tag = "public", params(PageQuery, ProjectFilter), responses((status = 200, body = Object)))]
+#[utoipa::path(get, path = "/api/v1/projects", tag = "public", params(PageQuery, ProjectFilter), responses((status = 200, body = Paged<ProjectView>)))]
 pub async fn projects(
     State(state): State<AppState>,
     Query(page): Query<PageQuery>,
@@ -74,11 +73,10 @@ pub struct ProjectDetail {
     #[serde(flatten)]
     pub project: ProjectView,
     pub batches: Vec<BatchView>,
-    #[schema(value_type = Vec<Object>)]
     pub reports: Vec<MonitoringReport>,
 }
 
-#[utoipa::path(get, path = "/api/v1/projects/{id}", tag = "public", responses((status = 200, body = Object), (status = 404)))]
+#[utoipa::path(get, path = "/api/v1/projects/{id}", tag = "public", responses((status = 200, body = ProjectDetail), (status = 404)))]
 pub async fn project(State(state): State<AppState>, Path(id): Path<u64>) -> ApiResult<Json<ProjectDetail>> {
     let ledger = state.store.ledger().read().await;
     let registry = &ledger.app.registry;
@@ -98,10 +96,8 @@ pub async fn project(State(state): State<AppState>, Path(id): Path<u64>) -> ApiR
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct BatchView {
     #[serde(flatten)]
-    #[schema(value_type = Object)]
     pub batch: Batch,
     #[serde(flatten)]
-    #[schema(value_type = Object)]
     pub totals: BatchTotals,
     pub serial: String,
     pub project_name: String,
@@ -122,7 +118,7 @@ pub struct BatchFilter {
     pub project: Option<u64>,
 }
 
-#[utoipa::path(get, path = "/api/v1/batches", tag = "public", params(PageQuery, BatchFilter), responses((status = 200, body = Object)))]
+#[utoipa::path(get, path = "/api/v1/batches", tag = "public", params(PageQuery, BatchFilter), responses((status = 200, body = Paged<BatchView>)))]
 pub async fn batches(
     State(state): State<AppState>,
     Query(page): Query<PageQuery>,
@@ -150,7 +146,6 @@ pub struct BlockView {
     pub serial: String,
     pub quantity_tco2e: u64,
     #[serde(flatten)]
-    #[schema(value_type = Object)]
     pub state: UnitState,
     pub account_id: u64,
     /// `holding`, or `buffer_pool` for the registry's buffer.
@@ -211,7 +206,6 @@ pub async fn serial(State(state): State<AppState>, Path(text): Path<String>) -> 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct RetirementView {
     #[serde(flatten)]
-    #[schema(value_type = Object)]
     pub retirement: Retirement,
     pub serials: Vec<String>,
     pub project_id: u64,
@@ -255,7 +249,7 @@ pub struct RetirementFilter {
     pub inventory_year: Option<i32>,
 }
 
-#[utoipa::path(get, path = "/api/v1/retirements", tag = "public", params(PageQuery, RetirementFilter), responses((status = 200, body = Object)))]
+#[utoipa::path(get, path = "/api/v1/retirements", tag = "public", params(PageQuery, RetirementFilter), responses((status = 200, body = Paged<RetirementView>)))]
 pub async fn retirements(
     State(state): State<AppState>,
     Query(page): Query<PageQuery>,
@@ -296,7 +290,7 @@ pub async fn retirement_proof(State(state): State<AppState>, Path(id): Path<u64>
     Ok(Json(state.store.inclusion_proof(seq).await?))
 }
 
-#[utoipa::path(get, path = "/api/v1/tree-head", tag = "public", responses((status = 200, body = Object), (status = 404)))]
+#[utoipa::path(get, path = "/api/v1/tree-head", tag = "public", responses((status = 200, body = SignedTreeHead), (status = 404)))]
 pub async fn tree_head(State(state): State<AppState>) -> ApiResult<Json<SignedTreeHead>> {
     let head = state.store.ledger().read().await.latest_head.clone();
     head.map(Json).ok_or_else(|| ApiError::not_found("nothing has been journaled yet"))
@@ -338,7 +332,6 @@ pub struct Stats {
     pub organisations: usize,
     /// The buffer pool's account, which no organisation trades from.
     pub buffer_account_id: Option<u64>,
-    #[schema(value_type = Object)]
     pub tree_head: Option<SignedTreeHead>,
 }
 
@@ -379,7 +372,7 @@ pub struct OrganisationFilter {
     pub role: Option<Role>,
 }
 
-#[utoipa::path(get, path = "/api/v1/organisations", tag = "public", params(PageQuery, OrganisationFilter), responses((status = 200, body = Object)))]
+#[utoipa::path(get, path = "/api/v1/organisations", tag = "public", params(PageQuery, OrganisationFilter), responses((status = 200, body = Paged<Organisation>)))]
 pub async fn organisations(
     State(state): State<AppState>,
     Query(page): Query<PageQuery>,
@@ -397,7 +390,7 @@ pub async fn organisations(
     Json(page.take(rows))
 }
 
-#[utoipa::path(get, path = "/api/v1/credit-classes", tag = "public", responses((status = 200, body = Object)))]
+#[utoipa::path(get, path = "/api/v1/credit-classes", tag = "public", responses((status = 200, body = Vec<CreditClass>)))]
 pub async fn credit_classes(State(state): State<AppState>) -> Json<Vec<CreditClass>> {
     let ledger = state.store.ledger().read().await;
     Json(ledger.app.registry.classes().cloned().collect())
@@ -413,12 +406,11 @@ pub struct ReportFilter {
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ReportView {
     #[serde(flatten)]
-    #[schema(value_type = Object)]
     pub report: MonitoringReport,
     pub project_name: String,
 }
 
-#[utoipa::path(get, path = "/api/v1/reports", tag = "public", params(PageQuery, ReportFilter), responses((status = 200, body = Object)))]
+#[utoipa::path(get, path = "/api/v1/reports", tag = "public", params(PageQuery, ReportFilter), responses((status = 200, body = Paged<ReportView>)))]
 pub async fn reports(
     State(state): State<AppState>,
     Query(page): Query<PageQuery>,
@@ -452,7 +444,6 @@ pub struct HoldingView {
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct AccountView {
-    #[schema(value_type = Object)]
     pub account: Account,
     pub organisation: String,
     pub holdings: Vec<HoldingView>,

@@ -113,7 +113,7 @@ pub struct ReductionFilter {
     pub kind: Option<ReductionKind>,
 }
 
-#[utoipa::path(get, path = "/api/v1/reductions", tag = "measure", params(PageQuery, ReductionFilter), responses((status = 200, body = Object)))]
+#[utoipa::path(get, path = "/api/v1/reductions", tag = "measure", params(PageQuery, ReductionFilter), responses((status = 200, body = Paged<ReductionView>)))]
 pub async fn reductions(
     State(state): State<AppState>,
     MaybeUser(user): MaybeUser,
@@ -227,7 +227,7 @@ pub struct PracticeFilter {
 }
 
 /// The library is public: factories publish practices for each other.
-#[utoipa::path(get, path = "/api/v1/practices", tag = "measure", params(PageQuery, PracticeFilter), responses((status = 200, body = Object)))]
+#[utoipa::path(get, path = "/api/v1/practices", tag = "measure", params(PageQuery, PracticeFilter), responses((status = 200, body = Paged<PracticeView>)))]
 pub async fn practices(
     State(state): State<AppState>,
     Query(page): Query<PageQuery>,
