@@ -24,11 +24,13 @@ pub mod routes;
 pub mod web;
 
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::Router;
 use mangrove_store::Store;
 use routes::{commands, dashboard, explorer, market, measure, monitoring, people, public, reductions, stream};
 use std::future::Future;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouter};
+use utoipa_axum::routes;
 
 /// Largest request body: room for a 256 KiB calculation record and its JSON.
 pub const REQUEST_BODY_BYTES_MAX: usize = 512 * 1024;
@@ -57,91 +59,15 @@ pub fn router(store: Store) -> Router {
 /// The application for a deployment reached as `options` says (see `guard`).
 pub fn router_with(store: Store, options: guard::ServerOptions) -> Router {
     let state = AppState::with_options(store.clone(), options);
-    let api = Router::new()
-        .route("/auth/login", post(people::login))
-        .route("/auth/logout", post(people::logout))
-        .route("/me", get(people::me))
-        .route("/users", get(people::list_users).post(people::create_user))
-        .route("/users/{id}/disable", post(people::disable_user))
-        .route("/organisations/{id}/users", get(people::organisation_users))
-        .route("/organisations", get(public::organisations).post(commands::create_organisation))
-        .route("/credit-classes", get(public::credit_classes).post(commands::create_credit_class))
-        .route("/projects", get(public::projects).post(commands::draft_project))
-        .route("/projects/{id}", get(public::project).put(commands::update_project))
-        .route("/projects/{id}/submit", post(commands::submit_project))
-        .route("/projects/{id}/review", post(commands::review_project))
-        .route("/projects/{id}/register", post(commands::register_project))
-        .route("/projects/{id}/reports", post(commands::submit_report))
-        .route(
-            "/projects/{id}/reports/forestry",
-            post(monitoring::submit_forestry_report).layer(DefaultBodyLimit::max(measure::IMPORT_BODY_BYTES_MAX)),
-        )
-        .route("/projects/{id}/losses", post(commands::report_loss))
-        .route("/reports", get(public::reports))
-        .route("/reports/{id}/review", post(commands::review_report))
-        .route("/reports/{id}/issue", post(commands::issue_credits))
-        .route("/batches", get(public::batches))
-        .route("/batches/{id}", get(public::batch))
-        .route("/batches/{id}/trades", get(explorer::batch_trades))
-        .route("/serials/{serial}", get(public::serial))
-        .route("/serials/{serial}/trades", get(explorer::serial_trades))
-        .route("/accounts/{id}", get(public::account))
-        .route("/accounts/{id}/trades", get(explorer::account_trades))
-        .route("/accounts/{id}/transfers", post(commands::transfer))
-        .route("/accounts/{id}/retirements", post(commands::retire))
-        .route("/accounts/{id}/cancellations", post(commands::cancel))
-        .route("/accounts/{id}/holds", post(commands::place_hold))
-        .route("/holds/{id}/release", post(commands::release_hold))
-        .route("/retirements", get(public::retirements))
-        .route("/retirements/{id}", get(public::retirement))
-        .route("/retirements/{id}/proof", get(public::retirement_proof))
-        .route("/tree-head", get(public::tree_head))
-        .route("/proofs/inclusion/{seq}", get(public::inclusion_proof))
-        .route("/proofs/consistency", get(public::consistency_proof))
-        .route("/stats", get(public::stats))
-        .route("/dashboard", get(dashboard::dashboard))
-        .route("/factories", get(measure::factories).post(measure::register_factory))
-        .route("/factories/{org}", get(measure::factory))
-        .route(
-            "/factories/{org}/years/{year}",
-            axum::routing::put(measure::record_year).layer(DefaultBodyLimit::max(measure::IMPORT_BODY_BYTES_MAX)),
-        )
-        .route("/factories/{org}/target", axum::routing::put(measure::set_target))
-        .route("/factories/{org}/progress", get(measure::progress))
-        .route("/factories/{org}/inventories/{year}", get(measure::inventory))
-        .route("/factories/{org}/inventories/{year}/report.csv", get(measure::inventory_csv))
-        .route("/factories/{org}/reductions", post(reductions::register_reduction))
-        .route("/factories/{org}/practices", post(reductions::publish_practice))
-        .route("/reductions", get(reductions::reductions))
-        .route("/reductions/{id}", get(reductions::reduction))
-        .route("/reductions/{id}/registry-project", post(reductions::promote_reduction))
-        .route("/practices", get(reductions::practices))
-        .route("/exchange", get(market::exchange).put(market::open_exchange))
-        .route("/instruments", get(market::instruments).post(market::list_instrument))
-        .route("/instruments/{id}", get(market::instrument))
-        .route("/instruments/{id}/book", get(market::book))
-        .route("/instruments/{id}/candles", get(market::instrument_candles))
-        .route("/trades", get(market::trades))
-        .route("/trades/{id}", get(explorer::trade))
-        .route("/orders", get(market::orders).post(market::place_order))
-        .route("/orders/{id}/cancel", post(market::cancel_order))
-        .route("/orders/{id}/replace", post(market::replace_order))
-        .route("/auctions", get(market::auctions).post(market::open_auction))
-        .route("/auctions/{id}", get(market::auction))
-        .route("/auctions/{id}/bids", post(market::place_bid))
-        .route("/auctions/{id}/close", post(market::close_auction))
-        .route("/cash", get(market::cash))
-        .route("/cash/deposits", post(market::record_deposit))
-        .route("/cash/withdrawals", post(market::record_withdrawal))
-        .route("/market/stream", get(stream::stream))
-        .fallback(api_not_found);
+    let (api, _) = api_routes().split_for_parts();
+    let (root, _) = root_routes().split_for_parts();
+    let api = api.route("/market/stream", get(stream::stream)).fallback(api_not_found);
     let api =
         if health::fault_panic_enabled() { api.route("/fault/panic", get(health::deliberate_panic)) } else { api };
     Router::new()
         .nest("/api/v1", api)
+        .merge(root)
         .route("/api/openapi.json", get(openapi::document))
-        .route("/healthz", get(health::healthz))
-        .route("/readyz", get(health::readyz))
         .fallback(web::asset)
         .layer(health::panic_layer(store.clone()))
         .layer(axum::middleware::from_fn_with_state(state.clone(), guard::refuse_cross_site))
@@ -150,6 +76,102 @@ pub fn router_with(store: Store, options: guard::ServerOptions) -> Router {
         .layer(DefaultBodyLimit::max(REQUEST_BODY_BYTES_MAX))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Every documented route under `/api/v1`: each path and method is written
+/// once, in its handler's `#[utoipa::path]`, which also puts it in the
+/// OpenAPI document.
+fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(people::login))
+        .routes(routes!(people::logout))
+        .routes(routes!(people::me))
+        .routes(routes!(people::list_users, people::create_user))
+        .routes(routes!(people::disable_user))
+        .routes(routes!(people::organisation_users))
+        .routes(routes!(public::organisations, commands::create_organisation))
+        .routes(routes!(public::credit_classes, commands::create_credit_class))
+        .routes(routes!(public::projects, commands::draft_project))
+        .routes(routes!(public::project, commands::update_project))
+        .routes(routes!(commands::submit_project))
+        .routes(routes!(commands::review_project))
+        .routes(routes!(commands::register_project))
+        .routes(routes!(commands::submit_report))
+        .routes(routes!(commands::report_loss))
+        .routes(routes!(public::reports))
+        .routes(routes!(commands::review_report))
+        .routes(routes!(commands::issue_credits))
+        .routes(routes!(public::batches))
+        .routes(routes!(public::batch))
+        .routes(routes!(explorer::batch_trades))
+        .routes(routes!(public::serial))
+        .routes(routes!(explorer::serial_trades))
+        .routes(routes!(public::account))
+        .routes(routes!(explorer::account_trades))
+        .routes(routes!(commands::transfer))
+        .routes(routes!(commands::retire))
+        .routes(routes!(commands::cancel))
+        .routes(routes!(commands::place_hold))
+        .routes(routes!(commands::release_hold))
+        .routes(routes!(public::retirements))
+        .routes(routes!(public::retirement))
+        .routes(routes!(public::retirement_proof))
+        .routes(routes!(public::tree_head))
+        .routes(routes!(public::inclusion_proof))
+        .routes(routes!(public::consistency_proof))
+        .routes(routes!(public::stats))
+        .routes(routes!(dashboard::dashboard))
+        .routes(routes!(measure::factories, measure::register_factory))
+        .routes(routes!(measure::factory))
+        .routes(routes!(measure::set_target))
+        .routes(routes!(measure::progress))
+        .routes(routes!(measure::inventory))
+        .routes(routes!(measure::inventory_csv))
+        .routes(routes!(reductions::register_reduction))
+        .routes(routes!(reductions::publish_practice))
+        .routes(routes!(reductions::reductions))
+        .routes(routes!(reductions::reduction))
+        .routes(routes!(reductions::promote_reduction))
+        .routes(routes!(reductions::practices))
+        .routes(routes!(market::exchange, market::open_exchange))
+        .routes(routes!(market::instruments, market::list_instrument))
+        .routes(routes!(market::instrument))
+        .routes(routes!(market::book))
+        .routes(routes!(market::instrument_candles))
+        .routes(routes!(market::trades))
+        .routes(routes!(explorer::trade))
+        .routes(routes!(market::orders, market::place_order))
+        .routes(routes!(market::cancel_order))
+        .routes(routes!(market::replace_order))
+        .routes(routes!(market::auctions, market::open_auction))
+        .routes(routes!(market::auction))
+        .routes(routes!(market::place_bid))
+        .routes(routes!(market::close_auction))
+        .routes(routes!(market::cash))
+        .routes(routes!(market::record_deposit))
+        .routes(routes!(market::record_withdrawal))
+        .routes(with_import_limit(routes!(monitoring::submit_forestry_report)))
+        .routes(with_import_limit(routes!(measure::record_year)))
+}
+
+/// Imports (activity data, plot surveys) may be larger than other bodies.
+fn with_import_limit(routes: UtoipaMethodRouter<AppState>) -> UtoipaMethodRouter<AppState> {
+    let (schemas, paths, method_router) = routes;
+    (schemas, paths, method_router.layer(DefaultBodyLimit::max(measure::IMPORT_BODY_BYTES_MAX)))
+}
+
+/// The documented routes at the root, outside `/api/v1`.
+fn root_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(health::healthz)).routes(routes!(health::readyz))
+}
+
+/// The OpenAPI document's paths, from the routes the server serves.
+pub(crate) fn documented_paths() -> utoipa::openapi::OpenApi {
+    let (_, api) = api_routes().split_for_parts();
+    let (_, root) = root_routes().split_for_parts();
+    let mut document = utoipa::openapi::OpenApi::default().nest("/api/v1", api);
+    document.merge(root);
+    document
 }
 
 async fn api_not_found(axum::extract::OriginalUri(uri): axum::extract::OriginalUri) -> error::ApiError {

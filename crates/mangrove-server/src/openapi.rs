@@ -1,33 +1,12 @@
-//! The OpenAPI 3 document, generated from the handlers' annotations.
+//! The OpenAPI 3 document: the paths of the routes the server serves
+//! (`crate::documented_paths`, from the handlers' annotations), with the
+//! information, shared schemas and tags written here.
 
-use crate::health;
-use crate::routes::{commands, dashboard, explorer, market, measure, monitoring, people, public, reductions};
 use utoipa::OpenApi;
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Mangrove", description = "Rayong's carbon-credit registry: projects, issuance, transfers, retirements and proofs."),
-    paths(
-        people::login, people::logout, people::me, people::create_user, people::list_users,
-        people::organisation_users, people::disable_user,
-        commands::create_organisation, commands::create_credit_class, commands::draft_project, commands::update_project,
-        commands::submit_project, commands::review_project, commands::register_project, commands::submit_report,
-        commands::review_report, commands::issue_credits, commands::report_loss, commands::transfer, commands::retire,
-        commands::cancel, commands::place_hold, commands::release_hold,
-        public::projects, public::project, public::batches, public::batch, public::serial, public::retirements,
-        public::retirement, public::retirement_proof, public::tree_head, public::inclusion_proof,
-        public::consistency_proof, public::stats, public::organisations, public::credit_classes, public::reports,
-        public::account, explorer::trade, explorer::batch_trades, explorer::serial_trades, explorer::account_trades,
-        measure::register_factory, measure::factories, measure::factory, measure::record_year, measure::set_target,
-        measure::inventory, measure::inventory_csv, measure::progress, dashboard::dashboard,
-        reductions::register_reduction, reductions::reductions, reductions::reduction, reductions::promote_reduction,
-        reductions::publish_practice, reductions::practices, monitoring::submit_forestry_report,
-        market::exchange, market::open_exchange, market::instruments, market::instrument, market::list_instrument,
-        market::book, market::instrument_candles, market::trades, market::orders, market::place_order,
-        market::cancel_order, market::replace_order, market::auctions, market::auction, market::open_auction, market::place_bid,
-        market::close_auction, market::cash, market::record_deposit, market::record_withdrawal,
-        health::healthz, health::readyz,
-    ),
     components(schemas(
         crate::error::ErrorBody, crate::error::ErrorDetail, crate::error::LineProblem,
         mangrove_registry::ProjectStatus, mangrove_registry::ReportStatus, mangrove_app::AppEvent,
@@ -70,7 +49,9 @@ const READS_FOR_MEMBERS: &[&str] = &[
 pub fn document_json() -> &'static serde_json::Value {
     static DOCUMENT: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
     DOCUMENT.get_or_init(|| {
-        let mut document = serde_json::to_value(ApiDoc::openapi()).expect("the OpenAPI document is plain JSON");
+        let mut api = ApiDoc::openapi();
+        api.merge(crate::documented_paths());
+        let mut document = serde_json::to_value(api).expect("the OpenAPI document is plain JSON");
         add_error_responses(&mut document);
         document
     })

@@ -51,7 +51,7 @@ pub struct NewOrganisation {
     pub role: Role,
 }
 
-#[utoipa::path(post, path = "/api/v1/organisations", tag = "registry", request_body = NewOrganisation,
+#[utoipa::path(post, path = "/organisations", tag = "registry", request_body = NewOrganisation,
     params(("Idempotency-Key" = Option<String>, Header, description = "retry-safe key")),
     responses((status = 200, body = CommandResponse), (status = 403, body = crate::error::ErrorBody)))]
 pub async fn create_organisation(
@@ -73,7 +73,7 @@ pub struct NewCreditClass {
     pub default_buffer_bps: u32,
 }
 
-#[utoipa::path(post, path = "/api/v1/credit-classes", tag = "registry", request_body = NewCreditClass,
+#[utoipa::path(post, path = "/credit-classes", tag = "registry", request_body = NewCreditClass,
     responses((status = 200, body = CommandResponse)))]
 pub async fn create_credit_class(
     State(state): State<AppState>,
@@ -91,7 +91,7 @@ pub async fn create_credit_class(
     submit(&state, &user, key, command).await
 }
 
-#[utoipa::path(post, path = "/api/v1/projects", tag = "registry", request_body = ProjectDetails,
+#[utoipa::path(post, path = "/projects", tag = "registry", request_body = ProjectDetails,
     responses((status = 200, body = CommandResponse)))]
 pub async fn draft_project(
     State(state): State<AppState>,
@@ -102,7 +102,7 @@ pub async fn draft_project(
     submit(&state, &user, key, Command::DraftProject { details }).await
 }
 
-#[utoipa::path(put, path = "/api/v1/projects/{id}", tag = "registry", request_body = ProjectDetails,
+#[utoipa::path(put, path = "/projects/{id}", tag = "registry", request_body = ProjectDetails,
     responses((status = 200, body = CommandResponse)))]
 pub async fn update_project(
     State(state): State<AppState>,
@@ -114,7 +114,7 @@ pub async fn update_project(
     submit(&state, &user, key, Command::UpdateProject { project: ProjectId(id), details }).await
 }
 
-#[utoipa::path(post, path = "/api/v1/projects/{id}/submit", tag = "registry", responses((status = 200, body = CommandResponse)))]
+#[utoipa::path(post, path = "/projects/{id}/submit", tag = "registry", responses((status = 200, body = CommandResponse)))]
 pub async fn submit_project(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -131,7 +131,7 @@ pub struct ProjectReview {
     pub note: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/projects/{id}/review", tag = "registry", request_body = ProjectReview,
+#[utoipa::path(post, path = "/projects/{id}/review", tag = "registry", request_body = ProjectReview,
     responses((status = 200, body = CommandResponse)))]
 pub async fn review_project(
     State(state): State<AppState>,
@@ -149,7 +149,7 @@ pub async fn review_project(
     .await
 }
 
-#[utoipa::path(post, path = "/api/v1/projects/{id}/register", tag = "registry", responses((status = 200, body = CommandResponse)))]
+#[utoipa::path(post, path = "/projects/{id}/register", tag = "registry", responses((status = 200, body = CommandResponse)))]
 pub async fn register_project(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -169,7 +169,7 @@ pub struct NewReport {
     pub calculation: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/projects/{id}/reports", tag = "registry", request_body = NewReport,
+#[utoipa::path(post, path = "/projects/{id}/reports", tag = "registry", request_body = NewReport,
     responses((status = 200, body = CommandResponse)))]
 pub async fn submit_report(
     State(state): State<AppState>,
@@ -197,7 +197,7 @@ pub struct ReportReview {
     pub note: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/reports/{id}/review", tag = "registry", request_body = ReportReview,
+#[utoipa::path(post, path = "/reports/{id}/review", tag = "registry", request_body = ReportReview,
     responses((status = 200, body = CommandResponse)))]
 pub async fn review_report(
     State(state): State<AppState>,
@@ -215,7 +215,7 @@ pub async fn review_report(
     submit(&state, &user, key, command).await
 }
 
-#[utoipa::path(post, path = "/api/v1/reports/{id}/issue", tag = "registry", responses((status = 200, body = CommandResponse)))]
+#[utoipa::path(post, path = "/reports/{id}/issue", tag = "registry", responses((status = 200, body = CommandResponse)))]
 pub async fn issue_credits(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -231,7 +231,7 @@ pub struct Loss {
     pub reason: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/projects/{id}/losses", tag = "registry", request_body = Loss,
+#[utoipa::path(post, path = "/projects/{id}/losses", tag = "registry", request_body = Loss,
     responses((status = 200, body = CommandResponse)))]
 pub async fn report_loss(
     State(state): State<AppState>,
@@ -307,7 +307,7 @@ pub struct TransferRequest {
     pub serial: Option<String>,
 }
 
-#[utoipa::path(post, path = "/api/v1/accounts/{id}/transfers", tag = "registry", request_body = TransferRequest,
+#[utoipa::path(post, path = "/accounts/{id}/transfers", tag = "registry", request_body = TransferRequest,
     responses((status = 200, body = CommandResponse), (status = 409, body = crate::error::ErrorBody)))]
 pub async fn transfer(
     State(state): State<AppState>,
@@ -333,7 +333,7 @@ pub struct RetireRequest {
     pub inventory_year: i32,
 }
 
-#[utoipa::path(post, path = "/api/v1/accounts/{id}/retirements", tag = "registry", request_body = RetireRequest,
+#[utoipa::path(post, path = "/accounts/{id}/retirements", tag = "registry", request_body = RetireRequest,
     responses((status = 200, body = CommandResponse)))]
 pub async fn retire(
     State(state): State<AppState>,
@@ -362,7 +362,7 @@ pub struct CancelRequest {
     pub reason: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/accounts/{id}/cancellations", tag = "registry", request_body = CancelRequest,
+#[utoipa::path(post, path = "/accounts/{id}/cancellations", tag = "registry", request_body = CancelRequest,
     responses((status = 200, body = CommandResponse)))]
 pub async fn cancel(
     State(state): State<AppState>,
@@ -375,7 +375,7 @@ pub async fn cancel(
     submit(&state, &user, key, Command::Cancel { account: AccountId(id), selection, reason: body.reason }).await
 }
 
-#[utoipa::path(post, path = "/api/v1/accounts/{id}/holds", tag = "registry", request_body = Units,
+#[utoipa::path(post, path = "/accounts/{id}/holds", tag = "registry", request_body = Units,
     responses((status = 200, body = CommandResponse)))]
 pub async fn place_hold(
     State(state): State<AppState>,
@@ -388,7 +388,7 @@ pub async fn place_hold(
     submit(&state, &user, key, Command::PlaceHold { account: AccountId(id), selection }).await
 }
 
-#[utoipa::path(post, path = "/api/v1/holds/{id}/release", tag = "registry", responses((status = 200, body = CommandResponse)))]
+#[utoipa::path(post, path = "/holds/{id}/release", tag = "registry", responses((status = 200, body = CommandResponse)))]
 pub async fn release_hold(
     State(state): State<AppState>,
     user: CurrentUser,

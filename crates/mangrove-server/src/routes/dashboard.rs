@@ -67,7 +67,7 @@ pub struct Emitter {
 /// The dashboard computed at one journal size.
 pub type DashboardCache = Arc<std::sync::Mutex<Option<Arc<Dashboard>>>>;
 
-#[utoipa::path(get, path = "/api/v1/dashboard", tag = "measure", responses((status = 200, body = Dashboard)))]
+#[utoipa::path(get, path = "/dashboard", tag = "measure", responses((status = 200, body = Dashboard)))]
 pub async fn dashboard(State(state): State<AppState>) -> Json<Arc<Dashboard>> {
     let ledger = state.store.ledger().read().await;
     let size = ledger.tree.len();

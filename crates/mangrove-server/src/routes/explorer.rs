@@ -67,7 +67,7 @@ fn overlaps(a: UnitRange, b: UnitRange) -> bool {
     a.first <= b.last && b.first <= a.last
 }
 
-#[utoipa::path(get, path = "/api/v1/trades/{id}", tag = "public",
+#[utoipa::path(get, path = "/trades/{id}", tag = "public",
     responses((status = 200, body = TradeDelivery), (status = 404)))]
 pub async fn trade(State(state): State<AppState>, Path(id): Path<u64>) -> ApiResult<Json<TradeDelivery>> {
     let ledger = state.store.ledger().read().await;
@@ -77,7 +77,7 @@ pub async fn trade(State(state): State<AppState>, Path(id): Path<u64>) -> ApiRes
 }
 
 /// The trades that moved units of a batch (none if it was never listed).
-#[utoipa::path(get, path = "/api/v1/batches/{id}/trades", tag = "public", params(PageQuery),
+#[utoipa::path(get, path = "/batches/{id}/trades", tag = "public", params(PageQuery),
     responses((status = 200, body = Paged<TradeDelivery>), (status = 404)))]
 pub async fn batch_trades(
     State(state): State<AppState>,
@@ -92,7 +92,7 @@ pub async fn batch_trades(
 }
 
 /// The trades that moved any unit of a serial range.
-#[utoipa::path(get, path = "/api/v1/serials/{serial}/trades", tag = "public", params(PageQuery),
+#[utoipa::path(get, path = "/serials/{serial}/trades", tag = "public", params(PageQuery),
     responses((status = 200, body = Paged<TradeDelivery>), (status = 404), (status = 422)))]
 pub async fn serial_trades(
     State(state): State<AppState>,
@@ -109,7 +109,7 @@ pub async fn serial_trades(
 }
 
 /// The trades an account bought or sold in.
-#[utoipa::path(get, path = "/api/v1/accounts/{id}/trades", tag = "public", params(PageQuery),
+#[utoipa::path(get, path = "/accounts/{id}/trades", tag = "public", params(PageQuery),
     responses((status = 200, body = Paged<TradeDelivery>), (status = 404)))]
 pub async fn account_trades(
     State(state): State<AppState>,

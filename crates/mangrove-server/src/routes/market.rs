@@ -64,14 +64,14 @@ fn instrument_or_404(app: &App, id: u64) -> ApiResult<InstrumentView> {
     instrument_view(app, InstrumentId(id)).ok_or_else(|| ApiError::not_found(format!("there is no instrument {id}")))
 }
 
-#[utoipa::path(get, path = "/api/v1/instruments", tag = "market", responses((status = 200, body = Vec<InstrumentView>)))]
+#[utoipa::path(get, path = "/instruments", tag = "market", responses((status = 200, body = Vec<InstrumentView>)))]
 pub async fn instruments(State(state): State<AppState>) -> axum::Json<Vec<InstrumentView>> {
     let ledger = state.store.ledger().read().await;
     let app = &ledger.app;
     axum::Json(app.market.instruments().filter_map(|i| instrument_view(app, i.id)).collect())
 }
 
-#[utoipa::path(get, path = "/api/v1/instruments/{id}", tag = "market", responses((status = 200, body = InstrumentView), (status = 404)))]
+#[utoipa::path(get, path = "/instruments/{id}", tag = "market", responses((status = 200, body = InstrumentView), (status = 404)))]
 pub async fn instrument(State(state): State<AppState>, Path(id): Path<u64>) -> ApiResult<axum::Json<InstrumentView>> {
     let ledger = state.store.ledger().read().await;
     Ok(axum::Json(instrument_or_404(&ledger.app, id)?))
@@ -84,7 +84,7 @@ pub struct NewInstrument {
     pub tick_satang: u64,
 }
 
-#[utoipa::path(post, path = "/api/v1/instruments", tag = "market", request_body = NewInstrument,
+#[utoipa::path(post, path = "/instruments", tag = "market", request_body = NewInstrument,
     responses((status = 200, body = crate::routes::commands::CommandResponse)))]
 pub async fn list_instrument(
     State(state): State<AppState>,
@@ -128,7 +128,7 @@ pub struct DepthQuery {
     pub levels: Option<usize>,
 }
 
-#[utoipa::path(get, path = "/api/v1/instruments/{id}/book", tag = "market", params(DepthQuery), responses((status = 200, body = BookView), (status = 404)))]
+#[utoipa::path(get, path = "/instruments/{id}/book", tag = "market", params(DepthQuery), responses((status = 200, body = BookView), (status = 404)))]
 pub async fn book(
     State(state): State<AppState>,
     Path(id): Path<u64>,
@@ -192,7 +192,7 @@ pub struct TradeFilter {
     pub mine: Option<bool>,
 }
 
-#[utoipa::path(get, path = "/api/v1/trades", tag = "market", params(PageQuery, TradeFilter), responses((status = 200, body = Paged<TradeView>)))]
+#[utoipa::path(get, path = "/trades", tag = "market", params(PageQuery, TradeFilter), responses((status = 200, body = Paged<TradeView>)))]
 pub async fn trades(
     State(state): State<AppState>,
     MaybeUser(user): MaybeUser,
@@ -261,7 +261,7 @@ pub fn candles(trades: &[&Trade], interval_ms: i64) -> Vec<Candle> {
     out.split_off(skip)
 }
 
-#[utoipa::path(get, path = "/api/v1/instruments/{id}/candles", tag = "market", params(CandleQuery), responses((status = 200, body = Vec<Candle>), (status = 404)))]
+#[utoipa::path(get, path = "/instruments/{id}/candles", tag = "market", params(CandleQuery), responses((status = 200, body = Vec<Candle>), (status = 404)))]
 pub async fn instrument_candles(
     State(state): State<AppState>,
     Path(id): Path<u64>,
@@ -302,7 +302,7 @@ pub struct NewOrder {
 
 /// Places an order from the signed-in organisation's account: a sell holds
 /// its credits, a buy holds its cash, until it trades or leaves the book.
-#[utoipa::path(post, path = "/api/v1/orders", tag = "market", request_body = NewOrder,
+#[utoipa::path(post, path = "/orders", tag = "market", request_body = NewOrder,
     responses((status = 200, body = crate::routes::commands::CommandResponse), (status = 409, body = crate::error::ErrorBody)))]
 pub async fn place_order(
     State(state): State<AppState>,
@@ -334,7 +334,7 @@ async fn own_account(state: &AppState, user: &CurrentUser) -> ApiResult<mangrove
         .ok_or_else(|| ApiError::not_found("your organisation has no account"))
 }
 
-#[utoipa::path(post, path = "/api/v1/orders/{id}/cancel", tag = "market",
+#[utoipa::path(post, path = "/orders/{id}/cancel", tag = "market",
     responses((status = 200, body = crate::routes::commands::CommandResponse)))]
 pub async fn cancel_order(
     State(state): State<AppState>,
@@ -358,7 +358,7 @@ pub struct OrderChange {
 /// the queue; a new price or a larger quantity sends it to the back of its
 /// new price, where it may trade at once. The escrow follows: a sell holds
 /// its new quantity of credits, a buy holds its new limit for every tonne.
-#[utoipa::path(post, path = "/api/v1/orders/{id}/replace", tag = "market", request_body = OrderChange,
+#[utoipa::path(post, path = "/orders/{id}/replace", tag = "market", request_body = OrderChange,
     responses(
         (status = 200, body = crate::routes::commands::CommandResponse),
         (status = 403, description = "Not the organisation's order", body = crate::error::ErrorBody),
@@ -424,7 +424,7 @@ pub struct OrderFilter {
 }
 
 /// The signed-in organisation's orders, newest first.
-#[utoipa::path(get, path = "/api/v1/orders", tag = "market", params(PageQuery, OrderFilter), responses((status = 200, body = Paged<OrderView>)))]
+#[utoipa::path(get, path = "/orders", tag = "market", params(PageQuery, OrderFilter), responses((status = 200, body = Paged<OrderView>)))]
 pub async fn orders(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -514,7 +514,7 @@ fn auction_view(app: &App, auction: &Auction, viewer: Option<&CurrentUser>) -> A
     }
 }
 
-#[utoipa::path(get, path = "/api/v1/auctions", tag = "market", params(PageQuery), responses((status = 200, body = Paged<AuctionView>)))]
+#[utoipa::path(get, path = "/auctions", tag = "market", params(PageQuery), responses((status = 200, body = Paged<AuctionView>)))]
 pub async fn auctions(
     State(state): State<AppState>,
     MaybeUser(user): MaybeUser,
@@ -526,7 +526,7 @@ pub async fn auctions(
     axum::Json(page.take(rows))
 }
 
-#[utoipa::path(get, path = "/api/v1/auctions/{id}", tag = "market", responses((status = 200, body = AuctionView), (status = 404)))]
+#[utoipa::path(get, path = "/auctions/{id}", tag = "market", responses((status = 200, body = AuctionView), (status = 404)))]
 pub async fn auction(
     State(state): State<AppState>,
     MaybeUser(user): MaybeUser,
@@ -549,7 +549,7 @@ pub struct NewAuction {
     pub closes_at_ms: i64,
 }
 
-#[utoipa::path(post, path = "/api/v1/auctions", tag = "market", request_body = NewAuction,
+#[utoipa::path(post, path = "/auctions", tag = "market", request_body = NewAuction,
     responses((status = 200, body = crate::routes::commands::CommandResponse)))]
 pub async fn open_auction(
     State(state): State<AppState>,
@@ -580,7 +580,7 @@ pub struct NewBid {
     pub qty_tco2e: u64,
 }
 
-#[utoipa::path(post, path = "/api/v1/auctions/{id}/bids", tag = "market", request_body = NewBid,
+#[utoipa::path(post, path = "/auctions/{id}/bids", tag = "market", request_body = NewBid,
     responses((status = 200, body = crate::routes::commands::CommandResponse)))]
 pub async fn place_bid(
     State(state): State<AppState>,
@@ -599,7 +599,7 @@ pub async fn place_bid(
     submit(&state, &user, key, command).await
 }
 
-#[utoipa::path(post, path = "/api/v1/auctions/{id}/close", tag = "market",
+#[utoipa::path(post, path = "/auctions/{id}/close", tag = "market",
     responses((status = 200, body = crate::routes::commands::CommandResponse)))]
 pub async fn close_auction(
     State(state): State<AppState>,
@@ -631,7 +631,7 @@ pub struct CashTransfer {
 }
 
 /// The signed-in organisation's baht: balance, what orders and bids hold, recent movements.
-#[utoipa::path(get, path = "/api/v1/cash", tag = "market", responses((status = 200, body = CashView)))]
+#[utoipa::path(get, path = "/cash", tag = "market", responses((status = 200, body = CashView)))]
 pub async fn cash(State(state): State<AppState>, user: CurrentUser) -> axum::Json<CashView> {
     let ledger = state.store.ledger().read().await;
     let app = &ledger.app;
@@ -668,7 +668,7 @@ pub struct BankTransfer {
     pub reference: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/cash/deposits", tag = "market", request_body = BankTransfer,
+#[utoipa::path(post, path = "/cash/deposits", tag = "market", request_body = BankTransfer,
     responses((status = 200, body = crate::routes::commands::CommandResponse)))]
 pub async fn record_deposit(
     State(state): State<AppState>,
@@ -684,7 +684,7 @@ pub async fn record_deposit(
     submit(&state, &user, key, command).await
 }
 
-#[utoipa::path(post, path = "/api/v1/cash/withdrawals", tag = "market", request_body = BankTransfer,
+#[utoipa::path(post, path = "/cash/withdrawals", tag = "market", request_body = BankTransfer,
     responses((status = 200, body = crate::routes::commands::CommandResponse)))]
 pub async fn record_withdrawal(
     State(state): State<AppState>,
@@ -706,7 +706,7 @@ pub struct ExchangeSettings {
     pub fee_bps: u32,
 }
 
-#[utoipa::path(put, path = "/api/v1/exchange", tag = "market", request_body = ExchangeSettings,
+#[utoipa::path(put, path = "/exchange", tag = "market", request_body = ExchangeSettings,
     responses((status = 200, body = crate::routes::commands::CommandResponse)))]
 pub async fn open_exchange(
     State(state): State<AppState>,
@@ -723,7 +723,7 @@ pub struct ExchangeView {
     pub fee_bps: u32,
 }
 
-#[utoipa::path(get, path = "/api/v1/exchange", tag = "market", responses((status = 200, body = ExchangeView)))]
+#[utoipa::path(get, path = "/exchange", tag = "market", responses((status = 200, body = ExchangeView)))]
 pub async fn exchange(State(state): State<AppState>) -> axum::Json<ExchangeView> {
     let ledger = state.store.ledger().read().await;
     let app = &ledger.app;

@@ -34,7 +34,7 @@ pub struct NewFactory {
     pub publish: bool,
 }
 
-#[utoipa::path(post, path = "/api/v1/factories", tag = "measure", request_body = NewFactory, responses((status = 200, body = crate::routes::commands::CommandResponse)))]
+#[utoipa::path(post, path = "/factories", tag = "measure", request_body = NewFactory, responses((status = 200, body = crate::routes::commands::CommandResponse)))]
 pub async fn register_factory(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -93,7 +93,7 @@ pub struct FactoryFilter {
     pub q: Option<String>,
 }
 
-#[utoipa::path(get, path = "/api/v1/factories", tag = "measure", params(PageQuery, FactoryFilter), responses((status = 200, body = Paged<FactoryView>)))]
+#[utoipa::path(get, path = "/factories", tag = "measure", params(PageQuery, FactoryFilter), responses((status = 200, body = Paged<FactoryView>)))]
 pub async fn factories(
     State(state): State<AppState>,
     Query(page): Query<PageQuery>,
@@ -116,7 +116,7 @@ pub async fn factories(
     Json(page.take(rows))
 }
 
-#[utoipa::path(get, path = "/api/v1/factories/{org}", tag = "measure", responses((status = 200, body = FactoryView), (status = 404)))]
+#[utoipa::path(get, path = "/factories/{org}", tag = "measure", responses((status = 200, body = FactoryView), (status = 404)))]
 pub async fn factory(State(state): State<AppState>, Path(org): Path<u64>) -> ApiResult<Json<FactoryView>> {
     let ledger = state.store.ledger().read().await;
     let profile = ledger
@@ -148,7 +148,7 @@ pub struct YearOptions {
 /// Records a year of activity data, replacing what was there: a JSON body
 /// `{gwp_set, combustion, csv}`, or the CSV file itself as `text/csv` with
 /// `?gwp_set=AR6&combustion=tgo_combined`.
-#[utoipa::path(put, path = "/api/v1/factories/{org}/years/{year}", tag = "measure", request_body = YearUpload, params(YearOptions),
+#[utoipa::path(put, path = "/factories/{org}/years/{year}", tag = "measure", request_body = YearUpload, params(YearOptions),
     responses((status = 200, body = crate::routes::commands::CommandResponse), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn record_year(
     State(state): State<AppState>,
@@ -211,7 +211,7 @@ pub struct TargetRequest {
     pub net_zero_year: i32,
 }
 
-#[utoipa::path(put, path = "/api/v1/factories/{org}/target", tag = "measure", request_body = TargetRequest, responses((status = 200, body = crate::routes::commands::CommandResponse)))]
+#[utoipa::path(put, path = "/factories/{org}/target", tag = "measure", request_body = TargetRequest, responses((status = 200, body = crate::routes::commands::CommandResponse)))]
 pub async fn set_target(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -273,7 +273,7 @@ fn factors_used(catalogue: &Catalogue, inventory: &Inventory) -> Vec<Factor> {
     catalogue.factors().iter().filter(|f| used.contains(&(f.id.as_str(), f.version))).cloned().collect()
 }
 
-#[utoipa::path(get, path = "/api/v1/factories/{org}/inventories/{year}", tag = "measure", responses((status = 200, body = InventoryView), (status = 403), (status = 404)))]
+#[utoipa::path(get, path = "/factories/{org}/inventories/{year}", tag = "measure", responses((status = 200, body = InventoryView), (status = 403), (status = 404)))]
 pub async fn inventory(
     State(state): State<AppState>,
     MaybeUser(user): MaybeUser,
@@ -294,7 +294,7 @@ pub async fn inventory(
     Ok(Json(InventoryView { factory, year, inventory, retired_tco2e, net_tco2e, factors_used }))
 }
 
-#[utoipa::path(get, path = "/api/v1/factories/{org}/inventories/{year}/report.csv", tag = "measure", responses((status = 200, content_type = "text/csv"), (status = 404)))]
+#[utoipa::path(get, path = "/factories/{org}/inventories/{year}/report.csv", tag = "measure", responses((status = 200, content_type = "text/csv"), (status = 404)))]
 pub async fn inventory_csv(
     State(state): State<AppState>,
     user: MaybeUser,
@@ -358,7 +358,7 @@ pub struct YearProgress {
     pub progress: Option<Progress>,
 }
 
-#[utoipa::path(get, path = "/api/v1/factories/{org}/progress", tag = "measure", responses((status = 200, body = ProgressView), (status = 403), (status = 404)))]
+#[utoipa::path(get, path = "/factories/{org}/progress", tag = "measure", responses((status = 200, body = ProgressView), (status = 403), (status = 404)))]
 pub async fn progress(
     State(state): State<AppState>,
     MaybeUser(user): MaybeUser,

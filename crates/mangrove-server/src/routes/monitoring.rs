@@ -94,7 +94,7 @@ pub fn forestry_claim(
     Ok((verified, report_record(&record, survey_csv, previous_csv).to_string()))
 }
 
-#[utoipa::path(post, path = "/api/v1/projects/{id}/reports/forestry", tag = "registry", request_body = ForestryReport,
+#[utoipa::path(post, path = "/projects/{id}/reports/forestry", tag = "registry", request_body = ForestryReport,
     responses((status = 200, body = crate::routes::commands::CommandResponse), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn submit_forestry_report(
     State(state): State<AppState>,

@@ -120,7 +120,7 @@ fn secure_flag(state: &AppState) -> &'static str {
     }
 }
 
-#[utoipa::path(post, path = "/api/v1/auth/login", tag = "people", request_body = LoginRequest,
+#[utoipa::path(post, path = "/auth/login", tag = "people", request_body = LoginRequest,
     responses((status = 200, body = LoginResponse), (status = 401, body = crate::error::ErrorBody)))]
 pub async fn login(
     State(state): State<AppState>,
@@ -168,14 +168,14 @@ pub async fn login(
     Ok(([(SET_COOKIE, cookie)], axum::Json(body)).into_response())
 }
 
-#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "people", responses((status = 204)))]
+#[utoipa::path(post, path = "/auth/logout", tag = "people", responses((status = 204)))]
 pub async fn logout(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Response> {
     state.store.db().delete_session(&user.token_hash).await.map_err(ApiError::internal)?;
     let cookie = format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0{}", secure_flag(&state));
     Ok((StatusCode::NO_CONTENT, [(SET_COOKIE, cookie)]).into_response())
 }
 
-#[utoipa::path(get, path = "/api/v1/me", tag = "people", responses((status = 200, body = UserView), (status = 401)))]
+#[utoipa::path(get, path = "/me", tag = "people", responses((status = 200, body = UserView), (status = 401)))]
 pub async fn me(State(state): State<AppState>, user: CurrentUser) -> ApiResult<axum::Json<UserView>> {
     Ok(axum::Json(view(&state, &user.user).await?))
 }
@@ -188,7 +188,7 @@ pub struct NewUser {
     pub org_id: u64,
 }
 
-#[utoipa::path(post, path = "/api/v1/users", tag = "people", request_body = NewUser,
+#[utoipa::path(post, path = "/users", tag = "people", request_body = NewUser,
     responses((status = 201, body = UserView), (status = 403), (status = 409), (status = 422)))]
 pub async fn create_user(
     State(state): State<AppState>,
@@ -203,7 +203,7 @@ pub async fn create_user(
     Ok((StatusCode::CREATED, axum::Json(view(&state, &created).await?)))
 }
 
-#[utoipa::path(get, path = "/api/v1/users", tag = "people", responses((status = 200, body = [UserView]), (status = 403)))]
+#[utoipa::path(get, path = "/users", tag = "people", responses((status = 200, body = [UserView]), (status = 403)))]
 pub async fn list_users(State(state): State<AppState>, user: CurrentUser) -> ApiResult<axum::Json<Vec<UserView>>> {
     user.require(&[Role::Operator])?;
     Ok(axum::Json(views(&state, &all_users(&state).await?).await?))
@@ -211,7 +211,7 @@ pub async fn list_users(State(state): State<AppState>, user: CurrentUser) -> Api
 
 /// An organisation's logins, with who let each in and who disabled it:
 /// its own members see them, and the operator sees every organisation's.
-#[utoipa::path(get, path = "/api/v1/organisations/{id}/users", tag = "people",
+#[utoipa::path(get, path = "/organisations/{id}/users", tag = "people",
     responses((status = 200, body = [UserView]), (status = 401), (status = 403), (status = 404)))]
 pub async fn organisation_users(
     State(state): State<AppState>,
@@ -237,7 +237,7 @@ pub struct DisableLogin {
 
 /// Disables a login for good, on the record: the operator may disable any,
 /// a member the logins of its own organisation. Its sessions end at once.
-#[utoipa::path(post, path = "/api/v1/users/{id}/disable", tag = "people", request_body = DisableLogin,
+#[utoipa::path(post, path = "/users/{id}/disable", tag = "people", request_body = DisableLogin,
     responses((status = 200, body = UserView), (status = 403), (status = 404), (status = 409), (status = 422)))]
 pub async fn disable_user(
     State(state): State<AppState>,

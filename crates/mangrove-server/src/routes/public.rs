@@ -50,7 +50,7 @@ pub struct ProjectFilter {
     pub q: Option<String>,
 }
 
-#[utoipa::path(get, path = "/api/v1/projects", tag = "public", params(PageQuery, ProjectFilter), responses((status = 200, body = Paged<ProjectView>)))]
+#[utoipa::path(get, path = "/projects", tag = "public", params(PageQuery, ProjectFilter), responses((status = 200, body = Paged<ProjectView>)))]
 pub async fn projects(
     State(state): State<AppState>,
     Query(page): Query<PageQuery>,
@@ -76,7 +76,7 @@ pub struct ProjectDetail {
     pub reports: Vec<MonitoringReport>,
 }
 
-#[utoipa::path(get, path = "/api/v1/projects/{id}", tag = "public", responses((status = 200, body = ProjectDetail), (status = 404)))]
+#[utoipa::path(get, path = "/projects/{id}", tag = "public", responses((status = 200, body = ProjectDetail), (status = 404)))]
 pub async fn project(State(state): State<AppState>, Path(id): Path<u64>) -> ApiResult<Json<ProjectDetail>> {
     let ledger = state.store.ledger().read().await;
     let registry = &ledger.app.registry;
@@ -118,7 +118,7 @@ pub struct BatchFilter {
     pub project: Option<u64>,
 }
 
-#[utoipa::path(get, path = "/api/v1/batches", tag = "public", params(PageQuery, BatchFilter), responses((status = 200, body = Paged<BatchView>)))]
+#[utoipa::path(get, path = "/batches", tag = "public", params(PageQuery, BatchFilter), responses((status = 200, body = Paged<BatchView>)))]
 pub async fn batches(
     State(state): State<AppState>,
     Query(page): Query<PageQuery>,
@@ -133,7 +133,7 @@ pub async fn batches(
     Json(page.take(rows))
 }
 
-#[utoipa::path(get, path = "/api/v1/batches/{id}", tag = "public", responses((status = 200, body = BatchView), (status = 404)))]
+#[utoipa::path(get, path = "/batches/{id}", tag = "public", responses((status = 200, body = BatchView), (status = 404)))]
 pub async fn batch(State(state): State<AppState>, Path(id): Path<u64>) -> ApiResult<Json<BatchView>> {
     let ledger = state.store.ledger().read().await;
     let registry = &ledger.app.registry;
@@ -176,7 +176,7 @@ pub(crate) fn serial_batch<'a>(registry: &'a Registry, text: &str) -> ApiResult<
     Ok((serial, batch))
 }
 
-#[utoipa::path(get, path = "/api/v1/serials/{serial}", tag = "public", responses((status = 200, body = SerialView), (status = 404), (status = 422)))]
+#[utoipa::path(get, path = "/serials/{serial}", tag = "public", responses((status = 200, body = SerialView), (status = 404), (status = 422)))]
 pub async fn serial(State(state): State<AppState>, Path(text): Path<String>) -> ApiResult<Json<SerialView>> {
     let ledger = state.store.ledger().read().await;
     let registry = &ledger.app.registry;
@@ -249,7 +249,7 @@ pub struct RetirementFilter {
     pub inventory_year: Option<i32>,
 }
 
-#[utoipa::path(get, path = "/api/v1/retirements", tag = "public", params(PageQuery, RetirementFilter), responses((status = 200, body = Paged<RetirementView>)))]
+#[utoipa::path(get, path = "/retirements", tag = "public", params(PageQuery, RetirementFilter), responses((status = 200, body = Paged<RetirementView>)))]
 pub async fn retirements(
     State(state): State<AppState>,
     Query(page): Query<PageQuery>,
@@ -272,7 +272,7 @@ pub async fn retirements(
     Json(page.take(rows))
 }
 
-#[utoipa::path(get, path = "/api/v1/retirements/{id}", tag = "public", responses((status = 200, body = RetirementView), (status = 404)))]
+#[utoipa::path(get, path = "/retirements/{id}", tag = "public", responses((status = 200, body = RetirementView), (status = 404)))]
 pub async fn retirement(State(state): State<AppState>, Path(id): Path<u64>) -> ApiResult<Json<RetirementView>> {
     let ledger = state.store.ledger().read().await;
     let retirement = ledger
@@ -283,20 +283,20 @@ pub async fn retirement(State(state): State<AppState>, Path(id): Path<u64>) -> A
     Ok(Json(retirement_view(&ledger.app, retirement)))
 }
 
-#[utoipa::path(get, path = "/api/v1/retirements/{id}/proof", tag = "public", responses((status = 200, body = InclusionProof), (status = 404)))]
+#[utoipa::path(get, path = "/retirements/{id}/proof", tag = "public", responses((status = 200, body = InclusionProof), (status = 404)))]
 pub async fn retirement_proof(State(state): State<AppState>, Path(id): Path<u64>) -> ApiResult<Json<InclusionProof>> {
     let seq = state.store.ledger().read().await.app.retirement_seq(RetirementId(id));
     let seq = seq.ok_or_else(|| ApiError::not_found(format!("there is no retirement {id}")))?;
     Ok(Json(state.store.inclusion_proof(seq).await?))
 }
 
-#[utoipa::path(get, path = "/api/v1/tree-head", tag = "public", responses((status = 200, body = SignedTreeHead), (status = 404)))]
+#[utoipa::path(get, path = "/tree-head", tag = "public", responses((status = 200, body = SignedTreeHead), (status = 404)))]
 pub async fn tree_head(State(state): State<AppState>) -> ApiResult<Json<SignedTreeHead>> {
     let head = state.store.ledger().read().await.latest_head.clone();
     head.map(Json).ok_or_else(|| ApiError::not_found("nothing has been journaled yet"))
 }
 
-#[utoipa::path(get, path = "/api/v1/proofs/inclusion/{seq}", tag = "public", responses((status = 200, body = InclusionProof), (status = 404)))]
+#[utoipa::path(get, path = "/proofs/inclusion/{seq}", tag = "public", responses((status = 200, body = InclusionProof), (status = 404)))]
 pub async fn inclusion_proof(State(state): State<AppState>, Path(seq): Path<u64>) -> ApiResult<Json<InclusionProof>> {
     Ok(Json(state.store.inclusion_proof(seq).await?))
 }
@@ -309,7 +309,7 @@ pub struct ConsistencyQuery {
     pub second: u64,
 }
 
-#[utoipa::path(get, path = "/api/v1/proofs/consistency", tag = "public", params(ConsistencyQuery), responses((status = 200, body = ConsistencyProof), (status = 404)))]
+#[utoipa::path(get, path = "/proofs/consistency", tag = "public", params(ConsistencyQuery), responses((status = 200, body = ConsistencyProof), (status = 404)))]
 pub async fn consistency_proof(
     State(state): State<AppState>,
     Query(query): Query<ConsistencyQuery>,
@@ -335,7 +335,7 @@ pub struct Stats {
     pub tree_head: Option<SignedTreeHead>,
 }
 
-#[utoipa::path(get, path = "/api/v1/stats", tag = "public", responses((status = 200, body = Stats)))]
+#[utoipa::path(get, path = "/stats", tag = "public", responses((status = 200, body = Stats)))]
 pub async fn stats(State(state): State<AppState>) -> Json<Stats> {
     let ledger = state.store.ledger().read().await;
     let registry = &ledger.app.registry;
@@ -372,7 +372,7 @@ pub struct OrganisationFilter {
     pub role: Option<Role>,
 }
 
-#[utoipa::path(get, path = "/api/v1/organisations", tag = "public", params(PageQuery, OrganisationFilter), responses((status = 200, body = Paged<Organisation>)))]
+#[utoipa::path(get, path = "/organisations", tag = "public", params(PageQuery, OrganisationFilter), responses((status = 200, body = Paged<Organisation>)))]
 pub async fn organisations(
     State(state): State<AppState>,
     Query(page): Query<PageQuery>,
@@ -390,7 +390,7 @@ pub async fn organisations(
     Json(page.take(rows))
 }
 
-#[utoipa::path(get, path = "/api/v1/credit-classes", tag = "public", responses((status = 200, body = Vec<CreditClass>)))]
+#[utoipa::path(get, path = "/credit-classes", tag = "public", responses((status = 200, body = Vec<CreditClass>)))]
 pub async fn credit_classes(State(state): State<AppState>) -> Json<Vec<CreditClass>> {
     let ledger = state.store.ledger().read().await;
     Json(ledger.app.registry.classes().cloned().collect())
@@ -410,7 +410,7 @@ pub struct ReportView {
     pub project_name: String,
 }
 
-#[utoipa::path(get, path = "/api/v1/reports", tag = "public", params(PageQuery, ReportFilter), responses((status = 200, body = Paged<ReportView>)))]
+#[utoipa::path(get, path = "/reports", tag = "public", params(PageQuery, ReportFilter), responses((status = 200, body = Paged<ReportView>)))]
 pub async fn reports(
     State(state): State<AppState>,
     Query(page): Query<PageQuery>,
@@ -450,7 +450,7 @@ pub struct AccountView {
 }
 
 /// An account's holdings: for its own organisation and the operator.
-#[utoipa::path(get, path = "/api/v1/accounts/{id}", tag = "registry", responses((status = 200, body = AccountView), (status = 403), (status = 404)))]
+#[utoipa::path(get, path = "/accounts/{id}", tag = "registry", responses((status = 200, body = AccountView), (status = 403), (status = 404)))]
 pub async fn account(
     State(state): State<AppState>,
     user: CurrentUser,

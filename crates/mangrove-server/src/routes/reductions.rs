@@ -29,7 +29,7 @@ pub struct NewReduction {
     pub status: ReductionStatus,
 }
 
-#[utoipa::path(post, path = "/api/v1/factories/{org}/reductions", tag = "measure", request_body = NewReduction,
+#[utoipa::path(post, path = "/factories/{org}/reductions", tag = "measure", request_body = NewReduction,
     responses((status = 200, body = crate::routes::commands::CommandResponse)))]
 pub async fn register_reduction(
     State(state): State<AppState>,
@@ -113,7 +113,7 @@ pub struct ReductionFilter {
     pub kind: Option<ReductionKind>,
 }
 
-#[utoipa::path(get, path = "/api/v1/reductions", tag = "measure", params(PageQuery, ReductionFilter), responses((status = 200, body = Paged<ReductionView>)))]
+#[utoipa::path(get, path = "/reductions", tag = "measure", params(PageQuery, ReductionFilter), responses((status = 200, body = Paged<ReductionView>)))]
 pub async fn reductions(
     State(state): State<AppState>,
     MaybeUser(user): MaybeUser,
@@ -133,7 +133,7 @@ pub async fn reductions(
     axum::Json(page.take(rows))
 }
 
-#[utoipa::path(get, path = "/api/v1/reductions/{id}", tag = "measure", responses((status = 200, body = ReductionView), (status = 404)))]
+#[utoipa::path(get, path = "/reductions/{id}", tag = "measure", responses((status = 200, body = ReductionView), (status = 404)))]
 pub async fn reduction(
     State(state): State<AppState>,
     MaybeUser(user): MaybeUser,
@@ -152,7 +152,7 @@ pub async fn reduction(
 /// Makes a reduction project that follows a credit methodology a draft
 /// registry project under a reduction credit class; the factory then
 /// submits it for validation like any project.
-#[utoipa::path(post, path = "/api/v1/reductions/{id}/registry-project", tag = "measure", request_body = ProjectDetails,
+#[utoipa::path(post, path = "/reductions/{id}/registry-project", tag = "measure", request_body = ProjectDetails,
     responses((status = 200, body = crate::routes::commands::CommandResponse)))]
 pub async fn promote_reduction(
     State(state): State<AppState>,
@@ -177,7 +177,7 @@ pub struct NewPractice {
     pub investment_baht: Option<u64>,
 }
 
-#[utoipa::path(post, path = "/api/v1/factories/{org}/practices", tag = "measure", request_body = NewPractice,
+#[utoipa::path(post, path = "/factories/{org}/practices", tag = "measure", request_body = NewPractice,
     responses((status = 200, body = crate::routes::commands::CommandResponse)))]
 pub async fn publish_practice(
     State(state): State<AppState>,
@@ -227,7 +227,7 @@ pub struct PracticeFilter {
 }
 
 /// The library is public: factories publish practices for each other.
-#[utoipa::path(get, path = "/api/v1/practices", tag = "measure", params(PageQuery, PracticeFilter), responses((status = 200, body = Paged<PracticeView>)))]
+#[utoipa::path(get, path = "/practices", tag = "measure", params(PageQuery, PracticeFilter), responses((status = 200, body = Paged<PracticeView>)))]
 pub async fn practices(
     State(state): State<AppState>,
     Query(page): Query<PageQuery>,
