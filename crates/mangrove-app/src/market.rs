@@ -284,6 +284,109 @@ pub(crate) struct MarketImage<'a> {
     auctions: Cow<'a, BTreeMap<AuctionId, Auction>>,
 }
 
+/// Candles a page can ask for, per instrument and interval: the latest.
+pub const CANDLES_MAX: usize = 500;
+
+/// The length of a candle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CandleInterval {
+    Minute,
+    Hour,
+    /// A day in Bangkok, from midnight there.
+    Day,
+}
+
+impl CandleInterval {
+    pub const ALL: [CandleInterval; 3] = [CandleInterval::Minute, CandleInterval::Hour, CandleInterval::Day];
+    pub fn ms(self) -> i64 {
+        match self {
+            CandleInterval::Minute => 60_000,
+            CandleInterval::Hour => 3_600_000,
+            CandleInterval::Day => 86_400_000,
+        }
+    }
+    pub fn parse(text: &str) -> Option<CandleInterval> {
+        match text {
+            "minute" => Some(CandleInterval::Minute),
+            "hour" => Some(CandleInterval::Hour),
+            "day" => Some(CandleInterval::Day),
+            _ => None,
+        }
+    }
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// Trading in one interval: open, high, low and close price per tonne.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Candle {
+    /// The start of the interval, ms since the epoch.
+    pub at_ms: i64,
+    pub open_satang: u64,
+    pub high_satang: u64,
+    pub low_satang: u64,
+    pub close_satang: u64,
+    pub volume_tco2e: u64,
+}
+
+/// What pages show of an instrument's trading, kept up to date as each
+/// trade applies, so that no read scans the trades: where its trades are
+/// among all, its last price and volume, and its latest candles.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct InstrumentFigures {
+    /// Positions in [`Market::trades`] of this instrument's trades, in order.
+    pub trade_positions: Vec<usize>,
+    pub last_price_satang: Option<u64>,
+    pub volume_tco2e: u64,
+    /// The latest [`CANDLES_MAX`] candles per [`CandleInterval`].
+    candles: [std::collections::VecDeque<Candle>; 3],
+}
+
+impl InstrumentFigures {
+    fn add(&mut self, position: usize, trade: &Trade) {
+        self.trade_positions.push(position);
+        self.last_price_satang = Some(trade.price_satang);
+        self.volume_tco2e += trade.qty_tco2e;
+        for interval in CandleInterval::ALL {
+            let candles = &mut self.candles[interval.index()];
+            add_to_candles(candles, trade, interval.ms());
+            if candles.len() > CANDLES_MAX {
+                candles.pop_front();
+            }
+        }
+    }
+
+    /// The latest candles of `interval`, oldest first.
+    pub fn candles(&self, interval: CandleInterval) -> impl Iterator<Item = &Candle> {
+        self.candles[interval.index()].iter()
+    }
+}
+
+/// Adds a trade to the last candle if it falls in the same interval
+/// (offset so that days start at midnight in Bangkok), else starts one.
+fn add_to_candles(candles: &mut std::collections::VecDeque<Candle>, trade: &Trade, interval_ms: i64) {
+    const BANGKOK_MS: i64 = 7 * 3_600_000;
+    let at_ms = (trade.at_ms + BANGKOK_MS).div_euclid(interval_ms) * interval_ms - BANGKOK_MS;
+    let price = trade.price_satang;
+    match candles.back_mut() {
+        Some(candle) if candle.at_ms == at_ms => {
+            candle.high_satang = candle.high_satang.max(price);
+            candle.low_satang = candle.low_satang.min(price);
+            candle.close_satang = price;
+            candle.volume_tco2e += trade.qty_tco2e;
+        }
+        _ => candles.push_back(Candle {
+            at_ms,
+            open_satang: price,
+            high_satang: price,
+            low_satang: price,
+            close_satang: price,
+            volume_tco2e: trade.qty_tco2e,
+        }),
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Market {
     instruments: BTreeMap<InstrumentId, Instrument>,
@@ -291,6 +394,8 @@ pub struct Market {
     orders: BTreeMap<OrderId, Order>,
     trades: Vec<Trade>,
     auctions: BTreeMap<AuctionId, Auction>,
+    /// Derived from the trades as they apply; not in snapshots.
+    figures: BTreeMap<InstrumentId, InstrumentFigures>,
     /// The engine's report of the last call, reused so matching allocates nothing.
     scratch: Vec<engine::Event>,
 }
@@ -319,6 +424,15 @@ impl Market {
     }
     pub fn trades(&self) -> &[Trade] {
         &self.trades
+    }
+    /// An instrument's trading figures (empty before its first trade).
+    pub fn figures(&self, id: InstrumentId) -> Option<&InstrumentFigures> {
+        self.figures.get(&id)
+    }
+    /// An instrument's trades, in order, without looking at the others'.
+    pub fn trades_of(&self, id: InstrumentId) -> impl DoubleEndedIterator<Item = &Trade> + ExactSizeIterator {
+        let positions = self.figures.get(&id).map_or(&[][..], |figures| &figures.trade_positions[..]);
+        positions.iter().map(|&position| &self.trades[position])
     }
     pub fn auction(&self, id: AuctionId) -> Option<&Auction> {
         self.auctions.get(&id)
@@ -490,12 +604,18 @@ impl Market {
             let book = OrderBook::restore(config, resting).map_err(|why| format!("instrument {}: {why}", id.get()))?;
             books.insert(id, book);
         }
+        let trades = image.trades.into_owned();
+        let mut figures: BTreeMap<InstrumentId, InstrumentFigures> = BTreeMap::new();
+        for (position, trade) in trades.iter().enumerate() {
+            figures.entry(trade.instrument).or_default().add(position, trade);
+        }
         Ok(Market {
             instruments: image.instruments.into_owned(),
             books,
             orders: image.orders.into_owned(),
-            trades: image.trades.into_owned(),
+            trades,
             auctions: image.auctions.into_owned(),
+            figures,
             scratch: Vec::new(),
         })
     }
@@ -549,6 +669,7 @@ impl Market {
 
     pub(crate) fn record_trade(&mut self, trade: &Trade, dirty: &mut MarketDirty) {
         debug_assert_eq!(trade.id, self.next_trade_id(), "trades are numbered in order");
+        self.figures.entry(trade.instrument).or_default().add(self.trades.len(), trade);
         self.trades.push(trade.clone());
         dirty.trades.insert(trade.id);
     }

@@ -10,7 +10,7 @@
 
 mod support;
 
-use mangrove_app::market::OrderStatus;
+use mangrove_app::market::{Candle, CandleInterval, OrderStatus, Trade, CANDLES_MAX};
 use mangrove_app::*;
 use proptest::prelude::*;
 use support::*;
@@ -123,6 +123,47 @@ fn run(town: &mut Town, op: &Op) {
     }
 }
 
+/// The figures pages show, kept as trades apply, are what a scan of every
+/// trade gives: the instrument's trades, last price, volume, and candles.
+fn figures_match_a_scan(town: &Town) {
+    let market = &town.app.market;
+    let trades: Vec<&Trade> = market.trades().iter().filter(|t| t.instrument == town.instrument).collect();
+    let kept: Vec<&Trade> = market.trades_of(town.instrument).collect();
+    assert_eq!(kept, trades);
+    let Some(figures) = market.figures(town.instrument) else {
+        assert!(trades.is_empty(), "trades but no figures");
+        return;
+    };
+    assert_eq!(figures.last_price_satang, trades.last().map(|t| t.price_satang));
+    assert_eq!(figures.volume_tco2e, trades.iter().map(|t| t.qty_tco2e).sum::<u64>());
+    for interval in CandleInterval::ALL {
+        let width = interval.ms();
+        let mut scanned: Vec<Candle> = Vec::new();
+        for trade in &trades {
+            let at_ms = (trade.at_ms + 7 * 3_600_000).div_euclid(width) * width - 7 * 3_600_000;
+            match scanned.last_mut().filter(|candle| candle.at_ms == at_ms) {
+                Some(candle) => {
+                    candle.high_satang = candle.high_satang.max(trade.price_satang);
+                    candle.low_satang = candle.low_satang.min(trade.price_satang);
+                    candle.close_satang = trade.price_satang;
+                    candle.volume_tco2e += trade.qty_tco2e;
+                }
+                None => scanned.push(Candle {
+                    at_ms,
+                    open_satang: trade.price_satang,
+                    high_satang: trade.price_satang,
+                    low_satang: trade.price_satang,
+                    close_satang: trade.price_satang,
+                    volume_tco2e: trade.qty_tco2e,
+                }),
+            }
+        }
+        let latest = scanned.split_off(scanned.len().saturating_sub(CANDLES_MAX));
+        let kept: Vec<Candle> = figures.candles(interval).copied().collect();
+        assert_eq!(kept, latest, "{interval:?} candles");
+    }
+}
+
 fn conserved(town: &Town) {
     let orgs = [town.seller, town.buyers[0], town.buyers[1], town.buyers[2]];
     let credits: u64 = orgs.iter().map(|&org| town.active_tco2e(org) + town.held_tco2e(org)).sum();
@@ -147,6 +188,7 @@ proptest! {
             }
             conserved(&town);
         }
+        figures_match_a_scan(&town);
         let replayed = town.replayed();
         prop_assert_eq!(&replayed.registry, &town.app.registry);
         prop_assert_eq!(&replayed.ledger, &town.app.ledger);
@@ -177,6 +219,7 @@ proptest! {
         restored.app = App::decode_state(&encoded.bytes).unwrap();
         restored.journal = live.journal.clone();
         prop_assert_eq!(&restored.app.encode_state(), &encoded);
+        prop_assert_eq!(restored.app.market.figures(restored.instrument), live.app.market.figures(live.instrument));
         for op in &ops[split..] {
             run(&mut live, op);
             run(&mut restored, op);

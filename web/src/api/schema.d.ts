@@ -432,6 +432,7 @@ export interface components {
      * @description A cancellation by the operator, or a buffer cancellation for a loss.
      */
     CancellationId: number;
+    /** @description Trading in one interval: open, high, low and close price per tonne. */
     Candle: {
       /**
        * Format: int64

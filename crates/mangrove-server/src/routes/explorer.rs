@@ -60,7 +60,7 @@ fn delivery(app: &App, trade: &Trade) -> TradeDelivery {
 
 /// The trades that `keep` admits, newest first, one page of them.
 fn page_of(app: &App, page: &PageQuery, keep: impl Fn(&Trade) -> bool) -> Paged<TradeDelivery> {
-    page.take(app.market.trades().iter().rev().filter(|trade| keep(trade)).map(|trade| delivery(app, trade)))
+    page.take(app.market.trades().iter().rev().filter(|trade| keep(trade)), |trade| delivery(app, trade))
 }
 
 fn overlaps(a: UnitRange, b: UnitRange) -> bool {

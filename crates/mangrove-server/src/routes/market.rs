@@ -10,7 +10,7 @@ use crate::extract::{IdempotencyKey, Json, Path, Query};
 use crate::routes::commands::{submit, Answer};
 use crate::AppState;
 use axum::extract::State;
-use mangrove_app::market::{Auction, AuctionStatus, Order, Trade};
+use mangrove_app::market::{Auction, AuctionStatus, Candle, CandleInterval, Order, Trade};
 use mangrove_app::{App, MarketCommand};
 use mangrove_core::{AuctionId, BatchId, InstrumentId, OrderId, OrgId};
 use mangrove_exchange::{OrderKind, Side, TimeInForce};
@@ -21,8 +21,6 @@ use utoipa::ToSchema;
 
 /// Price levels a book answer shows per side, at most.
 pub const BOOK_LEVELS_MAX: usize = 50;
-/// Candles one answer holds, at most (the latest).
-pub const CANDLES_MAX: usize = 500;
 
 #[derive(Serialize, ToSchema)]
 pub struct InstrumentView {
@@ -43,7 +41,7 @@ pub struct InstrumentView {
 fn instrument_view(app: &App, id: InstrumentId) -> Option<InstrumentView> {
     let instrument = app.market.instrument(id)?;
     let book = app.market.book(id)?;
-    let trades: Vec<&Trade> = app.market.trades().iter().filter(|t| t.instrument == id).collect();
+    let figures = app.market.figures(id);
     Some(InstrumentView {
         id: id.get(),
         code: instrument.code.clone(),
@@ -54,9 +52,9 @@ fn instrument_view(app: &App, id: InstrumentId) -> Option<InstrumentView> {
         tick_satang: instrument.tick_satang,
         best_bid_satang: book.best_bid().map(|l| l.price_satang.0),
         best_ask_satang: book.best_ask().map(|l| l.price_satang.0),
-        last_price_satang: trades.last().map(|t| t.price_satang),
-        volume_tco2e: trades.iter().map(|t| t.qty_tco2e).sum(),
-        trades: trades.len(),
+        last_price_satang: figures.and_then(|figures| figures.last_price_satang),
+        volume_tco2e: figures.map_or(0, |figures| figures.volume_tco2e),
+        trades: figures.map_or(0, |figures| figures.trade_positions.len()),
     })
 }
 
@@ -206,26 +204,13 @@ pub async fn trades(
     };
     let ledger = state.store.ledger().read().await;
     let app = &ledger.app;
-    let rows = app
-        .market
-        .trades()
-        .iter()
-        .rev()
-        .filter(|t| filter.instrument.is_none_or(|id| t.instrument.get() == id))
-        .filter(|t| mine.is_none_or(|org| t.buyer.org == org || t.seller.org == org))
-        .map(|t| trade_view(app, t));
-    Ok(axum::Json(page.take(rows)))
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct Candle {
-    /// The start of the interval, ms since the epoch.
-    pub at_ms: i64,
-    pub open_satang: u64,
-    pub high_satang: u64,
-    pub low_satang: u64,
-    pub close_satang: u64,
-    pub volume_tco2e: u64,
+    // One instrument's trades are found from its figures, not by a scan.
+    let trades: Box<dyn Iterator<Item = &Trade>> = match filter.instrument {
+        Some(id) => Box::new(app.market.trades_of(InstrumentId(id)).rev()),
+        None => Box::new(app.market.trades().iter().rev()),
+    };
+    let rows = trades.filter(|t| mine.is_none_or(|org| t.buyer.org == org || t.seller.org == org));
+    Ok(axum::Json(page.take(rows, |t| trade_view(app, t))))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -234,52 +219,20 @@ pub struct CandleQuery {
     pub interval: Option<String>,
 }
 
-/// Groups trades into candles of `interval_ms`, offset so days start at midnight in Bangkok.
-pub fn candles(trades: &[&Trade], interval_ms: i64) -> Vec<Candle> {
-    const BANGKOK_MS: i64 = 7 * 3_600_000;
-    let mut out: Vec<Candle> = Vec::new();
-    for trade in trades {
-        let at_ms = (trade.at_ms + BANGKOK_MS).div_euclid(interval_ms) * interval_ms - BANGKOK_MS;
-        match out.last_mut() {
-            Some(candle) if candle.at_ms == at_ms => {
-                candle.high_satang = candle.high_satang.max(trade.price_satang);
-                candle.low_satang = candle.low_satang.min(trade.price_satang);
-                candle.close_satang = trade.price_satang;
-                candle.volume_tco2e += trade.qty_tco2e;
-            }
-            _ => out.push(Candle {
-                at_ms,
-                open_satang: trade.price_satang,
-                high_satang: trade.price_satang,
-                low_satang: trade.price_satang,
-                close_satang: trade.price_satang,
-                volume_tco2e: trade.qty_tco2e,
-            }),
-        }
-    }
-    let skip = out.len().saturating_sub(CANDLES_MAX);
-    out.split_off(skip)
-}
-
 #[utoipa::path(get, path = "/instruments/{id}/candles", tag = "market", params(CandleQuery), responses((status = 200, body = Vec<Candle>), (status = 404)))]
 pub async fn instrument_candles(
     State(state): State<AppState>,
     Path(id): Path<u64>,
     Query(query): Query<CandleQuery>,
 ) -> ApiResult<axum::Json<Vec<Candle>>> {
-    let interval_ms = match query.interval.as_deref().unwrap_or("hour") {
-        "minute" => 60_000,
-        "hour" => 3_600_000,
-        "day" => 86_400_000,
-        other => {
-            return Err(ApiError::invalid("interval", format!("the interval is minute, hour or day, not {other}")))
-        }
-    };
+    let asked = query.interval.as_deref().unwrap_or("hour");
+    let interval = CandleInterval::parse(asked)
+        .ok_or_else(|| ApiError::invalid("interval", format!("the interval is minute, hour or day, not {asked}")))?;
     let ledger = state.store.ledger().read().await;
     let app = &ledger.app;
     instrument_or_404(app, id)?;
-    let trades: Vec<&Trade> = app.market.trades().iter().filter(|t| t.instrument.get() == id).collect();
-    Ok(axum::Json(candles(&trades, interval_ms)))
+    let candles = app.market.figures(InstrumentId(id)).into_iter().flat_map(|figures| figures.candles(interval));
+    Ok(axum::Json(candles.copied().collect()))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -444,9 +397,8 @@ pub async fn orders(
         .rev()
         .filter(|o| o.org == user.org())
         .filter(|o| filter.instrument.is_none_or(|id| o.instrument.get() == id))
-        .filter(|o| !open_only || o.status == mangrove_app::market::OrderStatus::Open)
-        .map(|o| order_view(app, o));
-    Ok(axum::Json(page.take(rows)))
+        .filter(|o| !open_only || o.status == mangrove_app::market::OrderStatus::Open);
+    Ok(axum::Json(page.take(rows, |o| order_view(app, o))))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -522,8 +474,8 @@ pub async fn auctions(
 ) -> axum::Json<Paged<AuctionView>> {
     let ledger = state.store.ledger().read().await;
     let app = &ledger.app;
-    let rows = app.market.auctions().rev().map(|a| auction_view(app, a, user.as_ref()));
-    axum::Json(page.take(rows))
+    let rows = app.market.auctions().rev();
+    axum::Json(page.take(rows, |a| auction_view(app, a, user.as_ref())))
 }
 
 #[utoipa::path(get, path = "/auctions/{id}", tag = "market", responses((status = 200, body = AuctionView), (status = 404)))]

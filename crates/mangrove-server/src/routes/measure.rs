@@ -113,7 +113,7 @@ pub async fn factories(
                 f.name.to_lowercase().contains(needle) || f.licence.to_lowercase().contains(needle)
             })
         });
-    Json(page.take(rows))
+    Json(page.take(rows, |view| view))
 }
 
 #[utoipa::path(get, path = "/factories/{org}", tag = "measure", responses((status = 200, body = FactoryView), (status = 404)))]

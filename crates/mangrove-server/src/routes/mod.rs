@@ -36,7 +36,9 @@ pub struct Paged<T> {
 }
 
 impl PageQuery {
-    pub fn take<T>(&self, rows: impl Iterator<Item = T>) -> Paged<T> {
+    /// The page of `rows` asked for, each shown by `view`: every row is
+    /// counted, but only the page's rows are shown.
+    pub fn take<R, T>(&self, rows: impl Iterator<Item = R>, mut view: impl FnMut(R) -> T) -> Paged<T> {
         let per_page = self.per_page.unwrap_or(PAGE_ROWS_DEFAULT).clamp(1, PAGE_ROWS_MAX);
         let page = self.page.unwrap_or(1).max(1);
         let mut total = 0;
@@ -44,7 +46,7 @@ impl PageQuery {
         let skip = (page - 1).saturating_mul(per_page);
         for row in rows {
             if total >= skip && items.len() < per_page {
-                items.push(row);
+                items.push(view(row));
             }
             total += 1;
         }

@@ -63,9 +63,8 @@ pub async fn projects(
         .projects()
         .filter(|project| filter.status.is_none_or(|status| project.status == status))
         .filter(|project| filter.proponent.is_none_or(|org| project.proponent.get() == org))
-        .filter(|project| needle.as_deref().is_none_or(|needle| project.name.to_lowercase().contains(needle)))
-        .map(|project| project_view(registry, project));
-    Json(page.take(rows))
+        .filter(|project| needle.as_deref().is_none_or(|needle| project.name.to_lowercase().contains(needle)));
+    Json(page.take(rows, |project| project_view(registry, project)))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -126,11 +125,8 @@ pub async fn batches(
 ) -> Json<Paged<BatchView>> {
     let ledger = state.store.ledger().read().await;
     let registry = &ledger.app.registry;
-    let rows = registry
-        .batches()
-        .filter(|batch| filter.project.is_none_or(|project| batch.project.get() == project))
-        .map(|batch| batch_view(registry, batch));
-    Json(page.take(rows))
+    let rows = registry.batches().filter(|batch| filter.project.is_none_or(|project| batch.project.get() == project));
+    Json(page.take(rows, |batch| batch_view(registry, batch)))
 }
 
 #[utoipa::path(get, path = "/batches/{id}", tag = "public", responses((status = 200, body = BatchView), (status = 404)))]
@@ -267,9 +263,8 @@ pub async fn retirements(
         .filter(|r| {
             filter.project.is_none_or(|project| app.registry.batch(r.batch).is_some_and(|b| b.project.get() == project))
         })
-        .filter(|r| needle.as_deref().is_none_or(|needle| r.beneficiary.to_lowercase().contains(needle)))
-        .map(|retirement| retirement_view(app, retirement));
-    Json(page.take(rows))
+        .filter(|r| needle.as_deref().is_none_or(|needle| r.beneficiary.to_lowercase().contains(needle)));
+    Json(page.take(rows, |retirement| retirement_view(app, retirement)))
 }
 
 #[utoipa::path(get, path = "/retirements/{id}", tag = "public", responses((status = 200, body = RetirementView), (status = 404)))]
@@ -385,9 +380,8 @@ pub async fn organisations(
         .registry
         .organisations()
         .filter(|org| filter.role.is_none_or(|role| org.role == role))
-        .filter(|org| needle.as_deref().is_none_or(|needle| org.name.to_lowercase().contains(needle)))
-        .cloned();
-    Json(page.take(rows))
+        .filter(|org| needle.as_deref().is_none_or(|needle| org.name.to_lowercase().contains(needle)));
+    Json(page.take(rows, Organisation::clone))
 }
 
 #[utoipa::path(get, path = "/credit-classes", tag = "public", responses((status = 200, body = Vec<CreditClass>)))]
@@ -421,12 +415,11 @@ pub async fn reports(
     let rows = registry
         .reports()
         .filter(|report| filter.status.is_none_or(|status| report.status == status))
-        .filter(|report| filter.project.is_none_or(|project| report.project.get() == project))
-        .map(|report| ReportView {
-            report: report.clone(),
-            project_name: registry.project(report.project).map(|project| project.name.clone()).unwrap_or_default(),
-        });
-    Json(page.take(rows))
+        .filter(|report| filter.project.is_none_or(|project| report.project.get() == project));
+    Json(page.take(rows, |report| ReportView {
+        report: report.clone(),
+        project_name: registry.project(report.project).map(|project| project.name.clone()).unwrap_or_default(),
+    }))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]

@@ -128,9 +128,8 @@ pub async fn reductions(
         .rev()
         .filter(|r| filter.org.is_none_or(|org| r.plan.org.get() == org))
         .filter(|r| filter.kind.is_none_or(|kind| r.plan.kind == kind))
-        .filter(|r| visible(app, r.plan.org, &user))
-        .map(|r| reduction_view(app, r));
-    axum::Json(page.take(rows))
+        .filter(|r| visible(app, r.plan.org, &user));
+    axum::Json(page.take(rows, |r| reduction_view(app, r)))
 }
 
 #[utoipa::path(get, path = "/reductions/{id}", tag = "measure", responses((status = 200, body = ReductionView), (status = 404)))]
@@ -236,32 +235,27 @@ pub async fn practices(
     let ledger = state.store.ledger().read().await;
     let app = &ledger.app;
     let needle = filter.q.as_deref().map(str::to_lowercase);
-    let rows = app
-        .factories
-        .practices()
-        .rev()
-        .filter(|p| filter.kind.is_none_or(|kind| p.draft.kind == kind))
-        .filter(|p| {
+    let rows =
+        app.factories.practices().rev().filter(|p| filter.kind.is_none_or(|kind| p.draft.kind == kind)).filter(|p| {
             needle.as_deref().is_none_or(|needle| {
                 p.draft.title.to_lowercase().contains(needle) || p.draft.summary.to_lowercase().contains(needle)
             })
-        })
-        .map(|p| {
-            let d = &p.draft;
-            PracticeView {
-                id: p.id.get(),
-                org_id: d.org.get(),
-                factory: org_name(app, d.org),
-                reduction_id: d.reduction.map(|id| id.get()),
-                kind: d.kind,
-                title: d.title.clone(),
-                summary: d.summary.clone(),
-                measured_reduction_tco2e: d.measured_reduction_tco2e,
-                measured_year: d.measured_year,
-                measurement: d.measurement.clone(),
-                investment_baht: d.investment_baht,
-                synthetic: d.synthetic,
-            }
         });
-    axum::Json(page.take(rows))
+    axum::Json(page.take(rows, |p| {
+        let d = &p.draft;
+        PracticeView {
+            id: p.id.get(),
+            org_id: d.org.get(),
+            factory: org_name(app, d.org),
+            reduction_id: d.reduction.map(|id| id.get()),
+            kind: d.kind,
+            title: d.title.clone(),
+            summary: d.summary.clone(),
+            measured_reduction_tco2e: d.measured_reduction_tco2e,
+            measured_year: d.measured_year,
+            measurement: d.measurement.clone(),
+            investment_baht: d.investment_baht,
+            synthetic: d.synthetic,
+        }
+    }))
 }

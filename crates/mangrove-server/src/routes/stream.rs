@@ -60,11 +60,11 @@ async fn follow(state: AppState, instrument: InstrumentId, mut socket: WebSocket
     let snapshot = {
         let ledger = state.store.ledger().read().await;
         let app = &ledger.app;
-        let all: Vec<_> = app.market.trades().iter().filter(|t| t.instrument == instrument).collect();
         seen.trades_seen = app.market.trades().len();
         let book = book_view(app, instrument, STREAM_LEVELS_MAX).expect("checked before the upgrade");
         seen.book = Some(book.clone());
-        let latest = all.iter().rev().take(SNAPSHOT_TRADES_MAX).map(|t| trade_view(app, t)).collect();
+        let latest =
+            app.market.trades_of(instrument).rev().take(SNAPSHOT_TRADES_MAX).map(|t| trade_view(app, t)).collect();
         Message_::Snapshot { book, trades: latest }
     };
     if send(&mut socket, &snapshot).await.is_err() {
