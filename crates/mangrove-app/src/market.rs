@@ -425,6 +425,22 @@ impl Market {
     pub fn trades(&self) -> &[Trade] {
         &self.trades
     }
+    /// The instrument whose book, trades or auctions `event` changes.
+    pub fn instrument_changed_by(&self, event: &MarketEvent) -> Option<InstrumentId> {
+        match event {
+            MarketEvent::InstrumentListed { instrument } => Some(instrument.id),
+            MarketEvent::OrderPlaced { order, .. } => Some(order.instrument),
+            MarketEvent::OrderCancelled { order, .. } | MarketEvent::OrderReplaced { order, .. } => {
+                self.order(*order).map(|order| order.instrument)
+            }
+            MarketEvent::OrdersExpired { instrument, .. } => Some(*instrument),
+            MarketEvent::Traded { trade, .. } => Some(trade.instrument),
+            MarketEvent::AuctionOpened { auction } => Some(auction.instrument),
+            MarketEvent::BidPlaced { auction, .. } | MarketEvent::AuctionClosed { auction, .. } => {
+                self.auction(*auction).map(|auction| auction.instrument)
+            }
+        }
+    }
     /// An instrument's trading figures (empty before its first trade).
     pub fn figures(&self, id: InstrumentId) -> Option<&InstrumentFigures> {
         self.figures.get(&id)

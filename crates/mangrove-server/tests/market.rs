@@ -7,7 +7,9 @@
 //! orders whose time runs out leave the book and give their escrow back
 //! with no one asking;
 //! concurrent orders from one account never overdraw its credits or cash;
-//! an auction keeps its bids sealed until it clears at one price.
+//! an auction keeps its bids sealed until it clears at one price; the
+//! market stream sends a snapshot, then each trade and book change of its
+//! instrument as groups commit, and nothing for another instrument's.
 
 mod support;
 
@@ -403,4 +405,67 @@ async fn orders_expire_in_the_background_and_give_their_escrow_back() {
         assert_eq!(book["asks"], json!([{ "price_satang": 33_000, "qty_tco2e": 5, "orders": 1 }]), "{book}");
         app.verify().await;
     }
+}
+
+/// The next JSON message of a market stream, within a few seconds.
+async fn next_message<S>(socket: &mut S) -> Value
+where
+    S: futures_util::Stream<
+            Item = Result<tokio_tungstenite::tungstenite::Message, tokio_tungstenite::tungstenite::Error>,
+        > + Unpin,
+{
+    use futures_util::StreamExt;
+    loop {
+        let message = tokio::time::timeout(Duration::from_secs(5), socket.next())
+            .await
+            .expect("a message within 5 s")
+            .expect("the stream is open")
+            .expect("a message");
+        if let tokio_tungstenite::tungstenite::Message::Text(text) = message {
+            return serde_json::from_str(&text).expect("JSON");
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_stream_sends_each_trade_and_book_change_of_its_instrument() {
+    let app = sqlite_app().await;
+    open_exchange(&app).await;
+    let (municipality, olefins) = (app.login(MUNICIPALITY).await, app.login(OLEFINS).await);
+    let url = format!("{}/api/v1/market/stream?instrument=1", app.base.replace("http://", "ws://"));
+    let (mut socket, _) = tokio_tungstenite::connect_async(url).await.expect("the stream opens");
+    let snapshot = next_message(&mut socket).await;
+    assert_eq!(snapshot["type"], "snapshot", "{snapshot}");
+    assert_eq!(snapshot["trades"].as_array().map(Vec::len), Some(0), "{snapshot}");
+
+    let (status, answer) = app.post("/api/v1/orders", Some(&municipality), &limit("sell", 32_000, 100)).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let book = next_message(&mut socket).await;
+    assert_eq!((book["type"].as_str(), book["book"]["asks"][0]["price_satang"].as_u64()), (Some("book"), Some(32_000)));
+
+    let (status, answer) = app.post("/api/v1/orders", Some(&olefins), &limit("buy", 33_000, 30)).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let trade = next_message(&mut socket).await;
+    assert_eq!(trade["type"], "trade", "{trade}");
+    assert_eq!(
+        (trade["trade"]["price_satang"].as_u64(), trade["trade"]["qty_tco2e"].as_u64()),
+        (Some(32_000), Some(30))
+    );
+    let book = next_message(&mut socket).await;
+    assert_eq!(
+        (book["type"].as_str(), book["book"]["asks"][0]["qty_tco2e"].as_u64()),
+        (Some("book"), Some(70)),
+        "{book}"
+    );
+
+    // A commit that does not touch the instrument sends nothing.
+    let operator = app.login(OPERATOR).await;
+    let (status, answer) = app
+        .post("/api/v1/organisations", Some(&operator), &json!({ "name": "Ban Phe Fishers", "role": "proponent" }))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let (status, _) = app.post("/api/v1/orders", Some(&municipality), &limit("sell", 34_000, 5)).await;
+    assert_eq!(status, StatusCode::OK);
+    let book = next_message(&mut socket).await;
+    assert_eq!(book["type"], "book", "the next message is the new offer's book, nothing for the organisation: {book}");
 }

@@ -243,6 +243,7 @@ pub struct Store {
     key: Arc<DeploymentKey>,
     clock: Clock,
     subscription: tokio::sync::watch::Receiver<u64>,
+    groups: tokio::sync::broadcast::Sender<Arc<sequencer::CommittedGroup>>,
     fatal: Fatal,
     started_from_snapshot: Option<u64>,
 }
@@ -300,7 +301,8 @@ impl Store {
             closed: None,
         };
         let published = published::Publishing::new(ledger.clone());
-        let publisher = sequencer::Publisher { db: db.clone(), published, committed };
+        let (groups, _) = tokio::sync::broadcast::channel(sequencer::COMMITTED_GROUPS_BUFFERED);
+        let publisher = sequencer::Publisher { db: db.clone(), published, committed, groups: groups.clone() };
         let handle = sequencer.spawn(publisher);
         if matches!(options.location, Location::Sqlite(_)) {
             tokio::spawn(checkpoint_in_background(db.clone(), subscription.clone()));
@@ -318,6 +320,7 @@ impl Store {
             key,
             clock: options.clock,
             subscription,
+            groups,
             fatal,
             started_from_snapshot: loaded_from,
         })
@@ -347,6 +350,11 @@ impl Store {
         self.subscription.clone()
     }
     /// Raised when this store can no longer write; see [`Fatal`].
+    /// Each group committed from now on, with its events (see
+    /// [`sequencer::COMMITTED_GROUPS_BUFFERED`] for a receiver that lags).
+    pub fn committed_groups(&self) -> tokio::sync::broadcast::Receiver<Arc<sequencer::CommittedGroup>> {
+        self.groups.subscribe()
+    }
     pub fn fatal(&self) -> &Fatal {
         &self.fatal
     }

@@ -33,7 +33,7 @@ use mangrove_core::signing::{DeploymentKey, SignedTreeHead, TreeHead};
 use mangrove_core::DomainError;
 use mangrove_registry::{Actor, Context};
 use std::sync::Arc;
-use tokio::sync::{mpsc, oneshot, watch};
+use tokio::sync::{broadcast, mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
 
 /// Commands waiting for the sequencer; senders wait when it is full.
@@ -414,6 +414,21 @@ pub(crate) struct Publisher {
     pub published: crate::published::Publishing,
     /// The journal's length after each commit, for live subscribers.
     pub committed: watch::Sender<u64>,
+    /// Each committed group's events, for streams (bounded: a subscriber
+    /// that falls [`COMMITTED_GROUPS_BUFFERED`] groups behind is told it
+    /// lagged, and reads the state afresh).
+    pub groups: broadcast::Sender<Arc<CommittedGroup>>,
+}
+
+/// Groups a slow stream may fall behind before it is told it lagged.
+pub const COMMITTED_GROUPS_BUFFERED: usize = 1_024;
+
+/// One committed group's events, as published.
+#[derive(Debug)]
+pub struct CommittedGroup {
+    pub events: Vec<JournalEvent>,
+    /// The journal's length once the group is in it.
+    pub journal_length: u64,
 }
 
 impl Publisher {
@@ -435,10 +450,12 @@ impl Publisher {
                 .flatten()
                 .collect();
             let (leaves, chain_hash, head) = (group.leaves, group.chain_hash, group.head);
+            let committed = Arc::new(CommittedGroup { events, journal_length: head.head.tree_size });
+            let applied = committed.clone();
             // Applied to the new version now, and to the spare before the next group.
             let change = Arc::new(move |ledger: &mut Ledger| {
                 let mut scratch = AppDirty::default();
-                for event in &events {
+                for event in &applied.events {
                     // The writer's copy applied these same events as it decided them.
                     ledger.app.replay(event, &mut scratch).expect("a decided event applies");
                     ledger.keys.note(event);
@@ -451,6 +468,8 @@ impl Publisher {
             });
             let length = self.published.publish(change).await;
             self.committed.send_replace(length);
+            // No subscriber is no error: streams come and go.
+            let _ = self.groups.send(committed);
         }
         for item in group.pending {
             match item {

@@ -1,7 +1,8 @@
 //! Live market data over a WebSocket: `GET /api/v1/market/stream?instrument=ID`
 //! answers a snapshot (the book and the latest trades), then, after every
-//! commit that changed them, each new trade and the new book. Messages are
-//! JSON objects with a `type` of `snapshot`, `trade` or `book`.
+//! commit that changed them, each new trade and the new book, found in the
+//! store's broadcast of committed groups rather than by rescanning. Messages
+//! are JSON objects with a `type` of `snapshot`, `trade` or `book`.
 
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Query;
@@ -10,8 +11,11 @@ use crate::AppState;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
 use axum::response::Response;
+use mangrove_app::{App, AppEvent, MarketEvent};
 use mangrove_core::InstrumentId;
+use mangrove_store::sequencer::CommittedGroup;
 use serde::{Deserialize, Serialize};
+use tokio::sync::broadcast;
 
 /// Trades a snapshot carries, the latest.
 pub const SNAPSHOT_TRADES_MAX: usize = 50;
@@ -48,35 +52,46 @@ pub async fn stream(
     }))
 }
 
-/// What the subscriber has seen: the trades up to `trades_seen`, and this book.
+/// What the subscriber has seen: the journal up to `journal_length` (its
+/// trades up to `trades_seen`), and this book.
 struct Seen {
+    journal_length: u64,
     trades_seen: usize,
     book: Option<BookView>,
 }
 
+/// Sends the snapshot, then what each committed group changed of this
+/// instrument, from the store's broadcast of committed groups: a group that
+/// did not touch the instrument costs a glance at its events, not a read of
+/// the book.
 async fn follow(state: AppState, instrument: InstrumentId, mut socket: WebSocket) {
-    let mut commits = state.store.subscribe();
-    let mut seen = Seen { trades_seen: 0, book: None };
-    let snapshot = {
+    // Subscribed before the snapshot is read, so that no group falls between.
+    let mut groups = state.store.committed_groups();
+    let (snapshot, mut seen) = {
         let ledger = state.store.ledger().read().await;
         let app = &ledger.app;
-        seen.trades_seen = app.market.trades().len();
         let book = book_view(app, instrument, STREAM_LEVELS_MAX).expect("checked before the upgrade");
-        seen.book = Some(book.clone());
         let latest =
             app.market.trades_of(instrument).rev().take(SNAPSHOT_TRADES_MAX).map(|t| trade_view(app, t)).collect();
-        Message_::Snapshot { book, trades: latest }
+        let seen = Seen {
+            journal_length: ledger.tree.len(),
+            trades_seen: app.market.trades().len(),
+            book: Some(book.clone()),
+        };
+        (Message_::Snapshot { book, trades: latest }, seen)
     };
     if send(&mut socket, &snapshot).await.is_err() {
         return;
     }
     loop {
         tokio::select! {
-            changed = commits.changed() => {
-                if changed.is_err() {
-                    return;
-                }
-                let updates = updates(&state, instrument, &mut seen).await;
+            group = groups.recv() => {
+                let updates = match group {
+                    Ok(group) => changes_in(&state, instrument, &group, &mut seen).await,
+                    // Fallen behind the broadcast: read what changed from the state.
+                    Err(broadcast::error::RecvError::Lagged(_)) => rescan(&state, instrument, &mut seen).await,
+                    Err(broadcast::error::RecvError::Closed) => return,
+                };
                 for update in &updates {
                     if send(&mut socket, update).await.is_err() {
                         return;
@@ -94,15 +109,68 @@ async fn follow(state: AppState, instrument: InstrumentId, mut socket: WebSocket
     }
 }
 
-async fn updates(state: &AppState, instrument: InstrumentId, seen: &mut Seen) -> Vec<Message_> {
+/// What one committed group changed of the instrument: its trades, and
+/// the book if it differs from the one last sent.
+async fn changes_in(
+    state: &AppState,
+    instrument: InstrumentId,
+    group: &CommittedGroup,
+    seen: &mut Seen,
+) -> Vec<Message_> {
+    if group.journal_length <= seen.journal_length {
+        return Vec::new();
+    }
     let ledger = state.store.ledger().read().await;
     let app = &ledger.app;
-    let mut out: Vec<Message_> = app.market.trades()[seen.trades_seen..]
+    let market_events = group.events.iter().filter_map(|event| match &event.payload {
+        AppEvent::Market(event) => Some(event),
+        _ => None,
+    });
+    let mut touched = false;
+    let mut out = Vec::new();
+    for event in market_events {
+        if app.market.instrument_changed_by(event) != Some(instrument) {
+            continue;
+        }
+        touched = true;
+        if let MarketEvent::Traded { trade, .. } = event {
+            let trade = app.market.trade(trade.id).unwrap_or(trade);
+            out.push(Message_::Trade { trade: trade_view(app, trade) });
+        }
+    }
+    seen.journal_length = group.journal_length;
+    seen.trades_seen = seen.trades_seen.max(group_trades_end(group).unwrap_or(0));
+    if touched {
+        push_book_if_changed(app, instrument, seen, &mut out);
+    }
+    out
+}
+
+/// One past the position of the last trade the group made, if it made one.
+fn group_trades_end(group: &CommittedGroup) -> Option<usize> {
+    group.events.iter().rev().find_map(|event| match &event.payload {
+        AppEvent::Market(MarketEvent::Traded { trade, .. }) => Some(trade.id.get() as usize),
+        _ => None,
+    })
+}
+
+/// Every trade of the instrument since the last one sent, and the book:
+/// after falling behind the broadcast.
+async fn rescan(state: &AppState, instrument: InstrumentId, seen: &mut Seen) -> Vec<Message_> {
+    let ledger = state.store.ledger().read().await;
+    let app = &ledger.app;
+    let mut out: Vec<Message_> = app.market.trades()[seen.trades_seen.min(app.market.trades().len())..]
         .iter()
         .filter(|t| t.instrument == instrument)
         .map(|t| Message_::Trade { trade: trade_view(app, t) })
         .collect();
     seen.trades_seen = app.market.trades().len();
+    seen.journal_length = ledger.tree.len();
+    push_book_if_changed(app, instrument, seen, &mut out);
+    out
+}
+
+fn push_book_if_changed(app: &App, instrument: InstrumentId, seen: &mut Seen, out: &mut Vec<Message_>) {
     let book = book_view(app, instrument, STREAM_LEVELS_MAX);
     if book != seen.book {
         if let Some(book) = book.clone() {
@@ -110,7 +178,6 @@ async fn updates(state: &AppState, instrument: InstrumentId, seen: &mut Seen) ->
         }
         seen.book = book;
     }
-    out
 }
 
 async fn send(socket: &mut WebSocket, message: &Message_) -> Result<(), axum::Error> {
