@@ -21,6 +21,7 @@ pub mod journal;
 pub mod key_chain;
 pub mod merkle;
 pub mod proof;
+pub mod random;
 pub mod signing;
 pub mod tables;
 pub mod units;

@@ -4,6 +4,7 @@
 //! marked synthetic, and so is every figure shown from them.
 
 use mangrove_app::Submission;
+use mangrove_core::random::SplitMix64;
 use mangrove_core::OrgId;
 use mangrove_mrv::*;
 use mangrove_registry::{Actor, Command, Event, Role};
@@ -17,36 +18,6 @@ pub const DEMO_YEARS: std::ops::RangeInclusive<i32> = 2022..=2025;
 /// Commands in flight at once while loading, so group commit can batch them.
 const IN_FLIGHT_MAX: usize = 256;
 const SEED: u64 = 0x5241_594f_4e47_2021; // "RAYONG" and the province's code, 21
-
-/// A small, fixed pseudo-random sequence (SplitMix64): the same numbers on
-/// every machine and with every version of every crate.
-struct Draw(u64);
-
-impl Draw {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-    /// A whole number in `0..bound`.
-    fn below(&mut self, bound: u64) -> u64 {
-        self.next() % bound
-    }
-    /// Picks by weight (weights in percent or any scale).
-    fn pick<T: Copy>(&mut self, weighted: &[(T, u64)]) -> T {
-        let total: u64 = weighted.iter().map(|(_, weight)| weight).sum();
-        let mut point = self.below(total);
-        for (item, weight) in weighted {
-            if point < *weight {
-                return *item;
-            }
-            point -= weight;
-        }
-        weighted[weighted.len() - 1].0
-    }
-}
 
 const SECTORS: [(Sector, u64); 8] = [
     (Sector::Chemicals, 28),
@@ -87,7 +58,7 @@ fn monthly_profile(sector: Sector) -> &'static [(&'static str, &'static str, i64
 
 /// One factory's year: 12 months of its sector's activities, scaled by its
 /// size, falling about 2 % a year with some month-to-month variation.
-fn activity_year(draw: &mut Draw, org: OrgId, sector: Sector, size_percent: i64, year: i32) -> FactoryYear {
+fn activity_year(draw: &mut SplitMix64, org: OrgId, sector: Sector, size_percent: i64, year: i32) -> FactoryYear {
     let trend_percent = 100 - 2 * i64::from(year - DEMO_YEARS.start());
     let mut lines = Vec::new();
     for month in 1..=12u8 {
@@ -117,7 +88,7 @@ async fn submit(
 /// Registers `named` (existing factory organisations) and enough synthetic
 /// ones to make `total` factories, each with four years of activity data.
 pub async fn build(store: &Store, named: &[OrgId], total: usize) -> anyhow::Result<usize> {
-    let mut draw = Draw(SEED);
+    let mut draw = SplitMix64::new(SEED);
     // The named factories (olefins, aromatics refinery, plastics compounding) and the synthetic ones
     // keep the sector their name shows.
     let named_sectors = [Sector::Chemicals, Sector::Refining, Sector::Plastics];
@@ -138,7 +109,7 @@ pub async fn build(store: &Store, named: &[OrgId], total: usize) -> anyhow::Resu
         orgs.push((organisation.id, Some(sector)));
     }
     let mut commands: Vec<MeasureCommand> = Vec::new();
-    let mut draw = Draw(SEED ^ 1);
+    let mut draw = SplitMix64::new(SEED ^ 1);
     for (index, (org, named_sector)) in orgs.iter().enumerate() {
         // Drawn for every factory, so the draws after it stay the same.
         let drawn = draw.pick(&SECTORS);
@@ -200,16 +171,16 @@ mod tests {
 
     #[test]
     fn the_draw_is_the_same_every_time_and_weights_hold() {
-        let (mut a, mut b) = (Draw(SEED), Draw(SEED));
-        assert_eq!((0..5).map(|_| a.next()).collect::<Vec<_>>(), (0..5).map(|_| b.next()).collect::<Vec<_>>());
-        let mut draw = Draw(7);
+        let (mut a, mut b) = (SplitMix64::new(SEED), SplitMix64::new(SEED));
+        assert_eq!((0..5).map(|_| a.next_u64()).collect::<Vec<_>>(), (0..5).map(|_| b.next_u64()).collect::<Vec<_>>());
+        let mut draw = SplitMix64::new(7);
         let chemicals = (0..10_000).filter(|_| draw.pick(&SECTORS) == Sector::Chemicals).count();
         assert!((2_500..3_100).contains(&chemicals), "about 28 % chemicals: {chemicals}");
     }
 
     #[test]
     fn a_year_has_twelve_months_of_each_activity_and_computes() {
-        let mut draw = Draw(SEED);
+        let mut draw = SplitMix64::new(SEED);
         let year = activity_year(&mut draw, OrgId(9), Sector::Food, 100, 2024);
         assert_eq!(year.lines.len(), 36);
         assert!(year.lines.iter().all(|line| line.month.year() == 2024));

@@ -24,6 +24,7 @@ use crate::sequencer::WriteJob;
 use crate::sqlite_writer::SqliteWriter;
 use crate::{verify_database, Location, Store, StoreError, StoreOptions, SubmitError};
 use mangrove_app::{AppCommand, JournalEvent, Submission};
+use mangrove_core::random::SplitMix64;
 use mangrove_core::signing::DeploymentKey;
 use mangrove_ledger::{AccountKind, Amount, Asset, LedgerAccountId, Owner, TransferId, TransferSpec};
 use mangrove_registry::{Actor, Command, Role};
@@ -107,25 +108,6 @@ impl SimDisk {
     }
 }
 
-/// SplitMix64: small, and the same on every machine and version.
-struct Seeded(u64);
-
-impl Seeded {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, bound: u64) -> u64 {
-        self.next() % bound
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-}
-
 /// What one seed did, for comparing two runs of it.
 #[derive(Debug, Clone)]
 struct Run {
@@ -137,7 +119,7 @@ struct Run {
 }
 
 struct Simulation {
-    rng: Seeded,
+    rng: SplitMix64,
     options: StoreOptions,
     clock: Arc<AtomicI64>,
     disk: SimDisk,
@@ -178,7 +160,7 @@ impl Simulation {
         let disk = SimDisk::default();
         options.disk = Some(disk.clone());
         Simulation {
-            rng: Seeded(seed),
+            rng: SplitMix64::new(seed),
             options,
             clock,
             disk,
@@ -356,7 +338,7 @@ impl Simulation {
 
     /// A command, valid or not, maybe with an idempotency key, maybe a retry.
     fn command(&mut self) -> Submission {
-        if !self.keyed.is_empty() && self.rng.chance(10) {
+        if !self.keyed.is_empty() && self.rng.percent(10) {
             let earlier = self.keyed[self.rng.below(self.keyed.len() as u64) as usize].clone();
             return earlier;
         }
@@ -388,7 +370,7 @@ impl Simulation {
             }
         };
         let command = mangrove_ledger::Command::Transfer(spec);
-        if self.rng.chance(30) {
+        if self.rng.percent(30) {
             self.next_id += 1;
             let key = format!("key-{}", self.next_id);
             let submission = Submission::new(&Actor::System, Some(&key), command).expect("a valid key");
