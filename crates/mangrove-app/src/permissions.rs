@@ -42,7 +42,9 @@ fn is_operator_or(actor: &Actor, org: OrgId) -> bool {
 pub(crate) fn allow_key_change(actor: &Actor) -> DomainResult<()> {
     match actor {
         Actor::System => Ok(()),
-        Actor::Member { .. } => Err(DomainError::forbidden("only the deployment itself changes its signing key")),
+        Actor::Member { .. } | Actor::Person { .. } => {
+            Err(DomainError::forbidden("only the deployment itself changes its signing key"))
+        }
     }
 }
 
@@ -123,15 +125,13 @@ impl App {
         use mangrove_ledger::{AccountKind, Command as L};
         let (own, operator) = match actor {
             Actor::System => return Ok(()),
-            Actor::Member { org, role, .. } => (*org, *role == Role::Operator),
+            Actor::Member { org, role, .. } => (Owner::Org(*org), *role == Role::Operator),
+            Actor::Person { user } => (Owner::User(*user), false),
         };
-        let pays_from_own = |account| {
-            self.ledger.account(account).is_some_and(|a| a.owner == Owner::Org(own) && a.kind == AccountKind::Ordinary)
-        };
+        let pays_from_own =
+            |account| self.ledger.account(account).is_some_and(|a| a.owner == own && a.kind == AccountKind::Ordinary);
         let allowed = match command {
-            L::OpenAccount { owner, kind, .. } => {
-                operator || (*owner == Owner::Org(own) && *kind == AccountKind::Ordinary)
-            }
+            L::OpenAccount { owner, kind, .. } => operator || (*owner == own && *kind == AccountKind::Ordinary),
             L::SetFee { .. } => operator,
             L::Transfer(TransferSpec::Deposit { .. } | TransferSpec::Withdrawal { .. }) => operator,
             L::Transfer(TransferSpec::Posted { debit, .. }) => pays_from_own(*debit),
@@ -162,7 +162,9 @@ impl App {
             Actor::System => Ok(()),
             Actor::Member { org: own, .. } if *own == org => Ok(()),
             Actor::Member { role: Role::Operator, .. } if registering => Ok(()),
-            Actor::Member { .. } => Err(DomainError::forbidden("only the factory itself keeps its inventory")),
+            Actor::Member { .. } | Actor::Person { .. } => {
+                Err(DomainError::forbidden("only the factory itself keeps its inventory"))
+            }
         }
     }
 
@@ -175,10 +177,12 @@ impl App {
         if record.kind != mangrove_registry::AccountKind::Holding {
             return Err(DomainError::invalid("account", "the buffer pool does not trade"));
         }
-        match actor {
-            Actor::System => Ok(record.org),
-            Actor::Member { org, .. } if *org == record.org => Ok(record.org),
-            Actor::Member { .. } => Err(DomainError::forbidden(format!("account {} is not yours", account.get()))),
+        // People hold credits but do not trade on the exchange yet: an
+        // order belongs to an organisation.
+        match (actor, record.org()) {
+            (Actor::System, Some(org)) => Ok(org),
+            (Actor::Member { org, .. }, Some(holder)) if *org == holder => Ok(holder),
+            _ => Err(DomainError::forbidden(format!("account {} is not yours to trade from", account.get()))),
         }
     }
 }

@@ -34,18 +34,21 @@ impl Role {
 }
 
 /// Who issues a command. `System` is the deployment itself (the CLI that
-/// sets up a database, the exchange settling a trade).
+/// sets up a database, the exchange settling a trade); a `Member` acts for
+/// its organisation in the organisation's role; a `Person` (a citizen)
+/// acts for themself, from their own accounts, in the citizen's role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum Actor {
     System,
     Member { user: UserId, org: OrgId, role: Role },
+    Person { user: UserId },
 }
 
 impl Actor {
     pub fn org(&self) -> Option<OrgId> {
         match self {
-            Actor::System => None,
+            Actor::System | Actor::Person { .. } => None,
             Actor::Member { org, .. } => Some(*org),
         }
     }
@@ -53,12 +56,13 @@ impl Actor {
         match self {
             Actor::System => None,
             Actor::Member { role, .. } => Some(*role),
+            Actor::Person { .. } => Some(Role::Citizen),
         }
     }
     pub fn label(&self) -> String {
         match self {
             Actor::System => "system".into(),
-            Actor::Member { user, .. } => format!("user:{}", user.get()),
+            Actor::Member { user, .. } | Actor::Person { user } => format!("user:{}", user.get()),
         }
     }
 }

@@ -55,6 +55,13 @@ pub enum Command {
         org: OrgId,
         identity: String,
     },
+    /// Registers a citizen as a person with a holding account of their own
+    /// (the user row is written beside the journal with this id),
+    /// committing to who they are by `identity`.
+    RegisterPerson {
+        user: UserId,
+        identity: String,
+    },
     /// Disables a login for good; `reason` is a short code such as `left`.
     DisableLogin {
         user: UserId,
@@ -158,6 +165,9 @@ pub enum Event {
     },
     OrganisationCreated {
         organisation: Organisation,
+    },
+    PersonRegistered {
+        person: Person,
     },
     BufferPoolOpened {
         account: Account,

@@ -7,6 +7,10 @@ use crate::model::*;
 use crate::state::{Dirty, Registry};
 use mangrove_core::*;
 
+/// People the registry holds, at most: every citizen of Rayong province
+/// (about 750,000) many times over.
+pub const PERSONS_MAX: u64 = 10_000_000;
+
 /// Longest reason code for disabling a login.
 pub const REASON_CODE_CHARS_MAX: usize = 40;
 
@@ -26,6 +30,7 @@ impl Registry {
         match command {
             Command::CreateLogin { user, org, identity } => self.create_login(context, *user, *org, identity),
             Command::DisableLogin { user, reason } => self.disable_login(context, *user, reason),
+            Command::RegisterPerson { user, identity } => self.register_person(context, *user, identity),
             Command::CreateOrganisation { name, role } => self.create_organisation(actor, name, *role),
             Command::CreateCreditClass { code, name, methodology, kind, default_buffer_bps } => {
                 require_role(actor, &[Role::Operator])?;
@@ -99,6 +104,31 @@ impl Registry {
         Ok(vec![Event::LoginCreated { login }])
     }
 
+    /// The deployment or the operator registers a person, once per user,
+    /// with a holding account of their own.
+    fn register_person(&self, context: &Context, user: UserId, identity: &str) -> DomainResult<Vec<Event>> {
+        if context.actor != Actor::System {
+            require_role(&context.actor, &[Role::Operator])?;
+        }
+        if self.persons.contains_key(&user) || self.logins.contains_key(&user) {
+            return Err(DomainError::conflict(format!("user {} is registered already", user.get())));
+        }
+        if self.persons.len() as u64 >= PERSONS_MAX {
+            return Err(DomainError::invalid("user", format!("the registry holds at most {PERSONS_MAX} people")));
+        }
+        let is_sha256_hex = identity.len() == 64 && identity.bytes().all(|b| b.is_ascii_hexdigit());
+        if !is_sha256_hex {
+            return Err(DomainError::invalid("identity", "an identity commitment is a SHA-256 in hex"));
+        }
+        let person = Person {
+            user,
+            account: self.next_account_id(),
+            identity: identity.to_ascii_lowercase(),
+            registered_at_ms: context.now_ms,
+        };
+        Ok(vec![Event::PersonRegistered { person }])
+    }
+
     /// The operator may disable any login; a member, the logins of its own
     /// organisation (a colleague who left). A login made before logins were
     /// journaled is not known here, and is refused as not found.
@@ -110,6 +140,7 @@ impl Registry {
         let allowed = match context.actor {
             Actor::System => true,
             Actor::Member { role, org, .. } => role == Role::Operator || org == login.org,
+            Actor::Person { .. } => false,
         };
         if !allowed {
             return Err(DomainError::forbidden("only the operator or the login's own organisation disables it"));
@@ -153,7 +184,8 @@ impl Registry {
         let account = self.next_account_id();
         let mut events = vec![Event::OrganisationCreated { organisation: Organisation { id, name, role, account } }];
         if role == Role::Operator && self.buffer_account.is_none() {
-            let buffer = Account { id: AccountId(account.0 + 1), org: id, kind: AccountKind::BufferPool };
+            let buffer =
+                Account { id: AccountId(account.0 + 1), holder: Holder::Org(id), kind: AccountKind::BufferPool };
             events.push(Event::BufferPoolOpened { account: buffer });
         }
         Ok(events)
@@ -613,6 +645,12 @@ impl Registry {
 
     /// A member acts for an organisation that exists, in that organisation's role.
     fn require_known_member(&self, actor: &Actor) -> DomainResult<()> {
+        if let Actor::Person { user } = actor {
+            return match self.persons.contains_key(user) {
+                true => Ok(()),
+                false => Err(DomainError::forbidden(format!("user {} is not a registered person", user.get()))),
+            };
+        }
         let Actor::Member { org, role, .. } = actor else { return Ok(()) };
         match self.organisations.get(org) {
             Some(organisation) if organisation.role == *role => Ok(()),
@@ -630,12 +668,14 @@ impl Registry {
         if record.kind == AccountKind::BufferPool {
             return Err(DomainError::forbidden("buffer-pool credits move only by a reversal or a cancellation"));
         }
-        match actor {
-            Actor::System => Ok(()),
-            Actor::Member { org, .. } if *org == record.org => Ok(()),
-            Actor::Member { .. } => {
+        match (actor, record.holder) {
+            (Actor::System, _) => Ok(()),
+            (Actor::Member { org, .. }, Holder::Org(holder)) if *org == holder => Ok(()),
+            (Actor::Person { user }, Holder::Person(holder)) if *user == holder => Ok(()),
+            (Actor::Member { .. }, _) => {
                 Err(DomainError::forbidden(format!("account {} belongs to another organisation", account.get())))
             }
+            _ => Err(DomainError::forbidden(format!("account {} is not yours", account.get()))),
         }
     }
 
@@ -725,24 +765,21 @@ struct ProjectDetailsChecked {
 /// approval of issuance) are never done by the deployment itself.
 fn require_member(actor: &Actor, roles: &[Role]) -> DomainResult<OrgId> {
     match actor {
-        Actor::System => Err(DomainError::forbidden("this needs a signed-in member of an accredited organisation")),
+        Actor::System | Actor::Person { .. } => {
+            Err(DomainError::forbidden("this needs a signed-in member of an accredited organisation"))
+        }
         Actor::Member { org, .. } => require_role(actor, roles).map(|()| *org),
     }
 }
 
 fn require_role(actor: &Actor, roles: &[Role]) -> DomainResult<()> {
-    match actor {
-        Actor::System => Ok(()),
-        Actor::Member { role, .. } if roles.contains(role) => Ok(()),
-        Actor::Member { role, .. } => {
-            let allowed: Vec<&str> = roles.iter().map(|role| role.as_str()).collect();
-            Err(DomainError::forbidden(format!(
-                "this needs the role {}; you are {}",
-                allowed.join(" or "),
-                role.as_str()
-            )))
-        }
+    // The deployment itself has every role.
+    let Some(role) = actor.role() else { return Ok(()) };
+    if roles.contains(&role) {
+        return Ok(());
     }
+    let allowed: Vec<&str> = roles.iter().map(|role| role.as_str()).collect();
+    Err(DomainError::forbidden(format!("this needs the role {}; you are {}", allowed.join(" or "), role.as_str())))
 }
 
 fn require_status(project: &Project, allowed: &[ProjectStatus], verb: &str) -> DomainResult<()> {

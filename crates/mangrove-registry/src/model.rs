@@ -20,11 +20,47 @@ pub enum AccountKind {
     BufferPool,
 }
 
+/// Whose an account is: an organisation's, or a person's own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Holder {
+    #[schema(value_type = u64)]
+    Org(OrgId),
+    #[schema(value_type = u64)]
+    Person(UserId),
+}
+
+/// An account of credits. Its JSON names its holder as `"org": N` or
+/// `"person": N` beside its id and kind.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Account {
     pub id: AccountId,
-    pub org: OrgId,
+    #[serde(flatten)]
+    pub holder: Holder,
     pub kind: AccountKind,
+}
+
+impl Account {
+    /// The organisation holding it, if an organisation does.
+    pub fn org(&self) -> Option<OrgId> {
+        match self.holder {
+            Holder::Org(org) => Some(org),
+            Holder::Person(_) => None,
+        }
+    }
+}
+
+/// A citizen registered as a person: they hold credits in their own
+/// account, not in an organisation of one. Who they are is only a salted
+/// commitment here (personal data stays beside the journal, erasable).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Person {
+    #[schema(value_type = u64)]
+    pub user: UserId,
+    pub account: AccountId,
+    /// SHA-256, hex, of the salt, the username and the display name.
+    pub identity: String,
+    pub registered_at_ms: i64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

@@ -27,6 +27,7 @@ pub struct Dirty {
     pub holds: BTreeSet<HoldId>,
     /// Logins live in memory and in the users table beside the journal; no projection rows yet.
     pub logins: BTreeSet<UserId>,
+    pub persons: BTreeSet<UserId>,
 }
 
 impl Dirty {
@@ -59,6 +60,8 @@ pub struct Registry {
     pub(crate) holds_created: u64,
     /// Logins created since logins are journaled, by user id.
     pub(crate) logins: BTreeMap<UserId, Login>,
+    /// People with accounts of their own, by user id.
+    pub(crate) persons: BTreeMap<UserId, Person>,
 }
 
 /// Which tally a unit counts in.
@@ -98,6 +101,12 @@ impl Registry {
     }
     pub fn organisations(&self) -> impl Iterator<Item = &Organisation> {
         self.organisations.values()
+    }
+    pub fn person(&self, user: UserId) -> Option<&Person> {
+        self.persons.get(&user)
+    }
+    pub fn persons(&self) -> impl Iterator<Item = &Person> {
+        self.persons.values()
     }
     pub fn account(&self, id: AccountId) -> Option<&Account> {
         self.accounts.get(&id)
@@ -245,11 +254,23 @@ impl Registry {
                 dirty.logins.insert(*user);
             }
             Event::OrganisationCreated { organisation } => {
-                let account = Account { id: organisation.account, org: organisation.id, kind: AccountKind::Holding };
+                let account = Account {
+                    id: organisation.account,
+                    holder: Holder::Org(organisation.id),
+                    kind: AccountKind::Holding,
+                };
                 self.accounts.insert(account.id, account);
                 self.organisations.insert(organisation.id, organisation.clone());
                 dirty.organisations.insert(organisation.id);
                 dirty.accounts.insert(organisation.account);
+            }
+            Event::PersonRegistered { person } => {
+                let account =
+                    Account { id: person.account, holder: Holder::Person(person.user), kind: AccountKind::Holding };
+                self.accounts.insert(account.id, account);
+                self.persons.insert(person.user, person.clone());
+                dirty.persons.insert(person.user);
+                dirty.accounts.insert(person.account);
             }
             Event::BufferPoolOpened { account } => {
                 self.accounts.insert(account.id, account.clone());

@@ -52,7 +52,7 @@ fn the_first_organisation_is_the_operator_and_opens_the_buffer_pool() {
     let events = world.run(&system(), &create("Rayong City", Role::Operator));
     let name = "Rayong City".to_string();
     let operator = Organisation { id: OrgId(1), name, role: Role::Operator, account: AccountId(1) };
-    let pool = Account { id: AccountId(2), org: OrgId(1), kind: AccountKind::BufferPool };
+    let pool = Account { id: AccountId(2), holder: Holder::Org(OrgId(1)), kind: AccountKind::BufferPool };
     assert_eq!(
         events,
         vec![Event::OrganisationCreated { organisation: operator }, Event::BufferPoolOpened { account: pool }]

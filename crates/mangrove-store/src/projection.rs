@@ -16,9 +16,9 @@ use Kind::{Int as I, Text as T};
 /// The built-in domains' tables, written in the migrations too
 /// (`tests/schema.rs` checks the three agree). A plugged domain's tables
 /// are created from its own description (see [`tables`]).
-pub const TABLES: [Table; 23] = [
+pub const TABLES: [Table; 24] = [
     Table { name: "organisations", columns: &[("id", I), ("name", T), ("role", T), ("account_id", I)], key_columns: 1 },
-    Table { name: "accounts", columns: &[("id", I), ("org_id", I), ("kind", T)], key_columns: 1 },
+    Table { name: "accounts", columns: &[("id", I), ("org_id", I), ("person_id", I), ("kind", T)], key_columns: 1 },
     Table {
         name: "credit_classes",
         columns: &[("id", I), ("code", T), ("name", T), ("methodology", T), ("kind", T), ("default_buffer_bps", I)],
@@ -299,6 +299,11 @@ pub const TABLES: [Table; 23] = [
         ],
         key_columns: 1,
     },
+    Table {
+        name: "persons",
+        columns: &[("user_id", I), ("account_id", I), ("identity", T), ("registered_at_ms", I)],
+        key_columns: 1,
+    },
 ];
 
 /// Every unsigned value a row holds is an id counted from 1 or a figure
@@ -459,6 +464,7 @@ pub fn changes(app: &App, dirty: &AppDirty) -> Changes {
             .collect(),
     );
     add(22, touched.auctions.iter().map(|id| (vec![int(id.0)], market.auction(*id).map(auction_row))).collect());
+    add(23, dirty.persons.iter().map(|user| (vec![int(user.get())], registry.person(*user).map(person_row))).collect());
     changes
 }
 
@@ -503,6 +509,7 @@ fn built_in_rows(app: &App, table: usize) -> Vec<Row> {
         20 => app.market.orders().map(order_row).collect(),
         21 => app.market.trades().iter().map(|trade| trade_row(app, trade)).collect(),
         22 => app.market.auctions().map(auction_row).collect(),
+        23 => registry.persons().map(person_row).collect(),
         _ => unreachable!("there are {} built-in projection tables", TABLES.len()),
     }
 }
@@ -510,8 +517,16 @@ fn built_in_rows(app: &App, table: usize) -> Vec<Row> {
 fn organisation_row(org: &Organisation) -> Row {
     vec![int(org.id.0), text(&org.name), name(&org.role), int(org.account.0)]
 }
+fn person_row(person: &Person) -> Row {
+    vec![int(person.user.get()), int(person.account.0), text(&person.identity), signed(person.registered_at_ms)]
+}
+
 fn account_row(account: &Account) -> Row {
-    vec![int(account.id.0), int(account.org.0), name(&account.kind)]
+    let (org, person) = match account.holder {
+        Holder::Org(org) => (int(org.0), Value::Int(None)),
+        Holder::Person(user) => (Value::Int(None), int(user.get())),
+    };
+    vec![int(account.id.0), org, person, name(&account.kind)]
 }
 fn class_row(class: &CreditClass) -> Row {
     vec![

@@ -280,10 +280,13 @@ export type webhooks = Record<string, never>;
 
 export interface components {
   schemas: {
-    Account: {
+    /**
+     * @description An account of credits. Its JSON names its holder as `"org": N` or
+     * `"person": N` beside its id and kind.
+     */
+    Account: components["schemas"]["Holder"] & {
       id: components["schemas"]["AccountId"];
       kind: components["schemas"]["AccountKind"];
-      org: components["schemas"]["OrgId"];
     };
     /**
      * Format: int64
@@ -847,6 +850,14 @@ export interface components {
      * @description A hold: credits locked in escrow.
      */
     HoldId: number;
+    /** @description Whose an account is: an organisation's, or a person's own. */
+    Holder: OneOf<[{
+      /** Format: int64 */
+      org: number;
+    }, {
+      /** Format: int64 */
+      person: number;
+    }]>;
     HoldingView: {
       /** Format: int64 */
       active_tco2e: number;

@@ -72,6 +72,13 @@ fn actor_view(registry: &mangrove_registry::Registry, usernames: &BTreeMap<i64, 
             org_id: Some(org.get()),
             org_name: registry.organisation(*org).map(|org| org.name.clone()),
         },
+        Actor::Person { user } => ActorView {
+            system: false,
+            user_id: Some(user.get()),
+            username: i64::try_from(user.get()).ok().and_then(|id| usernames.get(&id).cloned()),
+            org_id: None,
+            org_name: None,
+        },
     }
 }
 

@@ -185,7 +185,9 @@ pub async fn serial(State(state): State<AppState>, Path(text): Path<String>) -> 
                 first: block.range.first.max(serial.range.first),
                 last: block.range.last.min(serial.range.last),
             };
-            let holder = registry.account(block.account).and_then(|account| registry.organisation(account.org));
+            let holder = registry
+                .account(block.account)
+                .and_then(|account| account.org().and_then(|org| registry.organisation(org)));
             BlockView {
                 serial: registry.serial(block.batch, range).map(|s| s.to_string()).unwrap_or_default(),
                 quantity_tco2e: range.len(),
@@ -217,7 +219,9 @@ fn retirement_view(app: &mangrove_app::App, retirement: &Retirement) -> Retireme
     let registry = &app.registry;
     let batch = registry.batch(retirement.batch);
     let project = batch.and_then(|batch| registry.project(batch.project));
-    let retired_by = registry.account(retirement.account).and_then(|account| registry.organisation(account.org));
+    let retired_by = registry
+        .account(retirement.account)
+        .and_then(|account| account.org().and_then(|org| registry.organisation(org)));
     RetirementView {
         retirement: retirement.clone(),
         serials: retirement
@@ -453,7 +457,7 @@ pub async fn account(
     let registry = &ledger.app.registry;
     let account =
         registry.account(AccountId(id)).ok_or_else(|| ApiError::not_found(format!("there is no account {id}")))?;
-    if account.org != user.org() && user.role != Role::Operator {
+    if account.org() != Some(user.org()) && user.role != Role::Operator {
         return Err(ApiError::forbidden(format!("account {id} belongs to another organisation")));
     }
     let holdings = registry
@@ -477,6 +481,7 @@ pub async fn account(
             })
         })
         .collect();
-    let organisation = registry.organisation(account.org).map(|org| org.name.clone()).unwrap_or_default();
+    let organisation =
+        account.org().and_then(|org| registry.organisation(org)).map(|org| org.name.clone()).unwrap_or_default();
     Ok(Json(AccountView { account: account.clone(), organisation, holdings }))
 }
