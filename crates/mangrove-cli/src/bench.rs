@@ -4,7 +4,8 @@
 //! `mangrove bench mrv`: the province's inventories recomputed, against one
 //! SQL query per factory, and the dashboard endpoint under load.
 //! `mangrove bench exchange`: the matching engine alone against a peer
-//! crate (`bench_exchange.rs`).
+//! crate (`bench_exchange.rs`). `bench people`, `bench reads` and `bench
+//! startup` are in files of their own.
 
 use anyhow::Context as _;
 use clap::Subcommand;
@@ -86,6 +87,18 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 64)]
         readers: usize,
     },
+    /// Durable transfers per second and start-up, before and after registering many people.
+    People {
+        /// People to register, each with a holding account of their own.
+        #[arg(long, default_value_t = 100_000)]
+        people: u64,
+        /// Transfers timed before and after.
+        #[arg(long, default_value_t = 50_000)]
+        transfers: u64,
+        /// Clients submitting at once.
+        #[arg(long, default_value_t = 512)]
+        clients: u64,
+    },
     /// Start-up on a large journal: full replay against the latest snapshot and the tail.
     Startup {
         /// Events in the journal when the snapshot is taken (orders and their trades).
@@ -118,6 +131,9 @@ pub async fn run(command: &BenchCommand) -> anyhow::Result<()> {
         }
         BenchCommand::Reads { warm_orders, orders, clients, readers } => {
             crate::bench_reads::run(*warm_orders, *orders, *clients, *readers).await
+        }
+        BenchCommand::People { people, transfers, clients } => {
+            crate::bench_people::run(*people, *transfers, *clients).await
         }
         BenchCommand::Startup { events, tail_orders, rounds, clients } => {
             crate::bench_startup::run(*events, *tail_orders, *rounds, *clients).await
@@ -251,7 +267,7 @@ where
     Ok((elapsed, latencies_ms))
 }
 
-async fn setup(store: &Store) -> anyhow::Result<(AccountId, AccountId, Actor)> {
+pub(crate) async fn setup(store: &Store) -> anyhow::Result<(AccountId, AccountId, Actor)> {
     let run = |actor: Actor, command: Command| {
         let store = store.clone();
         async move { anyhow::Ok(store.sequencer().submit(Submission::new(&actor, None, command)?).await?) }

@@ -3,6 +3,7 @@
 
 mod bench;
 mod bench_exchange;
+mod bench_people;
 mod bench_reads;
 mod bench_startup;
 mod exchange;

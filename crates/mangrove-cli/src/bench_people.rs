@@ -1,0 +1,106 @@
+//! `mangrove bench people`: whether tens of thousands of people slow the
+//! registry. On one SQLite database, in one run: durable transfers per
+//! second and start-up time (full replay, and from the latest snapshot)
+//! before and after registering `people` people with their own accounts,
+//! printed side by side with the factor between them.
+
+use crate::bench::{drive, setup};
+use mangrove_core::{BatchId, UserId};
+use mangrove_registry::{Actor, Command, Selection};
+use mangrove_store::testing::TestDatabase;
+use mangrove_store::{Store, StoreOptions};
+use serde_json::json;
+use std::time::Instant;
+
+/// Every person commits to who they are; the bench uses one fixed commitment.
+const IDENTITY: &str = "0a4d55a8d778e5022fab701977c5d840bbc486d0ad3e8f8e1e5e6a1e4e6c1f6d";
+
+struct Moment {
+    transfers_per_s: f64,
+    full_replay_ms: f64,
+    from_snapshot_ms: f64,
+    journal_events: u64,
+}
+
+pub async fn run(people: u64, transfers: u64, clients: u64) -> anyhow::Result<()> {
+    let database = TestDatabase::sqlite();
+    let options = StoreOptions { snapshot_every_events: 0, ..database.options.clone() };
+    let store = Store::open(options.clone()).await?;
+    let (from, to, owner) = setup(&store).await?;
+    let transfer = move |_| {
+        let command = Command::Transfer { from, to, selection: Selection::Quantity { batch: BatchId(1), quantity: 1 } };
+        (owner, command.into())
+    };
+    let elapsed = drive(&store, transfers, clients, "transfers, no people", transfer).await?;
+    let before_rate = transfers as f64 / elapsed.as_secs_f64();
+    store.take_snapshot().await?;
+    drop(store);
+    let before = moment(&options, before_rate).await?;
+
+    let store = Store::open(options.clone()).await?;
+    let started = Instant::now();
+    drive(&store, people, clients, "registering people", |n| {
+        let command = Command::RegisterPerson { user: UserId(1_000_000 + n), identity: IDENTITY.into() };
+        (Actor::System, command.into())
+    })
+    .await?;
+    let registered_per_s = people as f64 / started.elapsed().as_secs_f64();
+    let registered = store.ledger().read().await.app.registry.persons().count() as u64;
+    anyhow::ensure!(registered == people, "{registered} people registered, {people} were acknowledged");
+    let elapsed = drive(&store, transfers, clients, "transfers, with the people", transfer).await?;
+    let after_rate = transfers as f64 / elapsed.as_secs_f64();
+    store.take_snapshot().await?;
+    drop(store);
+    let after = moment(&options, after_rate).await?;
+
+    println!("Registry on SQLite with and without {people} people ({transfers} transfers of 1 t, {clients} clients)");
+    println!("{:<34} {:>14} {:>14} {:>8}", "", "no people", "with people", "factor");
+    let rows = [
+        ("journal events", before.journal_events as f64, after.journal_events as f64),
+        ("transfers per second", before.transfers_per_s, after.transfers_per_s),
+        ("start-up, full replay (ms)", before.full_replay_ms, after.full_replay_ms),
+        ("start-up, from snapshot (ms)", before.from_snapshot_ms, after.from_snapshot_ms),
+    ];
+    for (name, without, with) in rows {
+        println!("{name:<34} {without:>14.0} {with:>14.0} {:>7.2}×", with / without);
+    }
+    println!("people registered per second: {registered_per_s:.0}");
+    println!(
+        "{}",
+        json!({
+            "bench": "people",
+            "figures": {
+                "people": people,
+                "registered_per_s": registered_per_s.round(),
+                "transfers_per_s": { "without": before.transfers_per_s.round(), "with": after.transfers_per_s.round(),
+                    "factor": round2(before.transfers_per_s / after.transfers_per_s) },
+                "full_replay_ms": { "without": before.full_replay_ms.round(), "with": after.full_replay_ms.round(),
+                    "factor": round2(after.full_replay_ms / before.full_replay_ms) },
+                "from_snapshot_ms": { "without": before.from_snapshot_ms.round(), "with": after.from_snapshot_ms.round(),
+                    "factor": round2(after.from_snapshot_ms / before.from_snapshot_ms) },
+                "journal_events": { "without": before.journal_events, "with": after.journal_events },
+            }
+        })
+    );
+    Ok(())
+}
+
+fn round2(value: f64) -> f64 {
+    (value * 100.0).round() / 100.0
+}
+
+/// The two start-ups of the database as it stands.
+async fn moment(options: &StoreOptions, transfers_per_s: f64) -> anyhow::Result<Moment> {
+    let full = StoreOptions { start_from_snapshot: false, ..options.clone() };
+    let started = Instant::now();
+    let store = Store::open(full).await?;
+    let full_replay_ms = started.elapsed().as_secs_f64() * 1e3;
+    let journal_events = store.ledger().read().await.tree.len();
+    drop(store);
+    let started = Instant::now();
+    let store = Store::open(options.clone()).await?;
+    let from_snapshot_ms = started.elapsed().as_secs_f64() * 1e3;
+    anyhow::ensure!(store.started_from_snapshot().is_some(), "the start did not use the snapshot");
+    drop(store);
+    Ok(Moment { transfers_per_s, full_replay_ms, from_snapshot_ms, journal_events })
+}
