@@ -596,8 +596,9 @@ mod tests {
         let upsert = statement_text(Shape::Upsert(&TABLES[1]), 2);
         assert_eq!(
             upsert,
-            "INSERT INTO accounts (id, org_id, kind) VALUES ($1, $2, $3), ($4, $5, $6) \
-             ON CONFLICT (id) DO UPDATE SET org_id = excluded.org_id, kind = excluded.kind"
+            "INSERT INTO accounts (id, org_id, person_id, kind) VALUES ($1, $2, $3, $4), ($5, $6, $7, $8) \
+             ON CONFLICT (id) DO UPDATE SET org_id = excluded.org_id, person_id = excluded.person_id, \
+             kind = excluded.kind"
         );
         assert_eq!(
             statement_text(Shape::Delete(&TABLES[1]), 2),
