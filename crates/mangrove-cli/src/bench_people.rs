@@ -1,8 +1,9 @@
 //! `mangrove bench people`: whether tens of thousands of people slow the
-//! registry. On one SQLite database, in one run: durable transfers per
-//! second and start-up time (full replay, and from the latest snapshot)
-//! before and after registering `people` people with their own accounts,
-//! printed side by side with the factor between them.
+//! registry. In one run, on two SQLite databases whose journals have the
+//! same length: durable transfers per second and start-up time (full
+//! replay, and from the latest snapshot), where `people` people were
+//! registered with accounts of their own against where as many transfers
+//! were made instead, side by side with the factor between them.
 
 use crate::bench::{drive, setup};
 use mangrove_core::{BatchId, UserId};
@@ -23,37 +24,13 @@ struct Moment {
 }
 
 pub async fn run(people: u64, transfers: u64, clients: u64) -> anyhow::Result<()> {
-    let database = TestDatabase::sqlite();
-    let options = StoreOptions { snapshot_every_events: 0, ..database.options.clone() };
-    let store = Store::open(options.clone()).await?;
-    let (from, to, owner) = setup(&store).await?;
-    let transfer = move |_| {
-        let command = Command::Transfer { from, to, selection: Selection::Quantity { batch: BatchId(1), quantity: 1 } };
-        (owner, command.into())
-    };
-    let elapsed = drive(&store, transfers, clients, "transfers, no people", transfer).await?;
-    let before_rate = transfers as f64 / elapsed.as_secs_f64();
-    store.take_snapshot().await?;
-    drop(store);
-    let before = moment(&options, before_rate).await?;
+    // Two databases with journals of the same length: one where `people`
+    // people were registered, one where as many more transfers were made.
+    let (before, _) = world(people, transfers, clients, false).await?;
+    let (after, registered_per_s) = world(people, transfers, clients, true).await?;
 
-    let store = Store::open(options.clone()).await?;
-    let started = Instant::now();
-    drive(&store, people, clients, "registering people", |n| {
-        let command = Command::RegisterPerson { user: UserId(1_000_000 + n), identity: IDENTITY.into() };
-        (Actor::System, command.into())
-    })
-    .await?;
-    let registered_per_s = people as f64 / started.elapsed().as_secs_f64();
-    let registered = store.ledger().read().await.app.registry.persons().count() as u64;
-    anyhow::ensure!(registered == people, "{registered} people registered, {people} were acknowledged");
-    let elapsed = drive(&store, transfers, clients, "transfers, with the people", transfer).await?;
-    let after_rate = transfers as f64 / elapsed.as_secs_f64();
-    store.take_snapshot().await?;
-    drop(store);
-    let after = moment(&options, after_rate).await?;
-
-    println!("Registry on SQLite with and without {people} people ({transfers} transfers of 1 t, {clients} clients)");
+    println!("Registry on SQLite with and without {people} people, journals of equal length");
+    println!("({transfers} transfers of 1 t timed, {clients} clients, after as many as a warm-up)");
     println!("{:<34} {:>14} {:>14} {:>8}", "", "no people", "with people", "factor");
     let rows = [
         ("journal events", before.journal_events as f64, after.journal_events as f64),
@@ -73,7 +50,7 @@ pub async fn run(people: u64, transfers: u64, clients: u64) -> anyhow::Result<()
                 "people": people,
                 "registered_per_s": registered_per_s.round(),
                 "transfers_per_s": { "without": before.transfers_per_s.round(), "with": after.transfers_per_s.round(),
-                    "factor": round2(before.transfers_per_s / after.transfers_per_s) },
+                    "slowdown": round2(before.transfers_per_s / after.transfers_per_s) },
                 "full_replay_ms": { "without": before.full_replay_ms.round(), "with": after.full_replay_ms.round(),
                     "factor": round2(after.full_replay_ms / before.full_replay_ms) },
                 "from_snapshot_ms": { "without": before.from_snapshot_ms.round(), "with": after.from_snapshot_ms.round(),
@@ -83,6 +60,41 @@ pub async fn run(people: u64, transfers: u64, clients: u64) -> anyhow::Result<()
         })
     );
     Ok(())
+}
+
+/// A fresh database: the set-up, a warm-up of `transfers` transfers, then
+/// `people` people registered (or as many more transfers), then
+/// `transfers` timed transfers, a snapshot, and the two start-ups.
+/// Returns them with the people registered per second.
+async fn world(people: u64, transfers: u64, clients: u64, with_people: bool) -> anyhow::Result<(Moment, f64)> {
+    let database = TestDatabase::sqlite();
+    let options = StoreOptions { snapshot_every_events: 0, ..database.options.clone() };
+    let store = Store::open(options.clone()).await?;
+    let (from, to, owner) = setup(&store).await?;
+    let transfer = move |_| {
+        let command = Command::Transfer { from, to, selection: Selection::Quantity { batch: BatchId(1), quantity: 1 } };
+        (owner, command.into())
+    };
+    drive(&store, transfers, clients, "warm-up transfers", transfer).await?;
+    let started = Instant::now();
+    if with_people {
+        drive(&store, people, clients, "registering people", |n| {
+            let command = Command::RegisterPerson { user: UserId(1_000_000 + n), identity: IDENTITY.into() };
+            (Actor::System, command.into())
+        })
+        .await?;
+        let registered = store.ledger().read().await.app.registry.persons().count() as u64;
+        anyhow::ensure!(registered == people, "{registered} people registered, {people} were acknowledged");
+    } else {
+        drive(&store, people, clients, "as many transfers instead", transfer).await?;
+    }
+    let registered_per_s = people as f64 / started.elapsed().as_secs_f64();
+    let label = if with_people { "timed transfers, with the people" } else { "timed transfers, no people" };
+    let elapsed = drive(&store, transfers, clients, label, transfer).await?;
+    let transfers_per_s = transfers as f64 / elapsed.as_secs_f64();
+    store.take_snapshot().await?;
+    drop(store);
+    Ok((moment(&options, transfers_per_s).await?, registered_per_s))
 }
 
 fn round2(value: f64) -> f64 {
