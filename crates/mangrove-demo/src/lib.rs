@@ -62,9 +62,16 @@ impl Demo {
         let Some(Event::OrganisationCreated { organisation }) = receipt.events[0].payload.registry() else {
             anyhow::bail!("creating {name} created no organisation");
         };
-        let user = auth::create_user(&self.state, &Actor::System, login.0, DEMO_PASSWORD, login.1, organisation.id)
-            .await
-            .map_err(|error| anyhow::anyhow!("creating the login {}: {}", login.0, error.message))?;
+        let user = auth::create_user(
+            &self.state,
+            &Actor::System,
+            login.0,
+            DEMO_PASSWORD,
+            login.1,
+            auth::Joining::Member(organisation.id),
+        )
+        .await
+        .map_err(|error| anyhow::anyhow!("creating the login {}: {}", login.0, error.message))?;
         self.logins.push(DemoLogin { username: login.0, organisation: name.into(), role });
         let actor = Actor::Member { user: UserId(u64::try_from(user.id)?), org: organisation.id, role };
         Ok((actor, organisation.account))

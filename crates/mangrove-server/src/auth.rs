@@ -82,15 +82,39 @@ pub struct CurrentUser {
 }
 
 impl CurrentUser {
+    /// A member acts for their organisation; a person for themself.
     pub fn actor(&self) -> Actor {
-        Actor::Member {
-            user: UserId(u64::try_from(self.user.id).unwrap_or_default()),
-            org: self.org(),
-            role: self.role,
+        let user = UserId(u64::try_from(self.user.id).unwrap_or_default());
+        match self.org() {
+            Some(org) => Actor::Member { user, org, role: self.role },
+            None => Actor::Person { user },
         }
     }
-    pub fn org(&self) -> OrgId {
-        OrgId(u64::try_from(self.user.org_id).unwrap_or_default())
+    /// Who holds what the signed-in login holds: its organisation, or the
+    /// person themself.
+    pub fn holder(&self) -> mangrove_registry::Holder {
+        match self.actor() {
+            Actor::Member { org, .. } => mangrove_registry::Holder::Org(org),
+            _ => mangrove_registry::Holder::Person(UserId(u64::try_from(self.user.id).unwrap_or_default())),
+        }
+    }
+    /// The owner of the signed-in login's money in the ledger.
+    pub fn ledger_owner(&self) -> mangrove_ledger::Owner {
+        match self.holder() {
+            mangrove_registry::Holder::Org(org) => mangrove_ledger::Owner::Org(org),
+            mangrove_registry::Holder::Person(user) => mangrove_ledger::Owner::User(user),
+        }
+    }
+    /// The holding account of the signed-in login's organisation, or their own.
+    pub fn holding_account(&self, registry: &mangrove_registry::Registry) -> Option<mangrove_core::AccountId> {
+        match self.holder() {
+            mangrove_registry::Holder::Org(org) => registry.organisation(org).map(|org| org.account),
+            mangrove_registry::Holder::Person(user) => registry.person(user).map(|person| person.account),
+        }
+    }
+    /// The organisation the signed-in login is a member of; none for a person.
+    pub fn org(&self) -> Option<OrgId> {
+        self.user.org_id.and_then(|org| u64::try_from(org).ok()).map(OrgId)
     }
     pub fn require(&self, roles: &[Role]) -> ApiResult<()> {
         if roles.contains(&self.role) {
@@ -171,8 +195,17 @@ impl FromRequestParts<AppState> for MaybeUser {
     }
 }
 
-/// Creates a login in an existing organisation, with the organisation's
-/// role, on `creator`'s authority, and journals it.
+/// What a new login joins as: a member of an organisation, in its role, or
+/// a person of their own (a citizen) with a holding account of their own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Joining {
+    Member(OrgId),
+    Person,
+}
+
+/// Creates a login on `creator`'s authority and journals it: a member of an
+/// existing organisation, with the organisation's role (`CreateLogin`), or
+/// a person, a citizen with an account of their own (`RegisterPerson`).
 ///
 /// The order makes every crash harmless: the row is written `pending` (it
 /// cannot sign in), then its creation is journaled, then it is made
@@ -186,17 +219,20 @@ pub async fn create_user(
     username: &str,
     password: &str,
     display_name: &str,
-    org: OrgId,
+    joining: Joining,
 ) -> ApiResult<UserRecord> {
     let username = check_username(username)?;
     check_password(password)?;
     let display_name = mangrove_registry::check::name("display_name", display_name)?;
-    let role = {
-        let ledger = state.store.ledger().read().await;
-        let organisation = ledger.app.registry.organisation(org).ok_or_else(|| {
-            ApiError::not_found(format!("there is no organisation {}", org.get())).with_field("org_id")
-        })?;
-        organisation.role
+    let role = match joining {
+        Joining::Member(org) => {
+            let ledger = state.store.ledger().read().await;
+            let organisation = ledger.app.registry.organisation(org).ok_or_else(|| {
+                ApiError::not_found(format!("there is no organisation {}", org.get())).with_field("org_id")
+            })?;
+            organisation.role
+        }
+        Joining::Person => Role::Citizen,
     };
     if let Some(existing) = state.store.db().user_by_username(&username).await.map_err(ApiError::internal)? {
         if !clear_unjournaled(state, &existing).await? {
@@ -218,7 +254,10 @@ pub async fn create_user(
         username,
         display_name,
         password_hash,
-        org_id: i64::try_from(org.get()).map_err(ApiError::internal)?,
+        org_id: match joining {
+            Joining::Member(org) => Some(i64::try_from(org.get()).map_err(ApiError::internal)?),
+            Joining::Person => None,
+        },
         role: role.as_str().to_string(),
         created_at_ms: state.store.now_ms(),
         status: "pending".into(),
@@ -231,7 +270,10 @@ pub async fn create_user(
         other => ApiError::internal(other),
     })?;
     let user_id = UserId(u64::try_from(user.id).map_err(ApiError::internal)?);
-    let command = mangrove_registry::Command::CreateLogin { user: user_id, org, identity };
+    let command = match joining {
+        Joining::Member(org) => mangrove_registry::Command::CreateLogin { user: user_id, org, identity },
+        Joining::Person => mangrove_registry::Command::RegisterPerson { user: user_id, identity },
+    };
     let journaled = match mangrove_app::Submission::new(creator, None, command) {
         Ok(submission) => state.store.sequencer().submit(submission).await.map_err(ApiError::from),
         Err(error) => Err(ApiError::from(error)),
@@ -266,7 +308,7 @@ async fn clear_unjournaled(state: &AppState, existing: &UserRecord) -> ApiResult
     let journaled = {
         let ledger = state.store.ledger().read().await;
         let id = UserId(u64::try_from(existing.id).unwrap_or_default());
-        ledger.app.registry.login(id).is_some()
+        ledger.app.registry.login(id).is_some() || ledger.app.registry.person(id).is_some()
     };
     if journaled {
         state.store.db().set_user_status(existing.id, "active").await.map_err(ApiError::internal)?;

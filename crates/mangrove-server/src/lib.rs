@@ -86,6 +86,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(people::login))
         .routes(routes!(people::logout))
         .routes(routes!(people::me))
+        .routes(routes!(people::register_person))
         .routes(routes!(people::list_users, people::create_user))
         .routes(routes!(people::disable_user))
         .routes(routes!(people::organisation_users))

@@ -44,7 +44,8 @@ pub struct UserRecord {
     pub display_name: String,
     #[serde(skip)]
     pub password_hash: String,
-    pub org_id: i64,
+    /// The organisation the login is a member of; none for a person.
+    pub org_id: Option<i64>,
     pub role: String,
     pub created_at_ms: i64,
     /// `pending`, `active` or `disabled`: only an active login signs in.

@@ -165,6 +165,14 @@ export interface paths {
      */
     get: operations["organisation_users"];
   };
+  "/api/v1/people": {
+    /**
+     * Registers a citizen as a person: a login of their own, in no
+     * organisation, and a holding account of their own. The journal keeps only
+     * a salted commitment to who they are.
+     */
+    post: operations["register_person"];
+  };
   "/api/v1/practices": {
     /** The library is public: factories publish practices for each other. */
     get: operations["practices"];
@@ -476,8 +484,11 @@ export interface components {
       balance_satang: number;
       /** Format: int64 */
       held_satang: number;
-      /** Format: int64 */
-      org_id: number;
+      /**
+       * Format: int64
+       * @description The organisation whose cash it is; none for a person's own.
+       */
+      org_id?: number | null;
       transfers: components["schemas"]["CashTransfer"][];
     };
     /**
@@ -1061,6 +1072,11 @@ export interface components {
     NewOrganisation: {
       name: string;
       role: components["schemas"]["Role"];
+    };
+    NewPerson: {
+      display_name: string;
+      password: string;
+      username: string;
     };
     NewPractice: {
       /** Format: int64 */
@@ -1802,8 +1818,11 @@ export interface components {
       display_name: string;
       /** Format: int64 */
       id: number;
-      /** Format: int64 */
-      org_id: number;
+      /**
+       * Format: int64
+       * @description The organisation the login is a member of; none for a person.
+       */
+      org_id?: number | null;
       org_name: string;
       role: string;
       /** @description `active`, `disabled`, or `pending` (its creation not yet on the record). */
@@ -4656,6 +4675,82 @@ export interface operations {
       };
       /** @description An internal error, logged */
       500: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+    };
+  };
+  /**
+   * Registers a citizen as a person: a login of their own, in no
+   * organisation, and a holding account of their own. The journal keeps only
+   * a salted commitment to who they are.
+   */
+  register_person: {
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["NewPerson"];
+      };
+    };
+    responses: {
+      201: {
+        content: {
+          "application/json": components["schemas"]["UserView"];
+        };
+      };
+      /** @description A malformed query or body */
+      400: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Sign in first */
+      401: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      403: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description No such resource */
+      404: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      409: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description The body is not JSON */
+      415: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      422: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description An internal error, logged */
+      500: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description The registry is unavailable; try again shortly */
+      503: {
         content: {
           "application/json": components["schemas"]["ErrorBody"];
         };

@@ -19,6 +19,13 @@ function set(next: Session) {
   store.notify();
 }
 
+/// The organisation of a signed-in member. The pages of an organisation's
+/// role are never shown to a person (a citizen in no organisation).
+export function memberOrg(user: User): number {
+  if (user.org_id === null) throw new Error('this page is an organisation\'s, and a person belongs to none');
+  return user.org_id;
+}
+
 export async function loadSession() {
   try {
     set({ loaded: true, user: await get<User>('/me') });

@@ -42,7 +42,7 @@ export interface User {
   id: number;
   username: string;
   display_name: string;
-  org_id: number;
+  org_id: number | null;
   org_name: string;
   account_id: number | null;
   role: Role;

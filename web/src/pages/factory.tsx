@@ -8,6 +8,7 @@ import { useI18n, type MessageKey } from '../i18n/i18n';
 import { ApiError, API_BASE, command, get } from '../lib/api';
 import { parseWholeNumber } from '../lib/format';
 import { navigate, withQuery, type Location } from '../lib/router';
+import { memberOrg } from '../lib/session';
 import type { CsvProblem, Factory, FactoryInventory, Paged, User } from '../lib/types';
 import { Empty, Facts, LoadError, Loading, PageTitle } from '../ui/bits';
 import { useFetch } from '../ui/fetch';
@@ -250,9 +251,9 @@ export function FactoryPage({ user, location }: { user: User; location: Location
       ) : year ? (
         <Loading />
       ) : null}
-      <ImportForm factory={user.org_id} year={String(year ?? new Date().getFullYear() - 1)} done={done} />
-      {f && <TargetSection org={user.org_id} years={years} />}
-      {f && <ReductionsSection org={user.org_id} />}
+      <ImportForm factory={memberOrg(user)} year={String(year ?? new Date().getFullYear() - 1)} done={done} />
+      {f && <TargetSection org={memberOrg(user)} years={years} />}
+      {f && <ReductionsSection org={memberOrg(user)} />}
     </>
   );
 }

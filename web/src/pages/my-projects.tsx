@@ -1,5 +1,6 @@
 import { useI18n, type MessageKey } from '../i18n/i18n';
 import type { Location } from '../lib/router';
+import { memberOrg } from '../lib/session';
 import { PROJECT_STATUSES, type User } from '../lib/types';
 import { PageTitle } from '../ui/bits';
 import { FilterBar } from '../ui/filters';
@@ -9,7 +10,7 @@ import { ProjectTable } from './projects';
 export function MyProjects({ user, location }: { user: User; location: Location }) {
   const { t } = useI18n();
   const statuses = PROJECT_STATUSES.map((s) => ({ value: s, label: t(`project_status.${s}` as MessageKey) }));
-  const query = { proponent: user.org_id, status: location.query.get('status') ?? undefined, q: location.query.get('q') ?? undefined };
+  const query = { proponent: memberOrg(user), status: location.query.get('status') ?? undefined, q: location.query.get('q') ?? undefined };
   return (
     <>
       <PageTitle>{t('my_projects.title')}</PageTitle>

@@ -521,7 +521,7 @@ function OpenOrders({ orders, tick, changed }: { orders: Order[] | undefined; ti
   );
 }
 
-function Fills({ fills, org }: { fills: Trade[] | undefined; org: number }) {
+function Fills({ fills, org }: { fills: Trade[] | undefined; org: number | null }) {
   const { t, perTonne, tonnes, baht, dateTime } = useI18n();
   return (
     <section aria-labelledby="fills-title">

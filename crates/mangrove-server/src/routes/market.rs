@@ -14,7 +14,7 @@ use mangrove_app::market::{Auction, AuctionStatus, Candle, CandleInterval, Order
 use mangrove_app::{App, MarketCommand};
 use mangrove_core::{AuctionId, BatchId, InstrumentId, OrderId, OrgId};
 use mangrove_exchange::{OrderKind, Side, TimeInForce};
-use mangrove_ledger::{AccountKind, Asset, Owner};
+use mangrove_ledger::{AccountKind, Asset};
 use mangrove_registry::Role;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -209,7 +209,7 @@ pub async fn trades(
         Some(id) => Box::new(app.market.trades_of(InstrumentId(id)).rev()),
         None => Box::new(app.market.trades().iter().rev()),
     };
-    let rows = trades.filter(|t| mine.is_none_or(|org| t.buyer.org == org || t.seller.org == org));
+    let rows = trades.filter(|t| mine.is_none_or(|org| Some(t.buyer.org) == org || Some(t.seller.org) == org));
     Ok(axum::Json(page.take(rows, |t| trade_view(app, t))))
 }
 
@@ -279,12 +279,7 @@ pub async fn place_order(
 
 async fn own_account(state: &AppState, user: &CurrentUser) -> ApiResult<mangrove_core::AccountId> {
     let ledger = state.store.ledger().read().await;
-    ledger
-        .app
-        .registry
-        .organisation(user.org())
-        .map(|org| org.account)
-        .ok_or_else(|| ApiError::not_found("your organisation has no account"))
+    user.holding_account(&ledger.app.registry).ok_or_else(|| ApiError::not_found("you have no holding account"))
 }
 
 #[utoipa::path(post, path = "/orders/{id}/cancel", tag = "market",
@@ -395,7 +390,7 @@ pub async fn orders(
         .market
         .orders()
         .rev()
-        .filter(|o| o.org == user.org())
+        .filter(|o| Some(o.org) == user.org())
         .filter(|o| filter.instrument.is_none_or(|id| o.instrument.get() == id))
         .filter(|o| !open_only || o.status == mangrove_app::market::OrderStatus::Open);
     Ok(axum::Json(page.take(rows, |o| order_view(app, o))))
@@ -434,7 +429,7 @@ pub struct AuctionView {
 fn auction_view(app: &App, auction: &Auction, viewer: Option<&CurrentUser>) -> AuctionView {
     let name = |org: OrgId| app.registry.organisation(org).map(|o| o.name.clone()).unwrap_or_default();
     let open = auction.status == AuctionStatus::Open;
-    let sees = |org: OrgId| !open || viewer.is_some_and(|user| user.org() == org || user.role == Role::Operator);
+    let sees = |org: OrgId| !open || viewer.is_some_and(|user| user.org() == Some(org) || user.role == Role::Operator);
     AuctionView {
         id: auction.id.get(),
         instrument_id: auction.instrument.get(),
@@ -509,7 +504,9 @@ pub async fn open_auction(
     key: IdempotencyKey,
     Json(body): Json<NewAuction>,
 ) -> Answer {
-    let seller = OrgId(body.seller_org_id.unwrap_or(user.org().get()));
+    let seller = body.seller_org_id.map(OrgId).or(user.org()).ok_or_else(|| {
+        ApiError::invalid("seller_org_id", "an auction is an organisation's: name the organisation that sells")
+    })?;
     let account = {
         let ledger = state.store.ledger().read().await;
         ledger.app.registry.organisation(seller).map(|org| org.account).ok_or_else(|| {
@@ -564,7 +561,8 @@ pub async fn close_auction(
 
 #[derive(Serialize, ToSchema)]
 pub struct CashView {
-    pub org_id: u64,
+    /// The organisation whose cash it is; none for a person's own.
+    pub org_id: Option<u64>,
     /// None until the operator records a first deposit.
     pub account_id: Option<u64>,
     pub balance_satang: i64,
@@ -587,7 +585,7 @@ pub struct CashTransfer {
 pub async fn cash(State(state): State<AppState>, user: CurrentUser) -> axum::Json<CashView> {
     let ledger = state.store.ledger().read().await;
     let app = &ledger.app;
-    let account = app.ledger.account_for(Owner::Org(user.org()), Asset::Thb, AccountKind::Ordinary);
+    let account = app.ledger.account_for(user.ledger_owner(), Asset::Thb, AccountKind::Ordinary);
     let balance = account.and_then(|id| app.ledger.balance(id)).unwrap_or_default();
     let transfers = account
         .map(|id| {
@@ -603,7 +601,7 @@ pub async fn cash(State(state): State<AppState>, user: CurrentUser) -> axum::Jso
         })
         .unwrap_or_default();
     axum::Json(CashView {
-        org_id: user.org().get(),
+        org_id: user.org().map(OrgId::get),
         account_id: account.map(|id| id.get()),
         balance_satang: balance.posted() as i64,
         available_satang: balance.available() as i64,

@@ -235,8 +235,9 @@ fn may_read(app: &App, org: OrgId, user: &Option<CurrentUser>) -> ApiResult<()> 
         .factories
         .factory(org)
         .ok_or_else(|| ApiError::not_found(format!("organisation {} is not a registered factory", org.get())))?;
-    let member =
-        user.as_ref().is_some_and(|user| user.org() == org || matches!(user.role, Role::Operator | Role::Verifier));
+    let member = user
+        .as_ref()
+        .is_some_and(|user| user.org() == Some(org) || matches!(user.role, Role::Operator | Role::Verifier));
     if profile.publish || member {
         Ok(())
     } else {

@@ -35,7 +35,8 @@ pub struct UserView {
     pub id: i64,
     pub username: String,
     pub display_name: String,
-    pub org_id: i64,
+    /// The organisation the login is a member of; none for a person.
+    pub org_id: Option<i64>,
     pub org_name: String,
     pub account_id: Option<u64>,
     pub role: String,
@@ -92,7 +93,8 @@ async fn views(state: &AppState, users: &[UserRecord]) -> ApiResult<Vec<UserView
     let ledger = state.store.ledger().read().await;
     let registry = &ledger.app.registry;
     let view = |user: &UserRecord| {
-        let org = registry.organisation(OrgId(u64::try_from(user.org_id).unwrap_or_default()));
+        let org = user.org_id.and_then(|org| registry.organisation(OrgId(u64::try_from(org).unwrap_or_default())));
+        let person = u64::try_from(user.id).ok().and_then(|id| registry.person(UserId(id)));
         let login = u64::try_from(user.id).ok().and_then(|id| registry.login(UserId(id)));
         let disabled = login.and_then(|login| login.disabled.as_ref());
         UserView {
@@ -101,7 +103,7 @@ async fn views(state: &AppState, users: &[UserRecord]) -> ApiResult<Vec<UserView
             display_name: user.display_name.clone(),
             org_id: user.org_id,
             org_name: org.map(|org| org.name.clone()).unwrap_or_default(),
-            account_id: org.map(|org| org.account.get()),
+            account_id: org.map(|org| org.account).or(person.map(|person| person.account)).map(|id| id.get()),
             role: user.role.clone(),
             status: user.status.clone(),
             created_at_ms: user.created_at_ms,
@@ -204,8 +206,39 @@ pub async fn create_user(
 ) -> ApiResult<(StatusCode, axum::Json<UserView>)> {
     user.require(&[Role::Operator])?;
     let org = OrgId(request.org_id);
+    let created = auth::create_user(
+        &state,
+        &user.actor(),
+        &request.username,
+        &request.password,
+        &request.display_name,
+        auth::Joining::Member(org),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, axum::Json(view(&state, &created).await?)))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewPerson {
+    pub username: String,
+    pub password: String,
+    pub display_name: String,
+}
+
+/// Registers a citizen as a person: a login of their own, in no
+/// organisation, and a holding account of their own. The journal keeps only
+/// a salted commitment to who they are.
+#[utoipa::path(post, path = "/people", tag = "people", request_body = NewPerson,
+    responses((status = 201, body = UserView), (status = 403), (status = 409), (status = 422)))]
+pub async fn register_person(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Json(request): Json<NewPerson>,
+) -> ApiResult<(StatusCode, axum::Json<UserView>)> {
+    user.require(&[Role::Operator])?;
+    let joining = auth::Joining::Person;
     let created =
-        auth::create_user(&state, &user.actor(), &request.username, &request.password, &request.display_name, org)
+        auth::create_user(&state, &user.actor(), &request.username, &request.password, &request.display_name, joining)
             .await?;
     Ok((StatusCode::CREATED, axum::Json(view(&state, &created).await?)))
 }
@@ -225,14 +258,15 @@ pub async fn organisation_users(
     user: CurrentUser,
     Path(id): Path<u64>,
 ) -> ApiResult<axum::Json<Vec<UserView>>> {
-    if user.role != Role::Operator && user.org().get() != id {
+    if user.role != Role::Operator && user.org() != Some(OrgId(id)) {
         return Err(ApiError::forbidden("an organisation's logins are shown to its members and the operator"));
     }
     if state.store.ledger().read().await.app.registry.organisation(OrgId(id)).is_none() {
         return Err(ApiError::not_found(format!("there is no organisation {id}")));
     }
     let org_id = i64::try_from(id).map_err(ApiError::internal)?;
-    let users: Vec<UserRecord> = all_users(&state).await?.into_iter().filter(|user| user.org_id == org_id).collect();
+    let users: Vec<UserRecord> =
+        all_users(&state).await?.into_iter().filter(|user| user.org_id == Some(org_id)).collect();
     Ok(axum::Json(views(&state, &users).await?))
 }
 

@@ -457,8 +457,8 @@ pub async fn account(
     let registry = &ledger.app.registry;
     let account =
         registry.account(AccountId(id)).ok_or_else(|| ApiError::not_found(format!("there is no account {id}")))?;
-    if account.org() != Some(user.org()) && user.role != Role::Operator {
-        return Err(ApiError::forbidden(format!("account {id} belongs to another organisation")));
+    if account.holder != user.holder() && user.role != Role::Operator {
+        return Err(ApiError::forbidden(format!("account {id} is not yours")));
     }
     let holdings = registry
         .holdings()

@@ -103,7 +103,9 @@ fn reduction_view(app: &App, reduction: &ReductionProject) -> ReductionView {
 /// everyone when it publishes, else to itself, the operator and verifiers.
 fn visible(app: &App, org: OrgId, user: &Option<CurrentUser>) -> bool {
     app.factories.factory(org).is_some_and(|profile| profile.publish)
-        || user.as_ref().is_some_and(|user| user.org() == org || matches!(user.role, Role::Operator | Role::Verifier))
+        || user
+            .as_ref()
+            .is_some_and(|user| user.org() == Some(org) || matches!(user.role, Role::Operator | Role::Verifier))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
