@@ -1073,6 +1073,7 @@ export interface components {
       name: string;
       role: components["schemas"]["Role"];
     };
+    /** @description A login's name and password, and the name it shows. */
     NewPerson: {
       display_name: string;
       password: string;

@@ -204,20 +204,12 @@ pub async fn create_user(
     user: CurrentUser,
     Json(request): Json<NewUser>,
 ) -> ApiResult<(StatusCode, axum::Json<UserView>)> {
-    user.require(&[Role::Operator])?;
-    let org = OrgId(request.org_id);
-    let created = auth::create_user(
-        &state,
-        &user.actor(),
-        &request.username,
-        &request.password,
-        &request.display_name,
-        auth::Joining::Member(org),
-    )
-    .await?;
-    Ok((StatusCode::CREATED, axum::Json(view(&state, &created).await?)))
+    let person =
+        NewPerson { username: request.username, password: request.password, display_name: request.display_name };
+    create_login(&state, &user, person, auth::Joining::Member(OrgId(request.org_id))).await
 }
 
+/// A login's name and password, and the name it shows.
 #[derive(Deserialize, ToSchema)]
 pub struct NewPerson {
     pub username: String,
@@ -235,12 +227,20 @@ pub async fn register_person(
     user: CurrentUser,
     Json(request): Json<NewPerson>,
 ) -> ApiResult<(StatusCode, axum::Json<UserView>)> {
-    user.require(&[Role::Operator])?;
-    let joining = auth::Joining::Person;
-    let created =
-        auth::create_user(&state, &user.actor(), &request.username, &request.password, &request.display_name, joining)
-            .await?;
-    Ok((StatusCode::CREATED, axum::Json(view(&state, &created).await?)))
+    create_login(&state, &user, request, auth::Joining::Person).await
+}
+
+/// The operator creates a login, a member's or a person's.
+async fn create_login(
+    state: &AppState,
+    operator: &CurrentUser,
+    login: NewPerson,
+    joining: auth::Joining,
+) -> ApiResult<(StatusCode, axum::Json<UserView>)> {
+    operator.require(&[Role::Operator])?;
+    let NewPerson { username, password, display_name } = login;
+    let created = auth::create_user(state, &operator.actor(), &username, &password, &display_name, joining).await?;
+    Ok((StatusCode::CREATED, axum::Json(view(state, &created).await?)))
 }
 
 #[utoipa::path(get, path = "/users", tag = "people", responses((status = 200, body = [UserView]), (status = 403)))]
