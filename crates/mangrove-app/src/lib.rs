@@ -24,6 +24,7 @@ mod event_json;
 pub mod journal_format;
 pub mod market;
 mod permissions;
+pub mod query;
 pub mod results;
 pub mod snapshot;
 mod trade;

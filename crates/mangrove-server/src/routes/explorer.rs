@@ -5,7 +5,6 @@
 //! batch, by serial range, by account, or one by one; public, like the
 //! exchange's own list of trades, and newest first.
 
-use super::market::{trade_view, TradeView};
 use super::public::serial_batch;
 use super::{PageQuery, Paged};
 use crate::error::{ApiError, ApiResult};
@@ -14,6 +13,7 @@ use crate::AppState;
 use axum::extract::State;
 use axum::Json;
 use mangrove_app::market::Trade;
+use mangrove_app::query::{trade_view, TradeView};
 use mangrove_app::App;
 use mangrove_core::{AccountId, BatchId, TradeId};
 use mangrove_registry::UnitRange;

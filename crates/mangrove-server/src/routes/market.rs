@@ -10,53 +10,20 @@ use crate::extract::{IdempotencyKey, Json, Path, Query};
 use crate::routes::commands::{submit, Answer};
 use crate::AppState;
 use axum::extract::State;
-use mangrove_app::market::{Auction, AuctionStatus, Candle, CandleInterval, Order, Trade};
+use mangrove_app::market::{Candle, CandleInterval};
+use mangrove_app::query::{
+    self, auction_view, book_view, instrument_view, order_view, trade_view, AuctionView, BookView, InstrumentView,
+    OrderView, TradeView,
+};
 use mangrove_app::{App, MarketCommand};
 use mangrove_core::{AuctionId, BatchId, InstrumentId, OrderId, OrgId};
 use mangrove_exchange::{OrderKind, Side, TimeInForce};
 use mangrove_ledger::{AccountKind, Asset};
-use mangrove_registry::Role;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// Price levels a book answer shows per side, at most.
 pub const BOOK_LEVELS_MAX: usize = 50;
-
-#[derive(Serialize, ToSchema)]
-pub struct InstrumentView {
-    pub id: u64,
-    pub code: String,
-    pub batch_id: u64,
-    pub project_id: u64,
-    pub project_name: String,
-    pub vintage_year: i32,
-    pub tick_satang: u64,
-    pub best_bid_satang: Option<i64>,
-    pub best_ask_satang: Option<i64>,
-    pub last_price_satang: Option<u64>,
-    pub volume_tco2e: u64,
-    pub trades: usize,
-}
-
-fn instrument_view(app: &App, id: InstrumentId) -> Option<InstrumentView> {
-    let instrument = app.market.instrument(id)?;
-    let book = app.market.book(id)?;
-    let figures = app.market.figures(id);
-    Some(InstrumentView {
-        id: id.get(),
-        code: instrument.code.clone(),
-        batch_id: instrument.batch.get(),
-        project_id: instrument.project.get(),
-        project_name: app.registry.project(instrument.project).map(|p| p.name.clone()).unwrap_or_default(),
-        vintage_year: instrument.vintage_year,
-        tick_satang: instrument.tick_satang,
-        best_bid_satang: book.best_bid().map(|l| l.price_satang.0),
-        best_ask_satang: book.best_ask().map(|l| l.price_satang.0),
-        last_price_satang: figures.and_then(|figures| figures.last_price_satang),
-        volume_tco2e: figures.map_or(0, |figures| figures.volume_tco2e),
-        trades: figures.map_or(0, |figures| figures.trade_positions.len()),
-    })
-}
 
 fn instrument_or_404(app: &App, id: u64) -> ApiResult<InstrumentView> {
     instrument_view(app, InstrumentId(id)).ok_or_else(|| ApiError::not_found(format!("there is no instrument {id}")))
@@ -94,32 +61,6 @@ pub async fn list_instrument(
     submit(&state, &user, key, command).await
 }
 
-#[derive(Serialize, ToSchema, Clone, PartialEq)]
-pub struct LevelRow {
-    pub price_satang: i64,
-    pub qty_tco2e: u64,
-    pub orders: u32,
-}
-
-#[derive(Serialize, ToSchema, Clone, PartialEq)]
-pub struct BookView {
-    pub instrument_id: u64,
-    /// Best first.
-    pub bids: Vec<LevelRow>,
-    pub asks: Vec<LevelRow>,
-}
-
-pub(crate) fn book_view(app: &App, id: InstrumentId, levels: usize) -> Option<BookView> {
-    let book = app.market.book(id)?;
-    let rows = |side| {
-        book.depth(side, levels)
-            .into_iter()
-            .map(|l| LevelRow { price_satang: l.price_satang.0, qty_tco2e: l.qty_tco2e.0, orders: l.orders })
-            .collect()
-    };
-    Some(BookView { instrument_id: id.get(), bids: rows(Side::Buy), asks: rows(Side::Sell) })
-}
-
 #[derive(Deserialize, utoipa::IntoParams)]
 pub struct DepthQuery {
     /// Price levels per side, 1 to 50.
@@ -137,50 +78,6 @@ pub async fn book(
     book_view(&ledger.app, InstrumentId(id), levels)
         .map(axum::Json)
         .ok_or_else(|| ApiError::not_found(format!("there is no instrument {id}")))
-}
-
-#[derive(Serialize, ToSchema, Clone, PartialEq)]
-pub struct TradeView {
-    pub id: u64,
-    pub instrument_id: u64,
-    pub price_satang: u64,
-    pub qty_tco2e: u64,
-    pub value_satang: u64,
-    pub buyer_org_id: u64,
-    pub buyer: String,
-    pub seller_org_id: u64,
-    pub seller: String,
-    /// The resting order's side; none for an auction.
-    pub maker_side: Option<String>,
-    pub fee_satang: u64,
-    pub auction_id: Option<u64>,
-    pub at_ms: i64,
-}
-
-pub(crate) fn trade_view(app: &App, trade: &Trade) -> TradeView {
-    let name = |org: OrgId| app.registry.organisation(org).map(|o| o.name.clone()).unwrap_or_default();
-    TradeView {
-        id: trade.id.get(),
-        instrument_id: trade.instrument.get(),
-        price_satang: trade.price_satang,
-        qty_tco2e: trade.qty_tco2e,
-        value_satang: trade.value_satang(),
-        buyer_org_id: trade.buyer.org.get(),
-        buyer: name(trade.buyer.org),
-        seller_org_id: trade.seller.org.get(),
-        seller: name(trade.seller.org),
-        maker_side: trade.maker_side.map(|side| side_text(side).to_string()),
-        fee_satang: trade.fee_satang,
-        auction_id: trade.auction.map(|a| a.get()),
-        at_ms: trade.at_ms,
-    }
-}
-
-fn side_text(side: Side) -> &'static str {
-    match side {
-        Side::Buy => "buy",
-        Side::Sell => "sell",
-    }
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -204,12 +101,7 @@ pub async fn trades(
     };
     let ledger = state.store.ledger().read().await;
     let app = &ledger.app;
-    // One instrument's trades are found from its figures, not by a scan.
-    let trades: Box<dyn Iterator<Item = &Trade>> = match filter.instrument {
-        Some(id) => Box::new(app.market.trades_of(InstrumentId(id)).rev()),
-        None => Box::new(app.market.trades().iter().rev()),
-    };
-    let rows = trades.filter(|t| mine.is_none_or(|org| Some(t.buyer.org) == org || Some(t.seller.org) == org));
+    let rows = query::trades(app, filter.instrument.map(InstrumentId), mine);
     Ok(axum::Json(page.take(rows, |t| trade_view(app, t))))
 }
 
@@ -326,44 +218,6 @@ pub async fn replace_order(
     submit(&state, &user, key, command).await
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct OrderView {
-    pub id: u64,
-    pub instrument_id: u64,
-    pub code: String,
-    pub side: String,
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub price_satang: Option<u64>,
-    pub qty_tco2e: u64,
-    pub filled_tco2e: u64,
-    pub tif: String,
-    pub status: String,
-    pub placed_at_ms: i64,
-    pub expires_at_ms: Option<i64>,
-}
-
-fn text_of(value: &impl Serialize) -> String {
-    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
-}
-
-fn order_view(app: &App, order: &Order) -> OrderView {
-    OrderView {
-        id: order.id.get(),
-        instrument_id: order.instrument.get(),
-        code: app.market.instrument(order.instrument).map(|i| i.code.clone()).unwrap_or_default(),
-        side: side_text(order.side).into(),
-        kind: text_of(&order.kind),
-        price_satang: order.price_satang,
-        qty_tco2e: order.qty_tco2e,
-        filled_tco2e: order.filled_tco2e,
-        tif: text_of(&order.tif),
-        status: text_of(&order.status),
-        placed_at_ms: order.placed_at_ms,
-        expires_at_ms: order.expires_at_ms,
-    }
-}
-
 #[derive(Deserialize, utoipa::IntoParams)]
 pub struct OrderFilter {
     pub instrument: Option<u64>,
@@ -386,79 +240,8 @@ pub async fn orders(
     };
     let ledger = state.store.ledger().read().await;
     let app = &ledger.app;
-    let rows = app
-        .market
-        .orders()
-        .rev()
-        .filter(|o| Some(o.org) == user.org())
-        .filter(|o| filter.instrument.is_none_or(|id| o.instrument.get() == id))
-        .filter(|o| !open_only || o.status == mangrove_app::market::OrderStatus::Open);
+    let rows = query::own_orders(app, &user.actor(), filter.instrument.map(InstrumentId), open_only);
     Ok(axum::Json(page.take(rows, |o| order_view(app, o))))
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct BidView {
-    pub number: u64,
-    pub org_id: u64,
-    pub bidder: String,
-    pub price_satang: u64,
-    pub qty_tco2e: u64,
-    pub allocated_tco2e: u64,
-    pub placed_at_ms: i64,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct AuctionView {
-    pub id: u64,
-    pub instrument_id: u64,
-    pub code: String,
-    pub seller_org_id: u64,
-    pub seller: String,
-    pub supply_tco2e: u64,
-    pub reserve_satang: u64,
-    pub opens_at_ms: i64,
-    pub closes_at_ms: i64,
-    pub status: String,
-    pub price_satang: Option<u64>,
-    pub sold_tco2e: u64,
-    pub bid_count: usize,
-    /// Sealed while open: only the viewer's own bids (the operator sees all); all once closed.
-    pub bids: Vec<BidView>,
-}
-
-fn auction_view(app: &App, auction: &Auction, viewer: Option<&CurrentUser>) -> AuctionView {
-    let name = |org: OrgId| app.registry.organisation(org).map(|o| o.name.clone()).unwrap_or_default();
-    let open = auction.status == AuctionStatus::Open;
-    let sees = |org: OrgId| !open || viewer.is_some_and(|user| user.org() == Some(org) || user.role == Role::Operator);
-    AuctionView {
-        id: auction.id.get(),
-        instrument_id: auction.instrument.get(),
-        code: app.market.instrument(auction.instrument).map(|i| i.code.clone()).unwrap_or_default(),
-        seller_org_id: auction.seller_org.get(),
-        seller: name(auction.seller_org),
-        supply_tco2e: auction.supply_tco2e,
-        reserve_satang: auction.reserve_satang,
-        opens_at_ms: auction.opens_at_ms,
-        closes_at_ms: auction.closes_at_ms,
-        status: text_of(&auction.status),
-        price_satang: auction.price_satang,
-        sold_tco2e: auction.sold_tco2e,
-        bid_count: auction.bids.len(),
-        bids: auction
-            .bids
-            .iter()
-            .filter(|bid| sees(bid.org))
-            .map(|bid| BidView {
-                number: bid.number,
-                org_id: bid.org.get(),
-                bidder: name(bid.org),
-                price_satang: bid.price_satang,
-                qty_tco2e: bid.qty_tco2e,
-                allocated_tco2e: bid.allocated_tco2e,
-                placed_at_ms: bid.placed_at_ms,
-            })
-            .collect(),
-    }
 }
 
 #[utoipa::path(get, path = "/auctions", tag = "market", params(PageQuery), responses((status = 200, body = Paged<AuctionView>)))]
@@ -470,7 +253,7 @@ pub async fn auctions(
     let ledger = state.store.ledger().read().await;
     let app = &ledger.app;
     let rows = app.market.auctions().rev();
-    axum::Json(page.take(rows, |a| auction_view(app, a, user.as_ref())))
+    axum::Json(page.take(rows, |a| auction_view(app, a, user.as_ref().map(CurrentUser::actor).as_ref())))
 }
 
 #[utoipa::path(get, path = "/auctions/{id}", tag = "market", responses((status = 200, body = AuctionView), (status = 404)))]
@@ -483,7 +266,7 @@ pub async fn auction(
     let app = &ledger.app;
     let record =
         app.market.auction(AuctionId(id)).ok_or_else(|| ApiError::not_found(format!("there is no auction {id}")))?;
-    Ok(axum::Json(auction_view(app, record, user.as_ref())))
+    Ok(axum::Json(auction_view(app, record, user.as_ref().map(CurrentUser::actor).as_ref())))
 }
 
 #[derive(Deserialize, ToSchema)]

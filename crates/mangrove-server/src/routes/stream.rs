@@ -6,11 +6,11 @@
 
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Query;
-use crate::routes::market::{book_view, trade_view, BookView, TradeView};
 use crate::AppState;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
 use axum::response::Response;
+use mangrove_app::query::{book_view, trade_view, BookView, TradeView};
 use mangrove_app::{App, AppEvent, MarketEvent};
 use mangrove_core::InstrumentId;
 use mangrove_store::sequencer::CommittedGroup;
