@@ -7,6 +7,7 @@ use crate::permissions::is_operator;
 use crate::App;
 use mangrove_core::{Actor, InstrumentId, OrgId};
 use mangrove_exchange::Side;
+use mangrove_ledger::{AccountKind, Asset, Owner};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -249,4 +250,61 @@ pub fn own_orders<'a>(
         .filter(move |o| Some(o.org) == org)
         .filter(move |o| instrument.is_none_or(|id| o.instrument == id))
         .filter(move |o| !open_only || o.status == OrderStatus::Open)
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CashView {
+    /// The organisation whose cash it is; none for a person's own.
+    pub org_id: Option<u64>,
+    /// None until the operator records a first deposit.
+    pub account_id: Option<u64>,
+    pub balance_satang: i64,
+    pub available_satang: i64,
+    pub held_satang: i64,
+    pub transfers: Vec<CashTransfer>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CashTransfer {
+    pub id: String,
+    pub kind: String,
+    /// Positive when money came in.
+    pub amount_satang: i64,
+    pub at_ms: i64,
+}
+
+/// Transfers a cash view lists, the latest.
+pub const CASH_TRANSFERS_SHOWN: usize = 50;
+
+/// The baht of `viewer`'s organisation, or a person's own: balance, what
+/// orders and bids hold, recent movements.
+pub fn cash_view(app: &App, viewer: &Actor) -> CashView {
+    let owner = match (viewer.org(), viewer) {
+        (Some(org), _) => Owner::Org(org),
+        (None, Actor::Person { user }) => Owner::User(*user),
+        (None, _) => Owner::Operator,
+    };
+    let account = app.ledger.account_for(owner, Asset::Thb, AccountKind::Ordinary);
+    let balance = account.and_then(|id| app.ledger.balance(id)).unwrap_or_default();
+    let transfers = account
+        .map(|id| {
+            app.ledger
+                .recent_transfers(id, CASH_TRANSFERS_SHOWN)
+                .map(|t| CashTransfer {
+                    id: t.id.as_str().to_string(),
+                    kind: t.kind.as_str().to_string(),
+                    amount_satang: if t.credit == id { t.amount.get() as i64 } else { -(t.amount.get() as i64) },
+                    at_ms: t.at_ms,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    CashView {
+        org_id: viewer.org().map(OrgId::get),
+        account_id: account.map(|id| id.get()),
+        balance_satang: balance.posted() as i64,
+        available_satang: balance.available() as i64,
+        held_satang: balance.pending_debits.get() as i64,
+        transfers,
+    }
 }

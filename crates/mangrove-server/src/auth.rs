@@ -98,13 +98,6 @@ impl CurrentUser {
             _ => mangrove_registry::Holder::Person(UserId(u64::try_from(self.user.id).unwrap_or_default())),
         }
     }
-    /// The owner of the signed-in login's money in the ledger.
-    pub fn ledger_owner(&self) -> mangrove_ledger::Owner {
-        match self.holder() {
-            mangrove_registry::Holder::Org(org) => mangrove_ledger::Owner::Org(org),
-            mangrove_registry::Holder::Person(user) => mangrove_ledger::Owner::User(user),
-        }
-    }
     /// The holding account of the signed-in login's organisation, or their own.
     pub fn holding_account(&self, registry: &mangrove_registry::Registry) -> Option<mangrove_core::AccountId> {
         match self.holder() {

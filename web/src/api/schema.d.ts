@@ -60,7 +60,7 @@ export interface paths {
     get: operations["batch_trades"];
   };
   "/api/v1/cash": {
-    /** The signed-in organisation's baht: balance, what orders and bids hold, recent movements. */
+    /** The signed-in organisation's baht (or a person's own): balance, what orders and bids hold, recent movements. */
     get: operations["cash"];
   };
   "/api/v1/cash/deposits": {
@@ -2855,7 +2855,7 @@ export interface operations {
       };
     };
   };
-  /** The signed-in organisation's baht: balance, what orders and bids hold, recent movements. */
+  /** The signed-in organisation's baht (or a person's own): balance, what orders and bids hold, recent movements. */
   cash: {
     responses: {
       200: {

@@ -12,8 +12,8 @@ use crate::AppState;
 use axum::extract::State;
 use mangrove_app::market::{Candle, CandleInterval};
 use mangrove_app::query::{
-    self, auction_view, book_view, instrument_view, order_view, trade_view, AuctionView, BookView, InstrumentView,
-    OrderView, TradeView,
+    self, auction_view, book_view, instrument_view, order_view, trade_view, AuctionView, BookView, CashView,
+    InstrumentView, OrderView, TradeView,
 };
 use mangrove_app::{App, MarketCommand};
 use mangrove_core::{AuctionId, BatchId, InstrumentId, OrderId, OrgId};
@@ -342,55 +342,11 @@ pub async fn close_auction(
     submit(&state, &user, key, MarketCommand::CloseAuction { auction: AuctionId(id) }).await
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct CashView {
-    /// The organisation whose cash it is; none for a person's own.
-    pub org_id: Option<u64>,
-    /// None until the operator records a first deposit.
-    pub account_id: Option<u64>,
-    pub balance_satang: i64,
-    pub available_satang: i64,
-    pub held_satang: i64,
-    pub transfers: Vec<CashTransfer>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct CashTransfer {
-    pub id: String,
-    pub kind: String,
-    /// Positive when money came in.
-    pub amount_satang: i64,
-    pub at_ms: i64,
-}
-
-/// The signed-in organisation's baht: balance, what orders and bids hold, recent movements.
+/// The signed-in organisation's baht (or a person's own): balance, what orders and bids hold, recent movements.
 #[utoipa::path(get, path = "/cash", tag = "market", responses((status = 200, body = CashView)))]
 pub async fn cash(State(state): State<AppState>, user: CurrentUser) -> axum::Json<CashView> {
     let ledger = state.store.ledger().read().await;
-    let app = &ledger.app;
-    let account = app.ledger.account_for(user.ledger_owner(), Asset::Thb, AccountKind::Ordinary);
-    let balance = account.and_then(|id| app.ledger.balance(id)).unwrap_or_default();
-    let transfers = account
-        .map(|id| {
-            app.ledger
-                .recent_transfers(id, 50)
-                .map(|t| CashTransfer {
-                    id: t.id.as_str().to_string(),
-                    kind: t.kind.as_str().to_string(),
-                    amount_satang: if t.credit == id { t.amount.get() as i64 } else { -(t.amount.get() as i64) },
-                    at_ms: t.at_ms,
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    axum::Json(CashView {
-        org_id: user.org().map(OrgId::get),
-        account_id: account.map(|id| id.get()),
-        balance_satang: balance.posted() as i64,
-        available_satang: balance.available() as i64,
-        held_satang: balance.pending_debits.get() as i64,
-        transfers,
-    })
+    axum::Json(query::cash_view(&ledger.app, &user.actor()))
 }
 
 #[derive(Deserialize, ToSchema)]
