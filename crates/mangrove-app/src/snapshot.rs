@@ -95,8 +95,10 @@ impl App {
                 image.snapshot_format
             ));
         }
+        let mut registry = image.registry.into_owned();
+        registry.rebuild_indexes();
         Ok(App {
-            registry: image.registry.into_owned(),
+            registry,
             factories: image.factories.into_owned(),
             ledger: image.ledger.into_owned(),
             market: Market::from_image(image.market)?,

@@ -220,6 +220,7 @@ proptest! {
         restored.journal = live.journal.clone();
         prop_assert_eq!(&restored.app.encode_state(), &encoded);
         prop_assert_eq!(restored.app.market.figures(restored.instrument), live.app.market.figures(live.instrument));
+        prop_assert_eq!(&restored.app.registry, &live.app.registry, "with its derived indexes");
         for op in &ops[split..] {
             run(&mut live, op);
             run(&mut restored, op);

@@ -62,6 +62,12 @@ pub struct Registry {
     pub(crate) logins: BTreeMap<UserId, Login>,
     /// People with accounts of their own, by user id.
     pub(crate) persons: BTreeMap<UserId, Person>,
+    /// Each project's batches, in issuance order: derived from `batches`,
+    /// kept as they are issued, rebuilt after a snapshot is read
+    /// ([`Registry::rebuild_indexes`]), so that a project's totals never
+    /// walk every batch.
+    #[serde(skip)]
+    pub(crate) project_batches: BTreeMap<ProjectId, Vec<BatchId>>,
 }
 
 /// Which tally a unit counts in.
@@ -140,6 +146,18 @@ impl Registry {
     }
     pub fn batches(&self) -> impl Iterator<Item = &Batch> {
         self.batches.values()
+    }
+    /// A project's batches, in issuance order, without walking the others.
+    pub fn batches_of(&self, project: ProjectId) -> impl Iterator<Item = &Batch> {
+        let ids = self.project_batches.get(&project).map_or(&[][..], Vec::as_slice);
+        ids.iter().filter_map(|id| self.batches.get(id))
+    }
+    /// Rebuilds what is derived from the rest and not kept in snapshots.
+    pub fn rebuild_indexes(&mut self) {
+        self.project_batches.clear();
+        for batch in self.batches.values() {
+            self.project_batches.entry(batch.project).or_default().push(batch.id);
+        }
     }
     pub fn batch_totals(&self, id: BatchId) -> BatchTotals {
         self.batch_totals.get(&id).copied().unwrap_or_default()
@@ -345,6 +363,7 @@ impl Registry {
         let issued = batch.issued_tco2e.get();
         let to_proponent = issued - batch.buffer_tco2e.get();
         self.batches.insert(batch.id, batch.clone());
+        self.project_batches.entry(batch.project).or_default().push(batch.id);
         self.batch_totals.insert(batch.id, BatchTotals::default());
         let parts = [(1, to_proponent, batch.issued_to), (to_proponent + 1, issued, buffer_account)];
         for (first, last, account) in parts {

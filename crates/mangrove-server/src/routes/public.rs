@@ -27,7 +27,7 @@ pub struct ProjectView {
 }
 
 fn project_view(registry: &Registry, project: &Project) -> ProjectView {
-    let batches = registry.batches().filter(|batch| batch.project == project.id);
+    let batches = registry.batches_of(project.id);
     let (issued, retired) = batches.fold((0, 0), |(issued, retired), batch| {
         (issued + batch.issued_tco2e.get(), retired + registry.batch_totals(batch.id).retired_tco2e.get())
     });
@@ -83,11 +83,7 @@ pub async fn project(State(state): State<AppState>, Path(id): Path<u64>) -> ApiR
         registry.project(ProjectId(id)).ok_or_else(|| ApiError::not_found(format!("there is no project {id}")))?;
     Ok(Json(ProjectDetail {
         project: project_view(registry, project),
-        batches: registry
-            .batches()
-            .filter(|batch| batch.project == project.id)
-            .map(|batch| batch_view(registry, batch))
-            .collect(),
+        batches: registry.batches_of(project.id).map(|batch| batch_view(registry, batch)).collect(),
         reports: registry.reports().filter(|report| report.project == project.id).cloned().collect(),
     }))
 }
@@ -125,7 +121,10 @@ pub async fn batches(
 ) -> Json<Paged<BatchView>> {
     let ledger = state.store.ledger().read().await;
     let registry = &ledger.app.registry;
-    let rows = registry.batches().filter(|batch| filter.project.is_none_or(|project| batch.project.get() == project));
+    let rows: Box<dyn Iterator<Item = &Batch>> = match filter.project {
+        Some(project) => Box::new(registry.batches_of(ProjectId(project))),
+        None => Box::new(registry.batches()),
+    };
     Json(page.take(rows, |batch| batch_view(registry, batch)))
 }
 
