@@ -171,6 +171,12 @@ impl Registry {
     pub fn holding(&self, account: AccountId, batch: BatchId) -> Holding {
         self.holdings.get(&(account, batch)).copied().unwrap_or_default()
     }
+    /// One account's holdings by batch, without walking the others'.
+    pub fn holdings_of(&self, account: AccountId) -> impl Iterator<Item = (BatchId, &Holding)> {
+        self.holdings
+            .range((account, BatchId(0))..=(account, BatchId(u64::MAX)))
+            .map(|(&(_, batch), holding)| (batch, holding))
+    }
     pub fn holdings(&self) -> impl Iterator<Item = (&(AccountId, BatchId), &Holding)> {
         self.holdings.iter()
     }

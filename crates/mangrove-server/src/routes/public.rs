@@ -10,35 +10,15 @@ use crate::extract::{Path, Query};
 use crate::AppState;
 use axum::extract::State;
 use axum::Json;
+use mangrove_app::query::{
+    batch_view, project_detail, project_view, retirement_view, AccountView, BatchView, ProjectDetail, ProjectView,
+    RetirementView,
+};
 use mangrove_core::proof::{ConsistencyProof, InclusionProof};
 use mangrove_core::signing::SignedTreeHead;
 use mangrove_core::*;
 use mangrove_registry::*;
 use serde::{Deserialize, Serialize};
-
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct ProjectView {
-    #[serde(flatten)]
-    pub project: Project,
-    pub class_code: String,
-    pub proponent_name: String,
-    pub issued_tco2e: u64,
-    pub retired_tco2e: u64,
-}
-
-fn project_view(registry: &Registry, project: &Project) -> ProjectView {
-    let batches = registry.batches_of(project.id);
-    let (issued, retired) = batches.fold((0, 0), |(issued, retired), batch| {
-        (issued + batch.issued_tco2e.get(), retired + registry.batch_totals(batch.id).retired_tco2e.get())
-    });
-    ProjectView {
-        project: project.clone(),
-        class_code: registry.class(project.class).map(|class| class.code.clone()).unwrap_or_default(),
-        proponent_name: registry.organisation(project.proponent).map(|org| org.name.clone()).unwrap_or_default(),
-        issued_tco2e: issued,
-        retired_tco2e: retired,
-    }
-}
 
 #[derive(Deserialize, utoipa::IntoParams)]
 pub struct ProjectFilter {
@@ -67,45 +47,13 @@ pub async fn projects(
     Json(page.take(rows, |project| project_view(registry, project)))
 }
 
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct ProjectDetail {
-    #[serde(flatten)]
-    pub project: ProjectView,
-    pub batches: Vec<BatchView>,
-    pub reports: Vec<MonitoringReport>,
-}
-
 #[utoipa::path(get, path = "/projects/{id}", tag = "public", responses((status = 200, body = ProjectDetail), (status = 404)))]
 pub async fn project(State(state): State<AppState>, Path(id): Path<u64>) -> ApiResult<Json<ProjectDetail>> {
     let ledger = state.store.ledger().read().await;
     let registry = &ledger.app.registry;
     let project =
         registry.project(ProjectId(id)).ok_or_else(|| ApiError::not_found(format!("there is no project {id}")))?;
-    Ok(Json(ProjectDetail {
-        project: project_view(registry, project),
-        batches: registry.batches_of(project.id).map(|batch| batch_view(registry, batch)).collect(),
-        reports: registry.reports().filter(|report| report.project == project.id).cloned().collect(),
-    }))
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct BatchView {
-    #[serde(flatten)]
-    pub batch: Batch,
-    #[serde(flatten)]
-    pub totals: BatchTotals,
-    pub serial: String,
-    pub project_name: String,
-}
-
-fn batch_view(registry: &Registry, batch: &Batch) -> BatchView {
-    let range = UnitRange { first: 1, last: batch.issued_tco2e.get().max(1) };
-    BatchView {
-        batch: batch.clone(),
-        totals: registry.batch_totals(batch.id),
-        serial: registry.serial(batch.id, range).map(|serial| serial.to_string()).unwrap_or_default(),
-        project_name: registry.project(batch.project).map(|project| project.name.clone()).unwrap_or_default(),
-    }
+    Ok(Json(project_detail(registry, project)))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -198,44 +146,6 @@ pub async fn serial(State(state): State<AppState>, Path(text): Path<String>) -> 
         })
         .collect();
     Ok(Json(SerialView { serial: serial.to_string(), batch: batch_view(registry, batch), blocks }))
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct RetirementView {
-    #[serde(flatten)]
-    pub retirement: Retirement,
-    pub serials: Vec<String>,
-    pub project_id: u64,
-    pub project_name: String,
-    pub vintage_start: String,
-    pub vintage_end: String,
-    pub retired_by: String,
-    /// The journal event that records this retirement (its proof's leaf).
-    pub seq: Option<u64>,
-}
-
-fn retirement_view(app: &mangrove_app::App, retirement: &Retirement) -> RetirementView {
-    let registry = &app.registry;
-    let batch = registry.batch(retirement.batch);
-    let project = batch.and_then(|batch| registry.project(batch.project));
-    let retired_by = registry
-        .account(retirement.account)
-        .and_then(|account| account.org().and_then(|org| registry.organisation(org)));
-    RetirementView {
-        retirement: retirement.clone(),
-        serials: retirement
-            .ranges
-            .iter()
-            .filter_map(|range| registry.serial(retirement.batch, *range))
-            .map(|s| s.to_string())
-            .collect(),
-        project_id: project.map_or(0, |project| project.id.get()),
-        project_name: project.map(|project| project.name.clone()).unwrap_or_default(),
-        vintage_start: batch.map(|batch| batch.vintage_start.to_string()).unwrap_or_default(),
-        vintage_end: batch.map(|batch| batch.vintage_end.to_string()).unwrap_or_default(),
-        retired_by: retired_by.map(|org| org.name.clone()).unwrap_or_default(),
-        seq: app.retirement_seq(retirement.id),
-    }
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -425,26 +335,6 @@ pub async fn reports(
     }))
 }
 
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct HoldingView {
-    pub batch_id: u64,
-    pub project_id: u64,
-    pub project_name: String,
-    pub vintage_start: String,
-    pub vintage_end: String,
-    pub active_tco2e: u64,
-    pub held_tco2e: u64,
-    /// The serials of the account's active and held blocks of this batch.
-    pub serials: Vec<String>,
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct AccountView {
-    pub account: Account,
-    pub organisation: String,
-    pub holdings: Vec<HoldingView>,
-}
-
 /// An account's holdings: for its own organisation and the operator.
 #[utoipa::path(get, path = "/accounts/{id}", tag = "registry", responses((status = 200, body = AccountView), (status = 403), (status = 404)))]
 pub async fn account(
@@ -453,34 +343,5 @@ pub async fn account(
     Path(id): Path<u64>,
 ) -> ApiResult<Json<AccountView>> {
     let ledger = state.store.ledger().read().await;
-    let registry = &ledger.app.registry;
-    let account =
-        registry.account(AccountId(id)).ok_or_else(|| ApiError::not_found(format!("there is no account {id}")))?;
-    if account.holder != user.holder() && user.role != Role::Operator {
-        return Err(ApiError::forbidden(format!("account {id} is not yours")));
-    }
-    let holdings = registry
-        .holdings()
-        .filter(|((holder, _), _)| *holder == account.id)
-        .filter_map(|(&(_, batch_id), holding)| {
-            let batch = registry.batch(batch_id)?;
-            let serials = registry
-                .live_blocks_of(account.id, batch_id)
-                .filter_map(|block| registry.serial(block.batch, block.range).map(|s| s.to_string()))
-                .collect();
-            Some(HoldingView {
-                batch_id: batch_id.get(),
-                project_id: batch.project.get(),
-                project_name: registry.project(batch.project).map(|p| p.name.clone()).unwrap_or_default(),
-                vintage_start: batch.vintage_start.to_string(),
-                vintage_end: batch.vintage_end.to_string(),
-                active_tco2e: holding.active_tco2e.get(),
-                held_tco2e: holding.held_tco2e.get(),
-                serials,
-            })
-        })
-        .collect();
-    let organisation =
-        account.org().and_then(|org| registry.organisation(org)).map(|org| org.name.clone()).unwrap_or_default();
-    Ok(Json(AccountView { account: account.clone(), organisation, holdings }))
+    Ok(Json(mangrove_app::query::account_view(&ledger.app, &user.actor(), AccountId(id))?))
 }
