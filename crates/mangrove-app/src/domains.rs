@@ -213,11 +213,6 @@ impl Domains {
         self.get(D::NAME)?.state().downcast_ref::<D>()
     }
 
-    /// The registered names, in order.
-    pub fn names(&self) -> impl Iterator<Item = &'static str> + '_ {
-        self.plugged.iter().map(|plugged| plugged.name())
-    }
-
     /// Every plugged domain's tables, each with its domain's name.
     pub fn tables(&self) -> impl Iterator<Item = (&'static str, &'static Table)> + '_ {
         self.plugged.iter().flat_map(|plugged| plugged.tables().iter().map(move |table| (plugged.name(), table)))

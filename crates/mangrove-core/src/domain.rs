@@ -98,9 +98,6 @@ impl Touched {
     pub fn iter(&self) -> impl Iterator<Item = &(usize, Row)> {
         self.0.iter()
     }
-    pub fn clear(&mut self) {
-        self.0.clear();
-    }
 }
 
 /// Whether `name` may name a domain in the journal.
