@@ -488,7 +488,7 @@ pub async fn mrv(factories: usize, load_seconds: u64, clients: usize) -> anyhow:
     let (ours, province) = {
         let ledger = store.ledger().read().await;
         let started = Instant::now();
-        let dashboard = mangrove_server::routes::dashboard::compute(&ledger.app, ledger.tree.len());
+        let dashboard = mangrove_app::query::dashboard(&ledger.app, ledger.tree.len());
         (started.elapsed(), dashboard)
     };
     let (naive, naive_total) = one_query_per_factory(&store).await?;

@@ -68,6 +68,11 @@ pub struct Registry {
     /// walk every batch.
     #[serde(skip)]
     pub(crate) project_batches: BTreeMap<ProjectId, Vec<BatchId>>,
+    /// Each account's retirements, in order: derived from `retirements` like
+    /// `project_batches`, so that a factory's retired tonnes never walk
+    /// every retirement.
+    #[serde(skip)]
+    pub(crate) account_retirements: BTreeMap<AccountId, Vec<RetirementId>>,
 }
 
 /// Which tally a unit counts in.
@@ -158,6 +163,15 @@ impl Registry {
         for batch in self.batches.values() {
             self.project_batches.entry(batch.project).or_default().push(batch.id);
         }
+        self.account_retirements.clear();
+        for retirement in self.retirements.values() {
+            self.account_retirements.entry(retirement.account).or_default().push(retirement.id);
+        }
+    }
+    /// The retirements made from one account, in order.
+    pub fn retirements_from(&self, account: AccountId) -> impl Iterator<Item = &Retirement> {
+        let ids = self.account_retirements.get(&account).map_or(&[][..], Vec::as_slice);
+        ids.iter().filter_map(|id| self.retirements.get(id))
     }
     pub fn batch_totals(&self, id: BatchId) -> BatchTotals {
         self.batch_totals.get(&id).copied().unwrap_or_default()
@@ -339,6 +353,7 @@ impl Registry {
                     self.move_units(retirement.batch, *range, retirement.account, retirement.account, state, dirty);
                 }
                 self.retirements.insert(retirement.id, retirement.clone());
+                self.account_retirements.entry(retirement.account).or_default().push(retirement.id);
                 dirty.retirements.insert(retirement.id);
             }
             Event::Cancelled { cancellation } => {

@@ -1,10 +1,14 @@
 //! The query layer: reads of the state, and who may see what, so that HTTP
 //! handlers only translate. `market.rs`: the exchange's; `registry.rs`: the
-//! registry's. The other pages' reads (the factory book, the dashboard)
-//! still live in their handlers.
+//! registry's; `factories.rs`: the factory book's; `dashboard.rs`: the
+//! province's figures.
 
+mod dashboard;
+mod factories;
 mod market;
 mod registry;
 
+pub use dashboard::*;
+pub use factories::*;
 pub use market::*;
 pub use registry::*;

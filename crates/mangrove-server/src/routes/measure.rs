@@ -13,11 +13,10 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use mangrove_app::App;
+use mangrove_app::query::{self, FactorySearch, FactoryView, InventoryView, ProgressView};
 use mangrove_core::{BasisPoints, OrgId};
 use mangrove_mrv::*;
-use mangrove_registry::Role;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
 
 /// Largest activity file: room for `LINES_PER_YEAR_MAX` lines with notes.
@@ -52,38 +51,6 @@ pub async fn register_factory(
     submit(&state, &user, key, MeasureCommand::RegisterFactory { profile }).await
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct FactoryView {
-    pub org_id: u64,
-    /// The organisation's holding account, where its retirements come from.
-    pub account_id: u64,
-    pub name: String,
-    pub licence: String,
-    #[schema(value_type = String)]
-    pub sector: Sector,
-    pub district: String,
-    pub publish: bool,
-    pub synthetic: bool,
-    pub years: Vec<i32>,
-    pub target: Option<TargetSetting>,
-}
-
-fn factory_view(app: &App, profile: &FactoryProfile) -> FactoryView {
-    let organisation = app.registry.organisation(profile.org);
-    FactoryView {
-        org_id: profile.org.get(),
-        account_id: organisation.map(|org| org.account.get()).unwrap_or_default(),
-        name: organisation.map(|org| org.name.clone()).unwrap_or_default(),
-        licence: profile.licence.clone(),
-        sector: profile.sector,
-        district: profile.district.clone(),
-        publish: profile.publish,
-        synthetic: profile.synthetic,
-        years: app.factories.years_of(profile.org).map(|year| year.year).collect(),
-        target: app.factories.target(profile.org).copied(),
-    }
-}
-
 #[derive(Deserialize, utoipa::IntoParams)]
 pub struct FactoryFilter {
     #[param(value_type = Option<String>)]
@@ -100,31 +67,15 @@ pub async fn factories(
     Query(filter): Query<FactoryFilter>,
 ) -> Json<Paged<FactoryView>> {
     let ledger = state.store.ledger().read().await;
-    let app = &ledger.app;
-    let needle = filter.q.as_deref().map(str::to_lowercase);
-    let rows = app
-        .factories
-        .factories()
-        .filter(|f| filter.sector.is_none_or(|sector| f.sector == sector))
-        .filter(|f| filter.district.as_deref().is_none_or(|district| f.district.eq_ignore_ascii_case(district)))
-        .map(|f| factory_view(app, f))
-        .filter(|f| {
-            needle.as_deref().is_none_or(|needle| {
-                f.name.to_lowercase().contains(needle) || f.licence.to_lowercase().contains(needle)
-            })
-        });
-    Json(page.take(rows, |view| view))
+    let search =
+        FactorySearch { sector: filter.sector, district: filter.district.as_deref(), words: filter.q.as_deref() };
+    Json(page.take(query::factories(&ledger.app, search), |view| view))
 }
 
 #[utoipa::path(get, path = "/factories/{org}", tag = "measure", responses((status = 200, body = FactoryView), (status = 404)))]
 pub async fn factory(State(state): State<AppState>, Path(org): Path<u64>) -> ApiResult<Json<FactoryView>> {
     let ledger = state.store.ledger().read().await;
-    let profile = ledger
-        .app
-        .factories
-        .factory(OrgId(org))
-        .ok_or_else(|| ApiError::not_found(format!("organisation {org} is not a registered factory")))?;
-    Ok(Json(factory_view(&ledger.app, profile)))
+    Ok(Json(query::factory(&ledger.app, OrgId(org))?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -228,52 +179,6 @@ pub async fn set_target(
     submit(&state, &user, key, MeasureCommand::SetTarget { org: OrgId(org), target }).await
 }
 
-/// Who may read a factory's inventory: the factory, the operator, verifiers,
-/// and everyone when the factory publishes.
-fn may_read(app: &App, org: OrgId, user: &Option<CurrentUser>) -> ApiResult<()> {
-    let profile = app
-        .factories
-        .factory(org)
-        .ok_or_else(|| ApiError::not_found(format!("organisation {} is not a registered factory", org.get())))?;
-    let member = user
-        .as_ref()
-        .is_some_and(|user| user.org() == Some(org) || matches!(user.role, Role::Operator | Role::Verifier));
-    if profile.publish || member {
-        Ok(())
-    } else {
-        Err(ApiError::forbidden("this factory does not publish its inventory"))
-    }
-}
-
-/// Tonnes the factory retired against an inventory year.
-fn retired_against(app: &App, org: OrgId, year: i32) -> u64 {
-    let Some(account) = app.registry.organisation(org).map(|org| org.account) else { return 0 };
-    app.registry
-        .retirements()
-        .filter(|r| r.account == account && r.inventory_year == year)
-        .map(|r| r.quantity_tco2e.get())
-        .sum()
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct InventoryView {
-    pub factory: FactoryView,
-    pub year: i32,
-    pub inventory: Inventory,
-    pub retired_tco2e: u64,
-    #[schema(value_type = f64)]
-    pub net_tco2e: Co2e,
-    /// Every emission factor the lines used, with its value and source, for the report.
-    pub factors_used: Vec<Factor>,
-}
-
-/// The factors behind an inventory's lines, each once, by id and version.
-fn factors_used(catalogue: &Catalogue, inventory: &Inventory) -> Vec<Factor> {
-    let used: std::collections::BTreeSet<(&str, u32)> =
-        inventory.lines().iter().flat_map(|line| &line.factors).map(|f| (f.id.as_str(), f.version)).collect();
-    catalogue.factors().iter().filter(|f| used.contains(&(f.id.as_str(), f.version))).cloned().collect()
-}
-
 #[utoipa::path(get, path = "/factories/{org}/inventories/{year}", tag = "measure", responses((status = 200, body = InventoryView), (status = 403), (status = 404)))]
 pub async fn inventory(
     State(state): State<AppState>,
@@ -281,18 +186,8 @@ pub async fn inventory(
     Path((org, year)): Path<(u64, i32)>,
 ) -> ApiResult<Json<InventoryView>> {
     let ledger = state.store.ledger().read().await;
-    let app = &ledger.app;
-    let org = OrgId(org);
-    may_read(app, org, &user)?;
-    let inventory = app
-        .factories
-        .inventory(app.catalogue, org, year)
-        .ok_or_else(|| ApiError::not_found(format!("no activity data for {year}")))?;
-    let retired_tco2e = retired_against(app, org, year);
-    let net_tco2e = net_emissions(inventory.total(), mangrove_core::Tco2e::new(retired_tco2e));
-    let factory = factory_view(app, app.factories.factory(org).expect("checked by may_read"));
-    let factors_used = factors_used(app.catalogue, &inventory);
-    Ok(Json(InventoryView { factory, year, inventory, retired_tco2e, net_tco2e, factors_used }))
+    let viewer = user.as_ref().map(CurrentUser::actor);
+    Ok(Json(query::inventory_view(&ledger.app, viewer.as_ref(), OrgId(org), year)?))
 }
 
 #[utoipa::path(get, path = "/factories/{org}/inventories/{year}/report.csv", tag = "measure", responses((status = 200, content_type = "text/csv"), (status = 404)))]
@@ -340,25 +235,6 @@ fn csv_field(field: &str) -> String {
     }
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct ProgressView {
-    pub target: Option<TargetSetting>,
-    /// The emissions allowed each year from the base year to net zero.
-    pub trajectory: Vec<mangrove_mrv::target::TrajectoryPoint>,
-    pub years: Vec<YearProgress>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct YearProgress {
-    pub year: i32,
-    #[schema(value_type = f64)]
-    pub actual_tco2e: Co2e,
-    pub retired_tco2e: u64,
-    #[schema(value_type = f64)]
-    pub net_tco2e: Co2e,
-    pub progress: Option<Progress>,
-}
-
 #[utoipa::path(get, path = "/factories/{org}/progress", tag = "measure", responses((status = 200, body = ProgressView), (status = 403), (status = 404)))]
 pub async fn progress(
     State(state): State<AppState>,
@@ -366,30 +242,6 @@ pub async fn progress(
     Path(org): Path<u64>,
 ) -> ApiResult<Json<ProgressView>> {
     let ledger = state.store.ledger().read().await;
-    let app = &ledger.app;
-    let org = OrgId(org);
-    may_read(app, org, &user)?;
-    let setting = app.factories.target(org).copied();
-    let base = setting.and_then(|t| app.factories.inventory(app.catalogue, org, t.base_year)).map(|i| i.total());
-    let target = match (setting, base) {
-        (Some(t), Some(base)) => Target::new(t.base_year, base, t.target_year, t.reduction, t.net_zero_year).ok(),
-        _ => None,
-    };
-    let years = app
-        .factories
-        .years_of(org)
-        .filter_map(|data| {
-            let actual = app.factories.inventory(app.catalogue, org, data.year)?.total();
-            let retired = retired_against(app, org, data.year);
-            Some(YearProgress {
-                year: data.year,
-                actual_tco2e: actual,
-                retired_tco2e: retired,
-                net_tco2e: net_emissions(actual, mangrove_core::Tco2e::new(retired)),
-                progress: target.as_ref().map(|target| target.progress(data.year, actual)),
-            })
-        })
-        .collect();
-    let trajectory = target.as_ref().map(Target::trajectory).unwrap_or_default();
-    Ok(Json(ProgressView { target: setting, trajectory, years }))
+    let viewer = user.as_ref().map(CurrentUser::actor);
+    Ok(Json(query::progress_view(&ledger.app, viewer.as_ref(), OrgId(org))?))
 }

@@ -4,16 +4,17 @@
 
 use super::{PageQuery, Paged};
 use crate::auth::{CurrentUser, MaybeUser};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::extract::{IdempotencyKey, Json, Path, Query};
 use crate::routes::commands::{submit, Answer};
 use crate::AppState;
 use axum::extract::State;
-use mangrove_app::{AcrossCommand, App};
+use mangrove_app::query::{self, PracticeView, ReductionView};
+use mangrove_app::AcrossCommand;
 use mangrove_core::{OrgId, ReductionId};
 use mangrove_mrv::*;
-use mangrove_registry::{ProjectDetails, Role};
-use serde::{Deserialize, Serialize};
+use mangrove_registry::ProjectDetails;
+use serde::Deserialize;
 use utoipa::ToSchema;
 
 #[derive(Deserialize, ToSchema)]
@@ -51,63 +52,6 @@ pub async fn register_reduction(
     submit(&state, &user, key, MeasureCommand::RegisterReduction { plan }).await
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct ReductionView {
-    pub id: u64,
-    pub org_id: u64,
-    pub factory: String,
-    #[schema(value_type = String)]
-    pub kind: ReductionKind,
-    pub title: String,
-    pub description: String,
-    pub estimated_tco2e_per_year: u64,
-    pub start_year: i32,
-    #[schema(value_type = String)]
-    pub status: ReductionStatus,
-    pub synthetic: bool,
-    /// The credit methodology it can follow, if Mangrove has one for its kind.
-    #[schema(value_type = Option<String>)]
-    pub methodology: Option<CreditMethodology>,
-    pub registry_project_id: Option<u64>,
-    /// The registry project's status, when it became one.
-    pub registry_project_status: Option<String>,
-}
-
-fn org_name(app: &App, org: OrgId) -> String {
-    app.registry.organisation(org).map(|org| org.name.clone()).unwrap_or_default()
-}
-
-fn reduction_view(app: &App, reduction: &ReductionProject) -> ReductionView {
-    let plan = &reduction.plan;
-    let status = reduction.registry_project.and_then(|id| app.registry.project(id)).map(|project| {
-        serde_json::to_value(project.status).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
-    });
-    ReductionView {
-        id: reduction.id.get(),
-        org_id: plan.org.get(),
-        factory: org_name(app, plan.org),
-        kind: plan.kind,
-        title: plan.title.clone(),
-        description: plan.description.clone(),
-        estimated_tco2e_per_year: plan.estimated_tco2e_per_year,
-        start_year: plan.start_year,
-        status: plan.status,
-        synthetic: plan.synthetic,
-        methodology: reduction.methodology(),
-        registry_project_id: reduction.registry_project.map(|id| id.get()),
-        registry_project_status: status,
-    }
-}
-
-/// A factory's reduction projects show where its inventory does: to
-/// everyone when it publishes, else to itself, the operator and verifiers.
-fn visible(app: &App, org: OrgId, user: &Option<CurrentUser>) -> bool {
-    app.factories.factory(org).is_some_and(|profile| profile.publish)
-        || user
-            .as_ref()
-            .is_some_and(|user| user.org() == Some(org) || matches!(user.role, Role::Operator | Role::Verifier))
-}
-
 #[derive(Deserialize, utoipa::IntoParams)]
 pub struct ReductionFilter {
     pub org: Option<u64>,
@@ -124,14 +68,9 @@ pub async fn reductions(
 ) -> axum::Json<Paged<ReductionView>> {
     let ledger = state.store.ledger().read().await;
     let app = &ledger.app;
-    let rows = app
-        .factories
-        .reductions()
-        .rev()
-        .filter(|r| filter.org.is_none_or(|org| r.plan.org.get() == org))
-        .filter(|r| filter.kind.is_none_or(|kind| r.plan.kind == kind))
-        .filter(|r| visible(app, r.plan.org, &user));
-    axum::Json(page.take(rows, |r| reduction_view(app, r)))
+    let viewer = user.as_ref().map(CurrentUser::actor);
+    let rows = query::reductions(app, viewer.as_ref(), filter.org.map(OrgId), filter.kind);
+    axum::Json(page.take(rows, |r| query::reduction_view(app, r)))
 }
 
 #[utoipa::path(get, path = "/reductions/{id}", tag = "measure", responses((status = 200, body = ReductionView), (status = 404)))]
@@ -141,13 +80,8 @@ pub async fn reduction(
     Path(id): Path<u64>,
 ) -> ApiResult<axum::Json<ReductionView>> {
     let ledger = state.store.ledger().read().await;
-    let app = &ledger.app;
-    let reduction = app
-        .factories
-        .reduction(ReductionId(id))
-        .filter(|r| visible(app, r.plan.org, &user))
-        .ok_or_else(|| ApiError::not_found(format!("there is no reduction project {id}")))?;
-    Ok(axum::Json(reduction_view(app, reduction)))
+    let viewer = user.as_ref().map(CurrentUser::actor);
+    Ok(axum::Json(query::reduction(&ledger.app, viewer.as_ref(), ReductionId(id))?))
 }
 
 /// Makes a reduction project that follows a credit methodology a draft
@@ -202,23 +136,6 @@ pub async fn publish_practice(
     submit(&state, &user, key, MeasureCommand::PublishPractice { practice }).await
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct PracticeView {
-    pub id: u64,
-    pub org_id: u64,
-    pub factory: String,
-    pub reduction_id: Option<u64>,
-    #[schema(value_type = String)]
-    pub kind: ReductionKind,
-    pub title: String,
-    pub summary: String,
-    pub measured_reduction_tco2e: u64,
-    pub measured_year: i32,
-    pub measurement: String,
-    pub investment_baht: Option<u64>,
-    pub synthetic: bool,
-}
-
 #[derive(Deserialize, utoipa::IntoParams)]
 pub struct PracticeFilter {
     #[param(value_type = Option<String>)]
@@ -236,28 +153,6 @@ pub async fn practices(
 ) -> axum::Json<Paged<PracticeView>> {
     let ledger = state.store.ledger().read().await;
     let app = &ledger.app;
-    let needle = filter.q.as_deref().map(str::to_lowercase);
-    let rows =
-        app.factories.practices().rev().filter(|p| filter.kind.is_none_or(|kind| p.draft.kind == kind)).filter(|p| {
-            needle.as_deref().is_none_or(|needle| {
-                p.draft.title.to_lowercase().contains(needle) || p.draft.summary.to_lowercase().contains(needle)
-            })
-        });
-    axum::Json(page.take(rows, |p| {
-        let d = &p.draft;
-        PracticeView {
-            id: p.id.get(),
-            org_id: d.org.get(),
-            factory: org_name(app, d.org),
-            reduction_id: d.reduction.map(|id| id.get()),
-            kind: d.kind,
-            title: d.title.clone(),
-            summary: d.summary.clone(),
-            measured_reduction_tco2e: d.measured_reduction_tco2e,
-            measured_year: d.measured_year,
-            measurement: d.measurement.clone(),
-            investment_baht: d.investment_baht,
-            synthetic: d.synthetic,
-        }
-    }))
+    let rows = query::practices(app, filter.kind, filter.q.as_deref());
+    axum::Json(page.take(rows, |p| query::practice_view(app, p)))
 }
