@@ -1,0 +1,474 @@
+//! The shared city, one tick at a time: `World::tick` takes what the
+//! clients asked for since the last tick and the clock, and returns what
+//! each client must be told. It does no I/O, so a test or a simulation
+//! drives it exactly as the server does, without a network.
+//!
+//! Each tick: joins and leaves; moves, clamped to what a walker or runner
+//! can reach and kept out of the sea; travel to named places; chat, checked
+//! against the rules and delivered to those within earshot or in the
+//! channel who have not muted or blocked the speaker; then, for every
+//! avatar, who it sees in which tier (from the interest grid, with
+//! hysteresis) and which of their positions are due to be sent.
+
+use crate::book::Appearance;
+use crate::chat::{checked_text, Allowance, Channel, Refusal, Silences, CHANNELS_PER_AVATAR_MAX, EARSHOT_CM};
+use crate::frame::Point;
+use crate::interest::{next_tier, Grid, Tier};
+use crate::movement::clamp_move;
+use crate::terrain::Terrain;
+use mangrove_core::UserId;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+/// A connection's avatar; the server numbers connections.
+pub type ClientId = u32;
+
+/// The ticks per second.
+pub const TICK_HZ: u64 = 20;
+pub const TICK_MS: i64 = 1_000 / TICK_HZ as i64;
+/// Characters in a name tag.
+pub const NAME_CHARS_MAX: usize = 40;
+/// Where newcomers appear when they ask for nowhere in particular.
+pub const ARRIVAL_PLACE: &str = "city_centre";
+
+/// What a client asked for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Input {
+    /// A new connection: a person (`user`) or a guest (`None`).
+    Join {
+        client: ClientId,
+        user: Option<UserId>,
+        name: String,
+        appearance: Appearance,
+    },
+    Leave {
+        client: ClientId,
+    },
+    /// Where the client's avatar wants to be now.
+    Move {
+        client: ClientId,
+        to: Point,
+        running: bool,
+    },
+    /// Straight to a named place.
+    Travel {
+        client: ClientId,
+        place: String,
+    },
+    Say {
+        client: ClientId,
+        channel: Channel,
+        text: String,
+    },
+    JoinChannel {
+        client: ClientId,
+        channel: String,
+    },
+    LeaveChannel {
+        client: ClientId,
+        channel: String,
+    },
+    Mute {
+        client: ClientId,
+        whom: UserId,
+    },
+    Block {
+        client: ClientId,
+        whom: UserId,
+    },
+    /// Undoes a mute or a block.
+    Unmute {
+        client: ClientId,
+        whom: UserId,
+    },
+    /// The operator banned `user` until `until_ms` (from the journal).
+    Ban {
+        user: UserId,
+        until_ms: i64,
+    },
+    Unban {
+        user: UserId,
+    },
+}
+
+/// What one client is told.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outgoing {
+    Welcome {
+        you: ClientId,
+        at: Point,
+    },
+    Appeared {
+        avatar: ClientId,
+        user: Option<UserId>,
+        name: String,
+        appearance: Appearance,
+        at: Point,
+        tier: Tier,
+    },
+    Moved {
+        avatar: ClientId,
+        at: Point,
+    },
+    Vanished {
+        avatar: ClientId,
+    },
+    /// Your move was clamped (or you travelled): you are here.
+    Corrected {
+        at: Point,
+    },
+    Heard {
+        from: ClientId,
+        channel: Channel,
+        text: String,
+    },
+    Refused {
+        refusal: Refusal,
+    },
+    /// The connection is over (a ban); the server closes it.
+    Removed {
+        refusal: Refusal,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Output {
+    pub to: ClientId,
+    pub message: Outgoing,
+}
+
+/// What a viewer last knew of an avatar it sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Seen {
+    pub tier: Tier,
+    pub sent_at: Point,
+}
+
+#[derive(Debug, Clone)]
+pub struct Avatar {
+    pub user: Option<UserId>,
+    pub name: String,
+    pub appearance: Appearance,
+    pub at: Point,
+    /// When its position was last accepted.
+    pub moved_at_ms: i64,
+    allowance: Allowance,
+    pub channels: BTreeSet<String>,
+    /// Whom it sees, and what it was last told of each.
+    pub sees: BTreeMap<ClientId, Seen>,
+}
+
+/// Figures of one tick, for the server's metrics and the bench.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct TickFigures {
+    pub avatars: usize,
+    pub pairs_in_sight: usize,
+    pub moves_clamped: usize,
+    pub messages_delivered: usize,
+}
+
+pub struct World {
+    terrain: Arc<Terrain>,
+    pub tick: u64,
+    avatars: BTreeMap<ClientId, Avatar>,
+    silences: Silences,
+    bans: BTreeMap<UserId, i64>,
+    channels: BTreeMap<String, BTreeSet<ClientId>>,
+    pub figures: TickFigures,
+}
+
+impl World {
+    pub fn new(terrain: Arc<Terrain>) -> World {
+        World {
+            terrain,
+            tick: 0,
+            avatars: BTreeMap::new(),
+            silences: Silences::default(),
+            bans: BTreeMap::new(),
+            channels: BTreeMap::new(),
+            figures: TickFigures::default(),
+        }
+    }
+
+    pub fn terrain(&self) -> &Terrain {
+        &self.terrain
+    }
+    pub fn avatar(&self, client: ClientId) -> Option<&Avatar> {
+        self.avatars.get(&client)
+    }
+    pub fn avatars(&self) -> impl Iterator<Item = (ClientId, &Avatar)> {
+        self.avatars.iter().map(|(client, avatar)| (*client, avatar))
+    }
+    pub fn silences(&self) -> &Silences {
+        &self.silences
+    }
+
+    fn banned(&self, user: Option<UserId>, now_ms: i64) -> bool {
+        user.and_then(|user| self.bans.get(&user)).is_some_and(|until| *until > now_ms)
+    }
+
+    fn arrival(&self) -> Point {
+        self.terrain.place(ARRIVAL_PLACE).or(self.terrain.places.first()).map_or(Point::default(), |p| p.point)
+    }
+
+    /// One tick: applies `inputs` in order at `now_ms` and returns what each
+    /// client must be told, in a deterministic order.
+    pub fn tick(&mut self, now_ms: i64, inputs: Vec<Input>) -> Vec<Output> {
+        self.tick += 1;
+        let mut out = Vec::new();
+        let mut figures = TickFigures::default();
+        let mut said = Vec::new();
+        for input in inputs {
+            self.input(now_ms, input, &mut out, &mut said, &mut figures);
+        }
+        let grid = Grid::build(self.avatars.iter().map(|(client, avatar)| (*client, avatar.at)));
+        for (client, channel, text) in said {
+            figures.messages_delivered += self.deliver(&grid, client, channel, text, &mut out);
+        }
+        figures.pairs_in_sight = self.look(&grid, &mut out);
+        figures.avatars = self.avatars.len();
+        self.figures = figures;
+        out
+    }
+
+    fn refuse(out: &mut Vec<Output>, client: ClientId, refusal: Refusal) {
+        out.push(Output { to: client, message: Outgoing::Refused { refusal } });
+    }
+
+    fn input(
+        &mut self,
+        now_ms: i64,
+        input: Input,
+        out: &mut Vec<Output>,
+        said: &mut Vec<(ClientId, Channel, String)>,
+        figures: &mut TickFigures,
+    ) {
+        match input {
+            Input::Join { client, user, name, appearance } => {
+                if self.banned(user, now_ms) {
+                    out.push(Output { to: client, message: Outgoing::Removed { refusal: Refusal::Banned } });
+                    return;
+                }
+                let name: String = name.trim().chars().filter(|c| !c.is_control()).take(NAME_CHARS_MAX).collect();
+                let at = self.arrival();
+                let avatar = Avatar {
+                    user,
+                    name,
+                    appearance,
+                    at,
+                    moved_at_ms: now_ms,
+                    allowance: Allowance::full(now_ms),
+                    channels: BTreeSet::new(),
+                    sees: BTreeMap::new(),
+                };
+                self.leave(client);
+                self.avatars.insert(client, avatar);
+                out.push(Output { to: client, message: Outgoing::Welcome { you: client, at } });
+            }
+            Input::Leave { client } => self.leave(client),
+            Input::Move { client, to, running } => {
+                let terrain = self.terrain.clone();
+                let Some(avatar) = self.avatars.get_mut(&client) else { return };
+                let at = clamp_move(&terrain, avatar.at, to, running, now_ms - avatar.moved_at_ms);
+                if at != avatar.at {
+                    avatar.at = at;
+                    avatar.moved_at_ms = now_ms;
+                }
+                if at != to {
+                    figures.moves_clamped += 1;
+                    out.push(Output { to: client, message: Outgoing::Corrected { at } });
+                }
+            }
+            Input::Travel { client, place } => {
+                let Some(point) = self.terrain.place(&place).map(|place| place.point) else {
+                    return Self::refuse(out, client, Refusal::UnknownPlace);
+                };
+                let Some(avatar) = self.avatars.get_mut(&client) else { return };
+                avatar.at = point;
+                avatar.moved_at_ms = now_ms;
+                out.push(Output { to: client, message: Outgoing::Corrected { at: point } });
+            }
+            Input::Say { client, channel, text } => {
+                let banned = self.avatars.get(&client).is_some_and(|a| self.banned(a.user, now_ms));
+                let Some(avatar) = self.avatars.get_mut(&client) else { return };
+                let checked = if avatar.user.is_none() {
+                    Err(Refusal::SignInToChat)
+                } else if banned {
+                    Err(Refusal::Banned)
+                } else if matches!(&channel, Channel::Named(name) if !avatar.channels.contains(name)) {
+                    Err(Refusal::NotInChannel)
+                } else {
+                    checked_text(&text).and_then(|text| avatar.allowance.take(now_ms).map(|()| text))
+                };
+                match checked {
+                    Ok(text) => said.push((client, channel, text)),
+                    Err(refusal) => Self::refuse(out, client, refusal),
+                }
+            }
+            Input::JoinChannel { client, channel } => {
+                let Some(avatar) = self.avatars.get_mut(&client) else { return };
+                if avatar.channels.len() >= CHANNELS_PER_AVATAR_MAX && !avatar.channels.contains(&channel) {
+                    return Self::refuse(out, client, Refusal::TooManyChannels);
+                }
+                avatar.channels.insert(channel.clone());
+                self.channels.entry(channel).or_default().insert(client);
+            }
+            Input::LeaveChannel { client, channel } => {
+                if let Some(avatar) = self.avatars.get_mut(&client) {
+                    avatar.channels.remove(&channel);
+                }
+                self.drop_from_channel(client, &channel);
+            }
+            Input::Mute { client, whom } | Input::Block { client, whom } | Input::Unmute { client, whom } => {
+                let Some(by) = self.avatars.get(&client).map(|a| a.user) else { return };
+                let Some(by) = by else { return Self::refuse(out, client, Refusal::SignInToChat) };
+                let done = match input {
+                    Input::Mute { .. } => self.silences.mute(by, whom),
+                    Input::Block { .. } => self.silences.block(by, whom),
+                    _ => {
+                        self.silences.unmute(by, whom);
+                        Ok(())
+                    }
+                };
+                if let Err(refusal) = done {
+                    Self::refuse(out, client, refusal);
+                }
+            }
+            Input::Ban { user, until_ms } => {
+                self.bans.insert(user, until_ms);
+                if until_ms > now_ms {
+                    let removed: Vec<ClientId> =
+                        self.avatars.iter().filter(|(_, a)| a.user == Some(user)).map(|(c, _)| *c).collect();
+                    for client in removed {
+                        self.leave(client);
+                        out.push(Output { to: client, message: Outgoing::Removed { refusal: Refusal::Banned } });
+                    }
+                }
+            }
+            Input::Unban { user } => {
+                self.bans.remove(&user);
+            }
+        }
+    }
+
+    fn drop_from_channel(&mut self, client: ClientId, channel: &str) {
+        if let Some(members) = self.channels.get_mut(channel) {
+            members.remove(&client);
+            if members.is_empty() {
+                self.channels.remove(channel);
+            }
+        }
+    }
+
+    fn leave(&mut self, client: ClientId) {
+        if let Some(avatar) = self.avatars.remove(&client) {
+            for channel in &avatar.channels {
+                self.drop_from_channel(client, channel);
+            }
+        }
+    }
+
+    /// Delivers a checked message; returns how many heard it.
+    fn deliver(
+        &self,
+        grid: &Grid<ClientId>,
+        from: ClientId,
+        channel: Channel,
+        text: String,
+        out: &mut Vec<Output>,
+    ) -> usize {
+        let Some(speaker) = self.avatars.get(&from) else { return 0 };
+        let Some(speaker_user) = speaker.user else { return 0 };
+        let listeners: Vec<ClientId> = match &channel {
+            Channel::Nearby => {
+                let mut near: Vec<ClientId> = grid
+                    .around(speaker.at)
+                    .filter(|client| {
+                        self.avatars[client].at.distance_squared_cm2(speaker.at) <= EARSHOT_CM * EARSHOT_CM
+                    })
+                    .collect();
+                near.sort_unstable();
+                near
+            }
+            Channel::Named(name) => self.channels.get(name).map(|m| m.iter().copied().collect()).unwrap_or_default(),
+        };
+        let mut delivered = 0;
+        for client in listeners {
+            let Some(listener) = self.avatars.get(&client) else { continue };
+            if listener.user.is_some_and(|user| !self.silences.hears(user, speaker_user)) {
+                continue;
+            }
+            delivered += 1;
+            out.push(Output {
+                to: client,
+                message: Outgoing::Heard { from, channel: channel.clone(), text: text.clone() },
+            });
+        }
+        delivered
+    }
+
+    /// Who sees whom now, and what each must be told; returns the pairs in
+    /// sight.
+    fn look(&mut self, grid: &Grid<ClientId>, out: &mut Vec<Output>) -> usize {
+        let tick = self.tick;
+        let mut pairs = 0;
+        let mut updates: Vec<(ClientId, BTreeMap<ClientId, Seen>)> = Vec::with_capacity(self.avatars.len());
+        for (viewer_id, viewer) in &self.avatars {
+            let mut sees = BTreeMap::new();
+            for other_id in grid.around(viewer.at) {
+                if other_id == *viewer_id {
+                    continue;
+                }
+                let other = &self.avatars[&other_id];
+                if let (Some(viewer_user), Some(other_user)) = (viewer.user, other.user) {
+                    if !self.silences.sees(viewer_user, other_user) {
+                        continue;
+                    }
+                }
+                let previous = viewer.sees.get(&other_id).copied();
+                let distance = viewer.at.distance_cm(other.at);
+                let Some(tier) = next_tier(previous.map(|seen| seen.tier), distance) else { continue };
+                let seen = match previous {
+                    None => {
+                        out.push(Output {
+                            to: *viewer_id,
+                            message: Outgoing::Appeared {
+                                avatar: other_id,
+                                user: other.user,
+                                name: other.name.clone(),
+                                appearance: other.appearance,
+                                at: other.at,
+                                tier,
+                            },
+                        });
+                        Seen { tier, sent_at: other.at }
+                    }
+                    Some(seen) => {
+                        let due = (tick + u64::from(other_id)).is_multiple_of(tier.period_ticks());
+                        if due && seen.sent_at != other.at {
+                            out.push(Output {
+                                to: *viewer_id,
+                                message: Outgoing::Moved { avatar: other_id, at: other.at },
+                            });
+                            Seen { tier, sent_at: other.at }
+                        } else {
+                            Seen { tier, sent_at: seen.sent_at }
+                        }
+                    }
+                };
+                sees.insert(other_id, seen);
+            }
+            for gone in viewer.sees.keys().filter(|id| !sees.contains_key(id)) {
+                out.push(Output { to: *viewer_id, message: Outgoing::Vanished { avatar: *gone } });
+            }
+            pairs += sees.len();
+            updates.push((*viewer_id, sees));
+        }
+        for (viewer_id, sees) in updates {
+            if let Some(viewer) = self.avatars.get_mut(&viewer_id) {
+                viewer.sees = sees;
+            }
+        }
+        pairs
+    }
+}
