@@ -176,7 +176,7 @@ impl Domains {
     /// The domains this build runs beside the built-in ones: the one place
     /// a new domain is registered, with `.with::<TheDomain>()`.
     pub fn registered() -> Domains {
-        Domains::default()
+        Domains::default().with::<mangrove_world::WorldBook>()
     }
 
     /// Adds a domain, empty. Its name and its tables' names must be new.

@@ -48,6 +48,18 @@ pub enum Refusal {
 }
 
 impl Refusal {
+    /// Every refusal, in the order of their codes in the presence protocol.
+    pub const ALL: [Refusal; 9] = [
+        Refusal::SignInToChat,
+        Refusal::Empty,
+        Refusal::TooLong,
+        Refusal::TooFast,
+        Refusal::Banned,
+        Refusal::NotInChannel,
+        Refusal::TooManyChannels,
+        Refusal::TooManyMutes,
+        Refusal::UnknownPlace,
+    ];
     /// What the person is told.
     pub fn message(self) -> &'static str {
         match self {

@@ -15,6 +15,9 @@
 //!   block.
 //! - `book.rs`: `WorldBook`, what must last (appearances, reports, bans),
 //!   a plugged domain journaled through the sequencer.
+//! - `protocol.rs`: the presence protocol's frames as bytes (a version
+//!   byte, positions in decimetres, moves as differences), described for
+//!   client writers in `docs/WORLD_PROTOCOL.md`.
 //! - `world.rs`: `World::tick`, inputs and a clock in, what each client
 //!   must be told out.
 
@@ -24,6 +27,7 @@ pub mod frame;
 pub mod interest;
 pub mod movement;
 pub mod parcels;
+pub mod protocol;
 pub mod terrain;
 pub mod world;
 

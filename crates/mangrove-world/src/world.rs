@@ -106,8 +106,10 @@ pub enum Outgoing {
         at: Point,
         tier: Tier,
     },
+    /// It moved from `from` (what this client was last told) to `at`.
     Moved {
         avatar: ClientId,
+        from: Point,
         at: Point,
     },
     Vanished {
@@ -448,7 +450,7 @@ impl World {
                         if due && seen.sent_at != other.at {
                             out.push(Output {
                                 to: *viewer_id,
-                                message: Outgoing::Moved { avatar: other_id, at: other.at },
+                                message: Outgoing::Moved { avatar: other_id, from: seen.sent_at, at: other.at },
                             });
                             Seen { tier, sent_at: other.at }
                         } else {
