@@ -22,6 +22,7 @@ pub mod health;
 pub mod openapi;
 pub mod routes;
 pub mod web;
+pub mod world;
 
 use axum::extract::DefaultBodyLimit;
 use axum::routing::get;
@@ -40,6 +41,8 @@ pub struct AppState {
     pub store: Store,
     pub dashboard: routes::dashboard::DashboardCache,
     pub guard: std::sync::Arc<guard::Guard>,
+    /// The virtual city's tick task, started by its first visitor.
+    pub world: std::sync::Arc<tokio::sync::OnceCell<std::sync::Arc<world::Hub>>>,
 }
 
 impl AppState {
@@ -47,7 +50,16 @@ impl AppState {
         Self::with_options(store, guard::ServerOptions::default())
     }
     pub fn with_options(store: Store, options: guard::ServerOptions) -> Self {
-        AppState { store, dashboard: Default::default(), guard: std::sync::Arc::new(guard::Guard::new(options)) }
+        AppState {
+            store,
+            dashboard: Default::default(),
+            guard: std::sync::Arc::new(guard::Guard::new(options)),
+            world: Default::default(),
+        }
+    }
+    /// The running city, started on first use.
+    pub async fn world_hub(&self) -> std::sync::Arc<world::Hub> {
+        self.world.get_or_init(|| world::Hub::spawn(self.store.clone())).await.clone()
     }
 }
 
@@ -61,7 +73,10 @@ pub fn router_with(store: Store, options: guard::ServerOptions) -> Router {
     let state = AppState::with_options(store.clone(), options);
     let (api, _) = api_routes().split_for_parts();
     let (root, _) = root_routes().split_for_parts();
-    let api = api.route("/market/stream", get(stream::stream)).fallback(api_not_found);
+    let api = api
+        .route("/market/stream", get(stream::stream))
+        .route("/world/ws", get(routes::world::world_socket))
+        .fallback(api_not_found);
     let api =
         if health::fault_panic_enabled() { api.route("/fault/panic", get(health::deliberate_panic)) } else { api };
     Router::new()
@@ -151,6 +166,11 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(market::cash))
         .routes(routes!(market::record_deposit))
         .routes(routes!(market::record_withdrawal))
+        .routes(routes!(routes::world::set_appearance))
+        .routes(routes!(routes::world::bans, routes::world::ban))
+        .routes(routes!(routes::world::lift_ban))
+        .routes(routes!(routes::world::places))
+        .routes(routes!(routes::world::status))
         .routes(with_import_limit(routes!(monitoring::submit_forestry_report)))
         .routes(with_import_limit(routes!(measure::record_year)))
 }

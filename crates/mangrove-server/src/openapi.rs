@@ -17,6 +17,7 @@ use utoipa::OpenApi;
         (name = "people", description = "Sign-in and users"),
         (name = "measure", description = "Factories, inventories and the province dashboard"),
         (name = "market", description = "The exchange: instruments, orders, trades, auctions and cash"),
+        (name = "world", description = "The virtual Rayong: places, appearances and moderation (presence is the WebSocket at /api/v1/world/ws)"),
         (name = "health", description = "Liveness and readiness, at the root rather than under /api/v1"),
     )
 )]

@@ -8,6 +8,8 @@
 //! - `terrain.rs`: what the ground is where (sea, land, river, mangrove,
 //!   forest, industrial estate, city), painted from polygons, and the named
 //!   places one may travel to.
+//! - `map.rs`: the real province from the map assets (Natural Earth's land,
+//!   and what was drawn here), with the registry's areas painted on it.
 //! - `movement.rs`: walking and running reach; no walking into the sea.
 //! - `interest.rs`: the interest grid and the distance tiers with
 //!   hysteresis that decide who sees whom, and how often.
@@ -25,6 +27,7 @@ pub mod book;
 pub mod chat;
 pub mod frame;
 pub mod interest;
+pub mod map;
 pub mod movement;
 pub mod parcels;
 pub mod protocol;

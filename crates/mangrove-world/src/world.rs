@@ -195,6 +195,10 @@ impl World {
     pub fn terrain(&self) -> &Terrain {
         &self.terrain
     }
+    /// A redrawn map; avatars stay where they are.
+    pub fn set_terrain(&mut self, terrain: Arc<Terrain>) {
+        self.terrain = terrain;
+    }
     pub fn avatar(&self, client: ClientId) -> Option<&Avatar> {
         self.avatars.get(&client)
     }

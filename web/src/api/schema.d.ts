@@ -271,6 +271,34 @@ export interface paths {
      */
     post: operations["disable_user"];
   };
+  "/api/v1/world/appearance": {
+    /** Chooses how the signed-in person's avatar looks, from now on. */
+    put: operations["set_appearance"];
+  };
+  "/api/v1/world/bans": {
+    /** The bans in force, for the operator. */
+    get: operations["bans"];
+    /**
+     * The operator bans a person from the city for a while, with a reason;
+     * they are removed at once and cannot enter until it ends.
+     */
+    post: operations["ban"];
+  };
+  "/api/v1/world/bans/{user}": {
+    /** The operator lifts a ban before it ends. */
+    delete: operations["lift_ban"];
+  };
+  "/api/v1/world/places": {
+    /**
+     * The places one may travel to directly: the city centre, the river
+     * mouth, Map Ta Phut, and the registry's mangrove and forests.
+     */
+    get: operations["places"];
+  };
+  "/api/v1/world/status": {
+    /** How the city is doing: who is in it, and how its tick keeps up. */
+    get: operations["status"];
+  };
   "/healthz": {
     /** The process is alive. */
     get: operations["healthz"];
@@ -330,6 +358,15 @@ export interface components {
       event: string;
       [key: string]: unknown;
     };
+    AppearanceChoice: {
+      /**
+       * Format: int32
+       * @description An index into the client's palette, 0 to 7.
+       */
+      colour: number;
+      /** @description `student`, `fisher`, `factory_worker`, `elder`, `vendor`, `farmer`, `officer` or `cyclist`. */
+      preset: string;
+    };
     AuctionView: {
       bid_count: number;
       /** @description Sealed while open: only the viewer's own bids (the operator sees all); all once closed. */
@@ -355,6 +392,15 @@ export interface components {
       status: string;
       /** Format: int64 */
       supply_tco2e: number;
+    };
+    BanView: {
+      /** Format: int64 */
+      by_user_id: number;
+      reason: string;
+      /** Format: int64 */
+      until_ms: number;
+      /** Format: int64 */
+      user_id: number;
     };
     BankTransfer: {
       /** Format: int64 */
@@ -1017,6 +1063,17 @@ export interface components {
       /** Format: int64 */
       supply_tco2e: number;
     };
+    NewBan: {
+      /**
+       * Format: int32
+       * @description How long, from now: 1 hour to a year.
+       */
+      hours: number;
+      /** @description `harassment`, `hate`, `spam`, `sexual`, `scam` or `other`. */
+      reason: string;
+      /** Format: int64 */
+      user_id: number;
+    };
     NewBid: {
       /** Format: int64 */
       price_satang: number;
@@ -1413,6 +1470,18 @@ export interface components {
       page: number;
       per_page: number;
       total: number;
+    };
+    PlaceView: {
+      /**
+       * Format: double
+       * @description Metres east and north of the origin in Rayong city.
+       */
+      east_m: number;
+      key: string;
+      name_en: string;
+      name_th: string;
+      /** Format: double */
+      north_m: number;
     };
     PracticeView: {
       factory: string;
@@ -1829,6 +1898,29 @@ export interface components {
       /** @description `active`, `disabled`, or `pending` (its creation not yet on the record). */
       status: string;
       username: string;
+    };
+    WorldStatus: {
+      /**
+       * Format: int64
+       * @description People and guests in the city now.
+       */
+      avatars: number;
+      /** Format: int64 */
+      bytes_sent: number;
+      /**
+       * Format: int64
+       * @description Connections dropped because they fell behind.
+       */
+      clients_dropped: number;
+      /** Format: int64 */
+      frames_sent: number;
+      /**
+       * Format: int64
+       * @description The last tick's duration, in microseconds.
+       */
+      last_tick_us: number;
+      /** Format: int64 */
+      ticks: number;
     };
     YearProgress: {
       /** Format: double */
@@ -6463,6 +6555,326 @@ export interface operations {
       };
       /** @description The registry is unavailable; try again shortly */
       503: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+    };
+  };
+  /** Chooses how the signed-in person's avatar looks, from now on. */
+  set_appearance: {
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["AppearanceChoice"];
+      };
+    };
+    responses: {
+      200: {
+        content: {
+          "application/json": components["schemas"]["CommandResponse"];
+        };
+      };
+      /** @description A malformed query or body */
+      400: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Sign in first */
+      401: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Not allowed for this role, or not sent from the app */
+      403: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description No such resource */
+      404: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Refused by the current state */
+      409: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description The body is not JSON */
+      415: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      422: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description An internal error, logged */
+      500: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description The registry is unavailable; try again shortly */
+      503: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+    };
+  };
+  /** The bans in force, for the operator. */
+  bans: {
+    responses: {
+      200: {
+        content: {
+          "application/json": components["schemas"]["BanView"][];
+        };
+      };
+      /** @description A malformed query or body */
+      400: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      401: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      403: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description A value is out of range or invalid */
+      422: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description An internal error, logged */
+      500: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+    };
+  };
+  /**
+   * The operator bans a person from the city for a while, with a reason;
+   * they are removed at once and cannot enter until it ends.
+   */
+  ban: {
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["NewBan"];
+      };
+    };
+    responses: {
+      200: {
+        content: {
+          "application/json": components["schemas"]["CommandResponse"];
+        };
+      };
+      /** @description A malformed query or body */
+      400: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Sign in first */
+      401: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      403: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description No such resource */
+      404: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Refused by the current state */
+      409: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description The body is not JSON */
+      415: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      422: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description An internal error, logged */
+      500: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description The registry is unavailable; try again shortly */
+      503: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+    };
+  };
+  /** The operator lifts a ban before it ends. */
+  lift_ban: {
+    parameters: {
+      path: {
+        user: number;
+      };
+    };
+    responses: {
+      200: {
+        content: {
+          "application/json": components["schemas"]["CommandResponse"];
+        };
+      };
+      /** @description A malformed query or body */
+      400: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Sign in first */
+      401: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      403: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description No such resource */
+      404: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      409: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description The body is not JSON */
+      415: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description A value is out of range or invalid */
+      422: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description An internal error, logged */
+      500: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description The registry is unavailable; try again shortly */
+      503: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+    };
+  };
+  /**
+   * The places one may travel to directly: the city centre, the river
+   * mouth, Map Ta Phut, and the registry's mangrove and forests.
+   */
+  places: {
+    responses: {
+      200: {
+        content: {
+          "application/json": components["schemas"]["PlaceView"][];
+        };
+      };
+      /** @description A malformed query or body */
+      400: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description A value is out of range or invalid */
+      422: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description An internal error, logged */
+      500: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+    };
+  };
+  /** How the city is doing: who is in it, and how its tick keeps up. */
+  status: {
+    responses: {
+      200: {
+        content: {
+          "application/json": components["schemas"]["WorldStatus"];
+        };
+      };
+      /** @description A malformed query or body */
+      400: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description A value is out of range or invalid */
+      422: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description An internal error, logged */
+      500: {
         content: {
           "application/json": components["schemas"]["ErrorBody"];
         };

@@ -12,6 +12,7 @@ pub mod people;
 pub mod public;
 pub mod reductions;
 pub mod stream;
+pub mod world;
 
 use serde::{Deserialize, Serialize};
 

@@ -1,0 +1,385 @@
+//! The virtual Rayong over HTTP: the presence WebSocket
+//! (`/api/v1/world/ws`, the binary protocol of `docs/WORLD_PROTOCOL.md`),
+//! open to guests, who look around, and to people who signed in, who also
+//! talk. Each connection reads the client's frames, refusing a bad one by
+//! closing with its reason, and sends what the tick task queued for it.
+
+use crate::auth::{CurrentUser, MaybeUser};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{IdempotencyKey, Json, Path};
+use crate::routes::commands::{submit, Answer};
+use crate::world::{Closing, Hub, ToClient, ToHub, CLIENT_QUEUE_FRAMES};
+use crate::AppState;
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::extract::State;
+use axum::response::Response;
+use mangrove_app::PluggedCommand;
+use mangrove_core::{Role, UserId};
+use mangrove_world::protocol::{ClientFrame, FrameError, CLIENT_FRAME_BYTES_MAX};
+use mangrove_world::world::{ClientId, Input};
+use mangrove_world::{Appearance, Conduct, Preset, WorldBook, WorldCommand};
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{mpsc, oneshot};
+use utoipa::ToSchema;
+
+/// Frames a client may send a second, on average (moves at the tick rate,
+/// and room for chat), and at once.
+pub const CLIENT_FRAMES_PER_S: u32 = 30;
+pub const CLIENT_FRAMES_BURST: u32 = 60;
+/// A WebSocket message the server reads at all; anything larger than a
+/// client frame but within this is refused with a reason.
+pub const SOCKET_MESSAGE_BYTES_MAX: usize = 64 * 1024;
+/// How long a closing handshake may take before the socket is dropped.
+const CLOSE_WAIT: Duration = Duration::from_secs(1);
+/// Every this often the server pings the client; a ping not answered
+/// within `LAG_MAX` means the client has fallen that far behind what it was
+/// sent (whatever the buffers between hold), and it is dropped.
+pub const PING_EVERY: Duration = Duration::from_secs(1);
+pub const LAG_MAX: Duration = Duration::from_secs(5);
+const TOO_SLOW: &str = "too slow: the connection fell behind the city";
+
+/// Close codes (RFC 6455 §7.4.1).
+mod close_code {
+    pub const NORMAL: u16 = 1000;
+    pub const PROTOCOL: u16 = 1002;
+    pub const UNSUPPORTED: u16 = 1003;
+    pub const POLICY: u16 = 1008;
+    pub const TOO_BIG: u16 = 1009;
+    pub const TRY_LATER: u16 = 1013;
+}
+
+/// Who a connection is: a person who signed in, or a guest.
+struct Visitor {
+    user: Option<UserId>,
+    name: String,
+}
+
+pub async fn world_socket(
+    State(state): State<AppState>,
+    MaybeUser(user): MaybeUser,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    let hub = state.world_hub().await;
+    let visitor = match user {
+        Some(user) => Visitor {
+            user: Some(UserId(u64::try_from(user.user.id).unwrap_or_default())),
+            name: user.user.display_name.clone(),
+        },
+        None => Visitor { user: None, name: String::new() },
+    };
+    let fatal = state.store.fatal().clone();
+    upgrade.max_message_size(SOCKET_MESSAGE_BYTES_MAX).on_upgrade(move |socket| async move {
+        fatal.watch("world connection", tokio::spawn(connect(hub, visitor, socket)));
+    })
+}
+
+/// How a connection ended, and what the client is told.
+fn close(code: u16, reason: impl Into<String>) -> Message {
+    Message::Close(Some(CloseFrame { code, reason: reason.into().into() }))
+}
+
+fn closing_of(error: FrameError) -> Message {
+    let code = if error == FrameError::TooLarge { close_code::TOO_BIG } else { close_code::PROTOCOL };
+    close(code, error.to_string())
+}
+
+/// The client's allowance of frames, refilled at `CLIENT_FRAMES_PER_S`.
+struct FrameAllowance {
+    tokens: f64,
+    at: tokio::time::Instant,
+}
+
+impl FrameAllowance {
+    fn take(&mut self) -> bool {
+        let now = tokio::time::Instant::now();
+        let earned = now.duration_since(self.at).as_secs_f64() * f64::from(CLIENT_FRAMES_PER_S);
+        self.tokens = (self.tokens + earned).min(f64::from(CLIENT_FRAMES_BURST));
+        self.at = now;
+        if self.tokens < 1.0 {
+            return false;
+        }
+        self.tokens -= 1.0;
+        true
+    }
+}
+
+fn input_of(client: ClientId, visitor: &Visitor, frame: ClientFrame) -> Input {
+    match frame {
+        ClientFrame::Hello { appearance } => {
+            let name = if visitor.user.is_some() {
+                visitor.name.clone()
+            } else {
+                format!("ผู้มาเยือน {client}")
+            };
+            Input::Join { client, user: visitor.user, name, appearance }
+        }
+        ClientFrame::Move { to, running } => Input::Move { client, to, running },
+        ClientFrame::Travel { place } => Input::Travel { client, place },
+        ClientFrame::Say { channel, text } => Input::Say { client, channel, text },
+        ClientFrame::JoinChannel { channel } => Input::JoinChannel { client, channel },
+        ClientFrame::LeaveChannel { channel } => Input::LeaveChannel { client, channel },
+        ClientFrame::Mute { whom } => Input::Mute { client, whom },
+        ClientFrame::Block { whom } => Input::Block { client, whom },
+        ClientFrame::Unmute { whom } => Input::Unmute { client, whom },
+    }
+}
+
+async fn connect(hub: Arc<Hub>, visitor: Visitor, mut socket: WebSocket) {
+    let client = hub.new_client();
+    let (queue, mut frames) = mpsc::channel(CLIENT_QUEUE_FRAMES);
+    let (dropped_tx, mut dropped) = oneshot::channel();
+    if hub.to_hub.send(ToHub::Connect { client, queue, dropped: dropped_tx }).await.is_err() {
+        let _ = socket.send(close(close_code::TRY_LATER, "the city is not running")).await;
+        return;
+    }
+    let mut allowance = FrameAllowance { tokens: f64::from(CLIENT_FRAMES_BURST), at: tokio::time::Instant::now() };
+    let mut pings = tokio::time::interval(PING_EVERY);
+    let mut unanswered: Option<tokio::time::Instant> = None;
+    let ending = loop {
+        tokio::select! {
+            _ = pings.tick() => {
+                match unanswered {
+                    Some(since) if since.elapsed() > LAG_MAX => {
+                        hub.figures.clients_dropped.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        break Some(close(close_code::POLICY, TOO_SLOW));
+                    }
+                    Some(_) => {}
+                    None => {
+                        if socket.send(Message::Ping(Vec::new().into())).await.is_err() {
+                            break None;
+                        }
+                        unanswered = Some(tokio::time::Instant::now());
+                    }
+                }
+            }
+            closing = &mut dropped => {
+                break match closing {
+                    Ok(Closing::Removed) => {
+                        while let Ok(ToClient::Frame(frame)) = frames.try_recv() {
+                            if socket.send(Message::Binary(frame.into())).await.is_err() {
+                                break;
+                            }
+                        }
+                        Some(close(close_code::POLICY, "removed from the city"))
+                    }
+                    Ok(Closing::TooSlow) | Err(_) => Some(close(close_code::POLICY, TOO_SLOW)),
+                };
+            }
+            frame = frames.recv() => {
+                let Some(ToClient::Frame(frame)) = frame else { break None };
+                if socket.send(Message::Binary(frame.into())).await.is_err() {
+                    break None;
+                }
+            }
+            incoming = socket.recv() => {
+                let bytes = match incoming {
+                    Some(Ok(Message::Binary(bytes))) => bytes,
+                    Some(Ok(Message::Pong(_))) => {
+                        unanswered = None;
+                        continue;
+                    }
+                    Some(Ok(Message::Ping(_))) => continue,
+                    Some(Ok(Message::Text(_))) => {
+                        break Some(close(close_code::UNSUPPORTED, "frames are binary (see docs/WORLD_PROTOCOL.md)"));
+                    }
+                    Some(Ok(Message::Close(_))) => break Some(close(close_code::NORMAL, "goodbye")),
+                    None | Some(Err(_)) => break None,
+                };
+                if bytes.len() > CLIENT_FRAME_BYTES_MAX {
+                    break Some(closing_of(FrameError::TooLarge));
+                }
+                let frame = match ClientFrame::decode(&bytes) {
+                    Ok(frame) => frame,
+                    Err(error) => break Some(closing_of(error)),
+                };
+                if !allowance.take() {
+                    break Some(close(close_code::POLICY, "too many frames: at most 30 a second"));
+                }
+                if hub.to_hub.try_send(ToHub::Input(input_of(client, &visitor, frame))).is_err() {
+                    break Some(close(close_code::TRY_LATER, "the city is too busy; come back in a moment"));
+                }
+            }
+        }
+    };
+    // The tick task learns the avatar left even when its queue is full.
+    let _ = hub.to_hub.send(ToHub::Input(Input::Leave { client })).await;
+    if let Some(message) = ending {
+        // The closing handshake: the client answers the close, and only
+        // then is the connection dropped, so that nothing sent before it is
+        // lost to a reset.
+        let _ = tokio::time::timeout(CLOSE_WAIT, async {
+            if socket.send(message).await.is_ok() {
+                while let Some(Ok(reply)) = socket.recv().await {
+                    if matches!(reply, Message::Close(_)) {
+                        break;
+                    }
+                }
+            }
+        })
+        .await;
+    }
+}
+
+/// The longest ban, in hours: a year.
+pub const BAN_HOURS_MAX: u32 = 366 * 24;
+
+#[derive(Deserialize, ToSchema)]
+pub struct AppearanceChoice {
+    /// `student`, `fisher`, `factory_worker`, `elder`, `vendor`, `farmer`, `officer` or `cyclist`.
+    #[schema(value_type = String)]
+    pub preset: Preset,
+    /// An index into the client's palette, 0 to 7.
+    pub colour: u8,
+}
+
+fn world_command(command: &WorldCommand) -> PluggedCommand {
+    PluggedCommand::new::<WorldBook>(command)
+}
+
+/// Chooses how the signed-in person's avatar looks, from now on.
+#[utoipa::path(put, path = "/world/appearance", tag = "world", request_body = AppearanceChoice,
+    responses((status = 200, body = crate::routes::commands::CommandResponse), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn set_appearance(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    key: IdempotencyKey,
+    Json(body): Json<AppearanceChoice>,
+) -> Answer {
+    let appearance = Appearance { preset: body.preset, colour: body.colour };
+    submit(&state, &user, key, world_command(&WorldCommand::SetAppearance { appearance })).await
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewBan {
+    pub user_id: u64,
+    /// How long, from now: 1 hour to a year.
+    pub hours: u32,
+    /// `harassment`, `hate`, `spam`, `sexual`, `scam` or `other`.
+    #[schema(value_type = String)]
+    pub reason: Conduct,
+}
+
+/// The operator bans a person from the city for a while, with a reason;
+/// they are removed at once and cannot enter until it ends.
+#[utoipa::path(post, path = "/world/bans", tag = "world", request_body = NewBan,
+    responses((status = 200, body = crate::routes::commands::CommandResponse), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn ban(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    key: IdempotencyKey,
+    Json(body): Json<NewBan>,
+) -> Answer {
+    if body.hours == 0 || body.hours > BAN_HOURS_MAX {
+        return Err(ApiError::invalid("hours", format!("a ban lasts 1 to {BAN_HOURS_MAX} hours")));
+    }
+    let until_ms = state.store.now_ms() + i64::from(body.hours) * 3_600_000;
+    let command = WorldCommand::Ban { user: UserId(body.user_id), until_ms, reason: body.reason };
+    submit(&state, &user, key, world_command(&command)).await
+}
+
+/// The operator lifts a ban before it ends.
+#[utoipa::path(delete, path = "/world/bans/{user}", tag = "world",
+    responses((status = 200, body = crate::routes::commands::CommandResponse), (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
+pub async fn lift_ban(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    key: IdempotencyKey,
+    Path(banned): Path<u64>,
+) -> Answer {
+    submit(&state, &user, key, world_command(&WorldCommand::LiftBan { user: UserId(banned) })).await
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct BanView {
+    pub user_id: u64,
+    pub until_ms: i64,
+    pub reason: String,
+    pub by_user_id: u64,
+}
+
+/// The bans in force, for the operator.
+#[utoipa::path(get, path = "/world/bans", tag = "world",
+    responses((status = 200, body = Vec<BanView>), (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody)))]
+pub async fn bans(State(state): State<AppState>, user: CurrentUser) -> ApiResult<axum::Json<Vec<BanView>>> {
+    if user.actor().role() != Some(Role::Operator) {
+        return Err(ApiError::forbidden("only the operator sees the bans"));
+    }
+    let now_ms = state.store.now_ms();
+    let ledger = state.store.ledger().read().await;
+    let Some(book) = ledger.app.domains.state::<WorldBook>() else { return Ok(axum::Json(Vec::new())) };
+    let views = book
+        .bans()
+        .filter(|(_, ban)| ban.until_ms > now_ms)
+        .map(|(user, ban)| BanView {
+            user_id: user.get(),
+            until_ms: ban.until_ms,
+            reason: serde_json::to_value(ban.reason)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default(),
+            by_user_id: ban.by.get(),
+        })
+        .collect();
+    Ok(axum::Json(views))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PlaceView {
+    pub key: String,
+    pub name_en: String,
+    pub name_th: String,
+    /// Metres east and north of the origin in Rayong city.
+    pub east_m: f64,
+    pub north_m: f64,
+}
+
+/// The places one may travel to directly: the city centre, the river
+/// mouth, Map Ta Phut, and the registry's mangrove and forests.
+#[utoipa::path(get, path = "/world/places", tag = "world", responses((status = 200, body = Vec<PlaceView>)))]
+pub async fn places(State(state): State<AppState>) -> axum::Json<Vec<PlaceView>> {
+    let terrain = state.world_hub().await.terrain();
+    axum::Json(
+        terrain
+            .places
+            .iter()
+            .map(|place| PlaceView {
+                key: place.key.clone(),
+                name_en: place.name_en.clone(),
+                name_th: place.name_th.clone(),
+                east_m: f64::from(place.point.east_cm) / 100.0,
+                north_m: f64::from(place.point.north_cm) / 100.0,
+            })
+            .collect(),
+    )
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct WorldStatus {
+    /// People and guests in the city now.
+    pub avatars: u64,
+    pub ticks: u64,
+    /// The last tick's duration, in microseconds.
+    pub last_tick_us: u64,
+    /// Connections dropped because they fell behind.
+    pub clients_dropped: u64,
+    pub frames_sent: u64,
+    pub bytes_sent: u64,
+}
+
+/// How the city is doing: who is in it, and how its tick keeps up.
+#[utoipa::path(get, path = "/world/status", tag = "world", responses((status = 200, body = WorldStatus)))]
+pub async fn status(State(state): State<AppState>) -> axum::Json<WorldStatus> {
+    use std::sync::atomic::Ordering::Relaxed;
+    let hub = state.world_hub().await;
+    let figures = &hub.figures;
+    axum::Json(WorldStatus {
+        avatars: figures.avatars.load(Relaxed),
+        ticks: figures.ticks.load(Relaxed),
+        last_tick_us: figures.last_tick_us.load(Relaxed),
+        clients_dropped: figures.clients_dropped.load(Relaxed),
+        frames_sent: figures.frames_sent.load(Relaxed),
+        bytes_sent: figures.bytes_sent.load(Relaxed),
+    })
+}
