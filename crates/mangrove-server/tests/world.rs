@@ -271,7 +271,6 @@ async fn a_client_that_stops_reading_is_dropped_while_the_others_keep_their_tick
     // Read now, the slow client's socket ends with the reason.
     let (code, reason) = closing(&mut slow, Duration::from_secs(30)).await;
     assert_eq!((code, reason.as_str()), (CloseCode::Policy, "too slow: the connection fell behind the city"));
-
 }
 
 #[tokio::test]

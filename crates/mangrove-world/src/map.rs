@@ -133,9 +133,28 @@ pub fn rayong(areas: &[Area]) -> Terrain {
     terrain
 }
 
+/// The place key of a district of the factory book (`Ban Chang` →
+/// `district_ban_chang`).
+pub fn district_key(district: &str) -> String {
+    format!("district_{}", district.to_lowercase().replace(' ', "_"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn mangrove_core_districts() -> [&'static str; 8] {
+        [
+            "Mueang Rayong",
+            "Ban Chang",
+            "Klaeng",
+            "Wang Chan",
+            "Ban Khai",
+            "Pluak Daeng",
+            "Khao Chamao",
+            "Nikhom Phatthana",
+        ]
+    }
 
     #[test]
     fn the_province_has_land_sea_and_its_places() {
@@ -154,6 +173,10 @@ mod tests {
         let mangrove = terrain.place("mangrove").expect("a registry area is a place").point;
         assert_eq!(terrain.ground(mangrove), Ground::Mangrove);
         assert!(terrain.count(Ground::Land) > 1_000_000, "the province is mostly land at 40 m");
+        for district in mangrove_core_districts() {
+            let place = terrain.place(&district_key(district)).unwrap_or_else(|| panic!("{district} is a place"));
+            assert!(terrain.walkable(place.point), "{district} stands on land");
+        }
     }
 
     #[test]

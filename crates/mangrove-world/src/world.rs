@@ -30,6 +30,9 @@ pub const TICK_MS: i64 = 1_000 / TICK_HZ as i64;
 pub const NAME_CHARS_MAX: usize = 40;
 /// Where newcomers appear when they ask for nowhere in particular.
 pub const ARRIVAL_PLACE: &str = "city_centre";
+/// Newcomers and travellers appear within this distance of the place, each
+/// at its own spot, rather than on top of each other.
+pub const ARRIVAL_SPREAD_CM: i64 = 1_000;
 
 /// What a client asked for.
 #[derive(Debug, Clone, PartialEq)]
@@ -139,11 +142,14 @@ pub struct Output {
     pub message: Outgoing,
 }
 
-/// What a viewer last knew of an avatar it sees.
+/// What a viewer last knew of an avatar in its sight.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Seen {
     pub tier: Tier,
+    /// The position it was last told (when shown).
     pub sent_at: Point,
+    /// False when the viewer blocked the other: in sight, not shown.
+    pub shown: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -156,8 +162,22 @@ pub struct Avatar {
     pub moved_at_ms: i64,
     allowance: Allowance,
     pub channels: BTreeSet<String>,
-    /// Whom it sees, and what it was last told of each.
-    pub sees: BTreeMap<ClientId, Seen>,
+    /// Who is in its sight, by id, and what it was last told of each.
+    sees: Vec<(ClientId, Seen)>,
+}
+
+impl Avatar {
+    fn seen_any(&self, other: ClientId) -> Option<Seen> {
+        self.sees.binary_search_by_key(&other, |(id, _)| *id).ok().map(|at| self.sees[at].1)
+    }
+    /// What it was last told of `other`, if it is shown `other`.
+    pub fn sees(&self, other: ClientId) -> Option<Seen> {
+        self.seen_any(other).filter(|seen| seen.shown)
+    }
+    /// Everyone it is shown, with what it was last told.
+    pub fn in_sight(&self) -> impl Iterator<Item = (ClientId, Seen)> + '_ {
+        self.sees.iter().filter(|(_, seen)| seen.shown).copied()
+    }
 }
 
 /// Figures of one tick, for the server's metrics and the bench.
@@ -177,6 +197,11 @@ pub struct World {
     bans: BTreeMap<UserId, i64>,
     channels: BTreeMap<String, BTreeSet<ClientId>>,
     pub figures: TickFigures,
+    /// Everyone is sent everyone, every tick: the naive way, kept only as
+    /// the bench's comparison.
+    naive_broadcast: bool,
+    /// Clients that joined again this tick: everyone is told of them afresh.
+    fresh: BTreeSet<ClientId>,
 }
 
 impl World {
@@ -189,7 +214,16 @@ impl World {
             bans: BTreeMap::new(),
             channels: BTreeMap::new(),
             figures: TickFigures::default(),
+            naive_broadcast: false,
+            fresh: BTreeSet::new(),
         }
+    }
+
+    /// Sends everyone everyone every tick, without interest or tiers: the
+    /// naive way the bench compares against.
+    pub fn with_naive_broadcast(mut self) -> World {
+        self.naive_broadcast = true;
+        self
     }
 
     pub fn terrain(&self) -> &Terrain {
@@ -213,8 +247,29 @@ impl World {
         user.and_then(|user| self.bans.get(&user)).is_some_and(|until| *until > now_ms)
     }
 
-    fn arrival(&self) -> Point {
-        self.terrain.place(ARRIVAL_PLACE).or(self.terrain.places.first()).map_or(Point::default(), |p| p.point)
+    fn arrival(&self, client: ClientId) -> Point {
+        let place =
+            self.terrain.place(ARRIVAL_PLACE).or(self.terrain.places.first()).map_or(Point::default(), |p| p.point);
+        self.spread(place, client)
+    }
+
+    /// A spot of the client's own near `point`, on walkable ground (or the
+    /// point itself).
+    fn spread(&self, point: Point, client: ClientId) -> Point {
+        let mut draw = mangrove_core::random::SplitMix64::new(u64::from(client) ^ (self.tick << 32));
+        let side = ARRIVAL_SPREAD_CM * 2 + 1;
+        for _ in 0..8 {
+            let east = draw.below(side as u64) as i64 - ARRIVAL_SPREAD_CM;
+            let north = draw.below(side as u64) as i64 - ARRIVAL_SPREAD_CM;
+            if east * east + north * north > ARRIVAL_SPREAD_CM * ARRIVAL_SPREAD_CM {
+                continue;
+            }
+            let spot = Point::new(point.east_cm + east as i32, point.north_cm + north as i32);
+            if self.terrain.walkable(spot) {
+                return spot;
+            }
+        }
+        point
     }
 
     /// One tick: applies `inputs` in order at `now_ms` and returns what each
@@ -256,7 +311,7 @@ impl World {
                     return;
                 }
                 let name: String = name.trim().chars().filter(|c| !c.is_control()).take(NAME_CHARS_MAX).collect();
-                let at = self.arrival();
+                let at = self.arrival(client);
                 let avatar = Avatar {
                     user,
                     name,
@@ -265,8 +320,11 @@ impl World {
                     moved_at_ms: now_ms,
                     allowance: Allowance::full(now_ms),
                     channels: BTreeSet::new(),
-                    sees: BTreeMap::new(),
+                    sees: Vec::new(),
                 };
+                if self.avatars.contains_key(&client) {
+                    self.fresh.insert(client);
+                }
                 self.leave(client);
                 self.avatars.insert(client, avatar);
                 out.push(Output { to: client, message: Outgoing::Welcome { you: client, at } });
@@ -289,6 +347,7 @@ impl World {
                 let Some(point) = self.terrain.place(&place).map(|place| place.point) else {
                     return Self::refuse(out, client, Refusal::UnknownPlace);
                 };
+                let point = self.spread(point, client);
                 let Some(avatar) = self.avatars.get_mut(&client) else { return };
                 avatar.at = point;
                 avatar.moved_at_ms = now_ms;
@@ -415,26 +474,53 @@ impl World {
 
     /// Who sees whom now, and what each must be told; returns the pairs in
     /// sight.
+    ///
+    /// A pair's tier is decided once, by the avatar with the lower id (from
+    /// its own last view of the other), and read by the other, so interest
+    /// is symmetric whatever the hysteresis remembers; a block hides an
+    /// avatar from its blocker without changing the pair's tier.
     fn look(&mut self, grid: &Grid<ClientId>, out: &mut Vec<Output>) -> usize {
         let tick = self.tick;
         let mut pairs = 0;
-        let mut updates: Vec<(ClientId, BTreeMap<ClientId, Seen>)> = Vec::with_capacity(self.avatars.len());
+        let mut views: Vec<(ClientId, Vec<(ClientId, Seen)>)> = Vec::with_capacity(self.avatars.len());
+        let everyone: Vec<ClientId> =
+            if self.naive_broadcast { self.avatars.keys().copied().collect() } else { Vec::new() };
+        let mut candidates: Vec<ClientId> = Vec::new();
         for (viewer_id, viewer) in &self.avatars {
-            let mut sees = BTreeMap::new();
-            for other_id in grid.around(viewer.at) {
+            candidates.clear();
+            if self.naive_broadcast {
+                candidates.extend_from_slice(&everyone);
+            } else {
+                candidates.extend(grid.around(viewer.at));
+                candidates.sort_unstable();
+            }
+            let mut sees: Vec<(ClientId, Seen)> = Vec::with_capacity(candidates.len());
+            let fresh_viewer = self.fresh.contains(viewer_id);
+            for &other_id in &candidates {
                 if other_id == *viewer_id {
                     continue;
                 }
                 let other = &self.avatars[&other_id];
-                if let (Some(viewer_user), Some(other_user)) = (viewer.user, other.user) {
-                    if !self.silences.sees(viewer_user, other_user) {
-                        continue;
-                    }
-                }
-                let previous = viewer.sees.get(&other_id).copied();
-                let distance = viewer.at.distance_cm(other.at);
-                let Some(tier) = next_tier(previous.map(|seen| seen.tier), distance) else { continue };
-                let seen = match previous {
+                let previous =
+                    if fresh_viewer || self.fresh.contains(&other_id) { None } else { viewer.seen_any(other_id) };
+                let tier = if self.naive_broadcast {
+                    Some(Tier::Near)
+                } else if other_id < *viewer_id {
+                    // Decided by the other, earlier in this tick.
+                    views.binary_search_by_key(&other_id, |(id, _)| *id).ok().and_then(|index| {
+                        let theirs = &views[index].1;
+                        theirs.binary_search_by_key(viewer_id, |(id, _)| *id).ok().map(|at| theirs[at].1.tier)
+                    })
+                } else {
+                    next_tier(previous.map(|seen| seen.tier), viewer.at.distance_cm(other.at))
+                };
+                let Some(tier) = tier else { continue };
+                let shown = match (viewer.user, other.user) {
+                    (Some(viewer_user), Some(other_user)) => self.silences.sees(viewer_user, other_user),
+                    _ => true,
+                };
+                let sent_at = match previous.filter(|seen| seen.shown) {
+                    _ if !shown => other.at,
                     None => {
                         out.push(Output {
                             to: *viewer_id,
@@ -447,7 +533,7 @@ impl World {
                                 tier,
                             },
                         });
-                        Seen { tier, sent_at: other.at }
+                        other.at
                     }
                     Some(seen) => {
                         let due = (tick + u64::from(other_id)).is_multiple_of(tier.period_ticks());
@@ -456,25 +542,32 @@ impl World {
                                 to: *viewer_id,
                                 message: Outgoing::Moved { avatar: other_id, from: seen.sent_at, at: other.at },
                             });
-                            Seen { tier, sent_at: other.at }
+                            other.at
                         } else {
-                            Seen { tier, sent_at: seen.sent_at }
+                            seen.sent_at
                         }
                     }
                 };
-                sees.insert(other_id, seen);
+                if shown {
+                    pairs += 1;
+                }
+                sees.push((other_id, Seen { tier, sent_at, shown }));
             }
-            for gone in viewer.sees.keys().filter(|id| !sees.contains_key(id)) {
-                out.push(Output { to: *viewer_id, message: Outgoing::Vanished { avatar: *gone } });
+            for (gone, seen) in &viewer.sees {
+                let still = sees.binary_search_by_key(gone, |(id, _)| *id).ok().map(|at| sees[at].1.shown);
+                let refreshed = self.fresh.contains(gone);
+                if seen.shown && (still != Some(true) || refreshed) && !fresh_viewer {
+                    out.push(Output { to: *viewer_id, message: Outgoing::Vanished { avatar: *gone } });
+                }
             }
-            pairs += sees.len();
-            updates.push((*viewer_id, sees));
+            views.push((*viewer_id, sees));
         }
-        for (viewer_id, sees) in updates {
+        for (viewer_id, sees) in views {
             if let Some(viewer) = self.avatars.get_mut(&viewer_id) {
                 viewer.sees = sees;
             }
         }
+        self.fresh.clear();
         pairs
     }
 }
