@@ -99,6 +99,20 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 512)]
         clients: u64,
     },
+    /// The virtual city under a crowd of simulated people over loopback WebSockets: tick time,
+    /// bytes per client and clients dropped, with interest management against naive broadcast.
+    World {
+        /// Simulated people, each on its own WebSocket.
+        #[arg(long, default_value_t = 2_000)]
+        avatars: u64,
+        /// Seconds measured, after everyone has arrived and settled.
+        #[arg(long, default_value_t = 20)]
+        seconds: u64,
+        /// People in the naive broadcast run (as many as `--avatars` unless given; it grows as
+        /// the square of the crowd).
+        #[arg(long)]
+        naive_avatars: Option<u64>,
+    },
     /// Start-up on a large journal: full replay against the latest snapshot and the tail.
     Startup {
         /// Events in the journal when the snapshot is taken (orders and their trades).
@@ -134,6 +148,9 @@ pub async fn run(command: &BenchCommand) -> anyhow::Result<()> {
         }
         BenchCommand::People { people, transfers, clients } => {
             crate::bench_people::run(*people, *transfers, *clients).await
+        }
+        BenchCommand::World { avatars, seconds, naive_avatars } => {
+            crate::bench_world::run(*avatars, *seconds, *naive_avatars).await
         }
         BenchCommand::Startup { events, tail_orders, rounds, clients } => {
             crate::bench_startup::run(*events, *tail_orders, *rounds, *clients).await

@@ -6,6 +6,7 @@ mod bench_exchange;
 mod bench_people;
 mod bench_reads;
 mod bench_startup;
+mod bench_world;
 mod exchange;
 mod mrv;
 
@@ -176,9 +177,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             options.pinned_public_key.clone_from(public_key);
             options.snapshot_every_events = *snapshot_every;
             options.start_from_snapshot = !full_replay;
-            let server = ServerOptions { public_url: public_url.clone(), trust_forwarded_for: *trust_forwarded_for }
-                .checked()
-                .map_err(anyhow::Error::msg)?;
+            let server = ServerOptions {
+                public_url: public_url.clone(),
+                trust_forwarded_for: *trust_forwarded_for,
+                world_naive_broadcast: false,
+            }
+            .checked()
+            .map_err(anyhow::Error::msg)?;
             serve(options, server, &cli.database, listen).await
         }
         Command::Demo { reset, factories } => demo(&cli, *reset, *factories).await,

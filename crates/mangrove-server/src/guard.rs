@@ -62,6 +62,9 @@ pub struct ServerOptions {
     /// Take the client's address from the last `X-Forwarded-For` entry
     /// (only behind a proxy that sets it).
     pub trust_forwarded_for: bool,
+    /// The virtual city sends everyone everyone every tick, without
+    /// interest: only for `mangrove bench world`'s comparison.
+    pub world_naive_broadcast: bool,
 }
 
 impl ServerOptions {

@@ -43,6 +43,7 @@ pub struct AppState {
     pub guard: std::sync::Arc<guard::Guard>,
     /// The virtual city's tick task, started by its first visitor.
     pub world: std::sync::Arc<tokio::sync::OnceCell<std::sync::Arc<world::Hub>>>,
+    world_naive_broadcast: bool,
 }
 
 impl AppState {
@@ -53,13 +54,14 @@ impl AppState {
         AppState {
             store,
             dashboard: Default::default(),
+            world_naive_broadcast: options.world_naive_broadcast,
             guard: std::sync::Arc::new(guard::Guard::new(options)),
             world: Default::default(),
         }
     }
     /// The running city, started on first use.
     pub async fn world_hub(&self) -> std::sync::Arc<world::Hub> {
-        self.world.get_or_init(|| world::Hub::spawn(self.store.clone())).await.clone()
+        self.world.get_or_init(|| world::Hub::spawn(self.store.clone(), self.world_naive_broadcast)).await.clone()
     }
 }
 

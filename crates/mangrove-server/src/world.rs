@@ -67,7 +67,13 @@ pub struct HubFigures {
     pub last_tick_us: AtomicU64,
     /// Avatars in the city after the last tick.
     pub avatars: AtomicU64,
+    /// Recent ticks' durations in microseconds, oldest first, for the bench
+    /// (at most `TICKS_KEPT`).
+    pub recent_ticks_us: std::sync::Mutex<std::collections::VecDeque<u32>>,
 }
+
+/// Tick durations kept: five minutes at 20 Hz.
+pub const TICKS_KEPT: usize = 6_000;
 
 /// The running world: where connections send their frames.
 pub struct Hub {
@@ -83,7 +89,7 @@ type SharedTerrain = Arc<std::sync::RwLock<Arc<Terrain>>>;
 impl Hub {
     /// Starts the tick task over the province's map with the registry's
     /// projects on it, following `store`'s bans and projects.
-    pub async fn spawn(store: Store) -> Arc<Hub> {
+    pub async fn spawn(store: Store, naive_broadcast: bool) -> Arc<Hub> {
         let terrain = terrain_now(&store).await;
         let (to_hub, inbox) = mpsc::channel(HUB_QUEUE_MESSAGES);
         let figures = Arc::new(HubFigures::default());
@@ -96,7 +102,7 @@ impl Hub {
         });
         let fatal = store.fatal().clone();
         let redraw = Redraw { store: store.clone(), to_hub, shared };
-        fatal.watch("world tick", tokio::spawn(run(store, terrain, inbox, redraw, figures)));
+        fatal.watch("world tick", tokio::spawn(run(store, terrain, inbox, redraw, figures, naive_broadcast)));
         hub
     }
 
@@ -204,9 +210,13 @@ async fn run(
     mut inbox: mpsc::Receiver<ToHub>,
     redraw: Redraw,
     figures: Arc<HubFigures>,
+    naive_broadcast: bool,
 ) {
     let mut groups = store.committed_groups();
     let mut world = World::new(terrain);
+    if naive_broadcast {
+        world = world.with_naive_broadcast();
+    }
     let mut connections: BTreeMap<ClientId, Connection> = BTreeMap::new();
     let mut pending: Vec<Input> = bans_now(&store).await;
     let mut interval = tokio::time::interval(std::time::Duration::from_millis(TICK_MS as u64));
@@ -241,14 +251,26 @@ async fn run(
         }
         let started = std::time::Instant::now();
         let outputs = world.tick(store.now_ms(), std::mem::take(&mut pending));
+        // The look's outputs come grouped by client; only the few from
+        // inputs (welcomes, refusals, what was heard) are scattered.
         frames.clear();
         let mut removed = Vec::new();
+        let mut current: Option<(ClientId, Vec<u8>)> = None;
         for output in &outputs {
-            let frame = frames.entry(output.to).or_insert_with(|| tick_frame(world.tick));
+            if current.as_ref().is_none_or(|(to, _)| *to != output.to) {
+                if let Some((to, frame)) = current.take() {
+                    frames.insert(to, frame);
+                }
+                current = Some((output.to, frames.remove(&output.to).unwrap_or_else(|| tick_frame(world.tick))));
+            }
+            let (_, frame) = current.as_mut().expect("set above");
             put_record(frame, &output.message);
             if matches!(output.message, mangrove_world::Outgoing::Removed { .. }) {
                 removed.push(output.to);
             }
+        }
+        if let Some((to, frame)) = current.take() {
+            frames.insert(to, frame);
         }
         let mut dropped = Vec::new();
         for (client, frame) in std::mem::take(&mut frames) {
@@ -280,6 +302,12 @@ async fn run(
         }
         figures.ticks.fetch_add(1, Ordering::Relaxed);
         figures.avatars.store(world.figures.avatars as u64, Ordering::Relaxed);
-        figures.last_tick_us.store(started.elapsed().as_micros() as u64, Ordering::Relaxed);
+        let tick_us = started.elapsed().as_micros() as u64;
+        figures.last_tick_us.store(tick_us, Ordering::Relaxed);
+        let mut recent = figures.recent_ticks_us.lock().expect("the figures lock is never poisoned");
+        if recent.len() == TICKS_KEPT {
+            recent.pop_front();
+        }
+        recent.push_back(u32::try_from(tick_us).unwrap_or(u32::MAX));
     }
 }

@@ -155,6 +155,10 @@ impl Silences {
     pub fn hears(&self, listener: UserId, speaker: UserId) -> bool {
         !self.muted.get(&listener).is_some_and(|set| set.contains(&speaker)) && self.sees(listener, speaker)
     }
+    /// Whom `viewer` blocked, if anyone.
+    pub fn blocked_by(&self, viewer: UserId) -> Option<&BTreeSet<UserId>> {
+        self.blocked.get(&viewer).filter(|set| !set.is_empty())
+    }
     /// Whether `viewer` sees `subject`'s avatar.
     pub fn sees(&self, viewer: UserId, subject: UserId) -> bool {
         !self.blocked.get(&viewer).is_some_and(|set| set.contains(&subject))

@@ -55,10 +55,17 @@ pub const CELL_CM: i64 = SIGHT_CM;
 /// in: a nearer tier is entered inside its entering radius; the current
 /// tier is kept until its leaving radius; `None` is out of sight.
 pub fn next_tier(previous: Option<Tier>, distance_cm: i64) -> Option<Tier> {
-    let entered = Tier::ALL.into_iter().find(|tier| distance_cm <= tier.enter_cm());
+    next_tier_squared(previous, distance_cm.saturating_mul(distance_cm))
+}
+
+/// `next_tier` from the squared distance, which the tick has without a
+/// square root.
+pub fn next_tier_squared(previous: Option<Tier>, distance_squared_cm2: i64) -> Option<Tier> {
+    let within = |radius_cm: i64| distance_squared_cm2 <= radius_cm * radius_cm;
+    let entered = Tier::ALL.into_iter().find(|tier| within(tier.enter_cm()));
     match (previous, entered) {
         (Some(previous), Some(entered)) if entered < previous => Some(entered),
-        (Some(previous), _) if distance_cm <= previous.leave_cm() => Some(previous),
+        (Some(previous), _) if within(previous.leave_cm()) => Some(previous),
         (_, entered) => entered,
     }
 }

@@ -13,7 +13,7 @@
 use crate::book::Appearance;
 use crate::chat::{checked_text, Allowance, Channel, Refusal, Silences, CHANNELS_PER_AVATAR_MAX, EARSHOT_CM};
 use crate::frame::Point;
-use crate::interest::{next_tier, Grid, Tier};
+use crate::interest::{next_tier_squared, Grid, Tier};
 use crate::movement::clamp_move;
 use crate::terrain::Terrain;
 use mangrove_core::UserId;
@@ -286,7 +286,7 @@ impl World {
         for (client, channel, text) in said {
             figures.messages_delivered += self.deliver(&grid, client, channel, text, &mut out);
         }
-        figures.pairs_in_sight = self.look(&grid, &mut out);
+        figures.pairs_in_sight = self.look(&mut out);
         figures.avatars = self.avatars.len();
         self.figures = figures;
         out
@@ -478,91 +478,111 @@ impl World {
     /// A pair's tier is decided once, by the avatar with the lower id (from
     /// its own last view of the other), and read by the other, so interest
     /// is symmetric whatever the hysteresis remembers; a block hides an
-    /// avatar from its blocker without changing the pair's tier.
-    fn look(&mut self, grid: &Grid<ClientId>, out: &mut Vec<Output>) -> usize {
+    /// avatar from its blocker without changing the pair's tier. Avatars are
+    /// taken by their position in id order, and each viewer's last view is
+    /// walked beside its sorted candidates, so the work is a pass per pair.
+    fn look(&mut self, out: &mut Vec<Output>) -> usize {
         let tick = self.tick;
+        let list: Vec<(ClientId, &Avatar)> = self.avatars.iter().map(|(id, avatar)| (*id, avatar)).collect();
+        let grid = Grid::build(list.iter().enumerate().map(|(index, (_, avatar))| (index as u32, avatar.at)));
+        let mut views: Vec<Vec<(ClientId, Seen)>> = Vec::with_capacity(list.len());
+        let mut candidates: Vec<u32> = Vec::new();
         let mut pairs = 0;
-        let mut views: Vec<(ClientId, Vec<(ClientId, Seen)>)> = Vec::with_capacity(self.avatars.len());
-        let everyone: Vec<ClientId> =
-            if self.naive_broadcast { self.avatars.keys().copied().collect() } else { Vec::new() };
-        let mut candidates: Vec<ClientId> = Vec::new();
-        for (viewer_id, viewer) in &self.avatars {
+        let any_fresh = !self.fresh.is_empty();
+        for (viewer_index, (viewer_id, viewer)) in list.iter().enumerate() {
             candidates.clear();
             if self.naive_broadcast {
-                candidates.extend_from_slice(&everyone);
+                candidates.extend(0..list.len() as u32);
             } else {
                 candidates.extend(grid.around(viewer.at));
                 candidates.sort_unstable();
             }
+            let blocked = viewer.user.and_then(|user| self.silences.blocked_by(user));
+            let fresh_viewer = any_fresh && self.fresh.contains(viewer_id);
+            let previous_view: &[(ClientId, Seen)] = if fresh_viewer { &[] } else { &viewer.sees };
+            let mut cursor = 0;
             let mut sees: Vec<(ClientId, Seen)> = Vec::with_capacity(candidates.len());
-            let fresh_viewer = self.fresh.contains(viewer_id);
-            for &other_id in &candidates {
+            let vanish = |out: &mut Vec<Output>, gone: ClientId| {
+                out.push(Output { to: *viewer_id, message: Outgoing::Vanished { avatar: gone } });
+            };
+            for &other_index in &candidates {
+                let (other_id, other) = list[other_index as usize];
                 if other_id == *viewer_id {
                     continue;
                 }
-                let other = &self.avatars[&other_id];
-                let previous =
-                    if fresh_viewer || self.fresh.contains(&other_id) { None } else { viewer.seen_any(other_id) };
+                while cursor < previous_view.len() && previous_view[cursor].0 < other_id {
+                    if previous_view[cursor].1.shown {
+                        vanish(out, previous_view[cursor].0);
+                    }
+                    cursor += 1;
+                }
+                let mut previous = None;
+                if cursor < previous_view.len() && previous_view[cursor].0 == other_id {
+                    previous = Some(previous_view[cursor].1);
+                    cursor += 1;
+                }
+                if any_fresh && self.fresh.contains(&other_id) {
+                    previous = None;
+                }
                 let tier = if self.naive_broadcast {
                     Some(Tier::Near)
-                } else if other_id < *viewer_id {
+                } else if (other_index as usize) < viewer_index {
                     // Decided by the other, earlier in this tick.
-                    views.binary_search_by_key(&other_id, |(id, _)| *id).ok().and_then(|index| {
-                        let theirs = &views[index].1;
-                        theirs.binary_search_by_key(viewer_id, |(id, _)| *id).ok().map(|at| theirs[at].1.tier)
-                    })
+                    let theirs = &views[other_index as usize];
+                    theirs.binary_search_by_key(viewer_id, |(id, _)| *id).ok().map(|at| theirs[at].1.tier)
                 } else {
-                    next_tier(previous.map(|seen| seen.tier), viewer.at.distance_cm(other.at))
+                    next_tier_squared(previous.map(|seen| seen.tier), viewer.at.distance_squared_cm2(other.at))
                 };
-                let Some(tier) = tier else { continue };
-                let shown = match (viewer.user, other.user) {
-                    (Some(viewer_user), Some(other_user)) => self.silences.sees(viewer_user, other_user),
-                    _ => true,
+                let was_shown = previous.is_some_and(|seen| seen.shown);
+                let Some(tier) = tier else {
+                    if was_shown {
+                        vanish(out, other_id);
+                    }
+                    continue;
                 };
-                let sent_at = match previous.filter(|seen| seen.shown) {
-                    _ if !shown => other.at,
-                    None => {
+                let shown = !matches!((blocked, other.user), (Some(set), Some(user)) if set.contains(&user));
+                let sent_at = if !shown {
+                    if was_shown {
+                        vanish(out, other_id);
+                    }
+                    other.at
+                } else if let Some(seen) = previous.filter(|seen| seen.shown) {
+                    let due = (tick + u64::from(other_id)).is_multiple_of(tier.period_ticks());
+                    if due && seen.sent_at != other.at {
                         out.push(Output {
                             to: *viewer_id,
-                            message: Outgoing::Appeared {
-                                avatar: other_id,
-                                user: other.user,
-                                name: other.name.clone(),
-                                appearance: other.appearance,
-                                at: other.at,
-                                tier,
-                            },
+                            message: Outgoing::Moved { avatar: other_id, from: seen.sent_at, at: other.at },
                         });
                         other.at
+                    } else {
+                        seen.sent_at
                     }
-                    Some(seen) => {
-                        let due = (tick + u64::from(other_id)).is_multiple_of(tier.period_ticks());
-                        if due && seen.sent_at != other.at {
-                            out.push(Output {
-                                to: *viewer_id,
-                                message: Outgoing::Moved { avatar: other_id, from: seen.sent_at, at: other.at },
-                            });
-                            other.at
-                        } else {
-                            seen.sent_at
-                        }
-                    }
+                } else {
+                    out.push(Output {
+                        to: *viewer_id,
+                        message: Outgoing::Appeared {
+                            avatar: other_id,
+                            user: other.user,
+                            name: other.name.clone(),
+                            appearance: other.appearance,
+                            at: other.at,
+                            tier,
+                        },
+                    });
+                    other.at
                 };
-                if shown {
-                    pairs += 1;
-                }
+                pairs += usize::from(shown);
                 sees.push((other_id, Seen { tier, sent_at, shown }));
             }
-            for (gone, seen) in &viewer.sees {
-                let still = sees.binary_search_by_key(gone, |(id, _)| *id).ok().map(|at| sees[at].1.shown);
-                let refreshed = self.fresh.contains(gone);
-                if seen.shown && (still != Some(true) || refreshed) && !fresh_viewer {
-                    out.push(Output { to: *viewer_id, message: Outgoing::Vanished { avatar: *gone } });
+            for (gone, seen) in &previous_view[cursor..] {
+                if seen.shown {
+                    vanish(out, *gone);
                 }
             }
-            views.push((*viewer_id, sees));
+            views.push(sees);
         }
-        for (viewer_id, sees) in views {
+        let ids: Vec<ClientId> = list.iter().map(|(id, _)| *id).collect();
+        for (viewer_id, sees) in ids.into_iter().zip(views) {
             if let Some(viewer) = self.avatars.get_mut(&viewer_id) {
                 viewer.sees = sees;
             }

@@ -1919,8 +1919,20 @@ export interface components {
        * @description The last tick's duration, in microseconds.
        */
       last_tick_us: number;
+      /**
+       * Format: int64
+       * @description Their duration at the median and the 99th percentile, in microseconds.
+       */
+      tick_p50_us: number;
+      /** Format: int64 */
+      tick_p99_us: number;
       /** Format: int64 */
       ticks: number;
+      /**
+       * Format: int64
+       * @description The ticks of the window asked for (at most the last five minutes).
+       */
+      window_ticks: number;
     };
     YearProgress: {
       /** Format: double */
@@ -6855,6 +6867,12 @@ export interface operations {
   };
   /** How the city is doing: who is in it, and how its tick keeps up. */
   status: {
+    parameters: {
+      query?: {
+        /** @description The last this many seconds of ticks (1 to 300; 60 unless given). */
+        window_s?: number | null;
+      };
+    };
     responses: {
       200: {
         content: {
@@ -6867,7 +6885,6 @@ export interface operations {
           "application/json": components["schemas"]["ErrorBody"];
         };
       };
-      /** @description A value is out of range or invalid */
       422: {
         content: {
           "application/json": components["schemas"]["ErrorBody"];

@@ -16,7 +16,7 @@ use axum::response::Response;
 use mangrove_app::PluggedCommand;
 use mangrove_core::{Role, UserId};
 use mangrove_world::protocol::{ClientFrame, FrameError, CLIENT_FRAME_BYTES_MAX};
-use mangrove_world::world::{ClientId, Input};
+use mangrove_world::world::{ClientId, Input, TICK_HZ};
 use mangrove_world::{Appearance, Conduct, Preset, WorldBook, WorldCommand};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -362,24 +362,54 @@ pub struct WorldStatus {
     pub ticks: u64,
     /// The last tick's duration, in microseconds.
     pub last_tick_us: u64,
+    /// The ticks of the window asked for (at most the last five minutes).
+    pub window_ticks: u64,
+    /// Their duration at the median and the 99th percentile, in microseconds.
+    pub tick_p50_us: u64,
+    pub tick_p99_us: u64,
     /// Connections dropped because they fell behind.
     pub clients_dropped: u64,
     pub frames_sent: u64,
     pub bytes_sent: u64,
 }
 
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct StatusWindow {
+    /// The last this many seconds of ticks (1 to 300; 60 unless given).
+    pub window_s: Option<u32>,
+}
+
 /// How the city is doing: who is in it, and how its tick keeps up.
-#[utoipa::path(get, path = "/world/status", tag = "world", responses((status = 200, body = WorldStatus)))]
-pub async fn status(State(state): State<AppState>) -> axum::Json<WorldStatus> {
+#[utoipa::path(get, path = "/world/status", tag = "world", params(StatusWindow),
+    responses((status = 200, body = WorldStatus), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn status(
+    State(state): State<AppState>,
+    crate::extract::Query(window): crate::extract::Query<StatusWindow>,
+) -> ApiResult<axum::Json<WorldStatus>> {
     use std::sync::atomic::Ordering::Relaxed;
+    let window_s = window.window_s.unwrap_or(60);
+    if !(1..=300).contains(&window_s) {
+        return Err(ApiError::invalid("window_s", "the window is 1 to 300 seconds"));
+    }
     let hub = state.world_hub().await;
     let figures = &hub.figures;
-    axum::Json(WorldStatus {
+    let mut ticks: Vec<u32> = {
+        let recent = figures.recent_ticks_us.lock().expect("the figures lock is never poisoned");
+        let wanted = (window_s as usize * TICK_HZ as usize).min(recent.len());
+        recent.iter().skip(recent.len() - wanted).copied().collect()
+    };
+    ticks.sort_unstable();
+    let at =
+        |share: f64| ticks.get(((ticks.len() as f64 * share) as usize).min(ticks.len().saturating_sub(1))).copied();
+    Ok(axum::Json(WorldStatus {
         avatars: figures.avatars.load(Relaxed),
         ticks: figures.ticks.load(Relaxed),
         last_tick_us: figures.last_tick_us.load(Relaxed),
+        window_ticks: ticks.len() as u64,
+        tick_p50_us: at(0.5).map_or(0, u64::from),
+        tick_p99_us: at(0.99).map_or(0, u64::from),
         clients_dropped: figures.clients_dropped.load(Relaxed),
         frames_sent: figures.frames_sent.load(Relaxed),
         bytes_sent: figures.bytes_sent.load(Relaxed),
-    })
+    }))
 }
