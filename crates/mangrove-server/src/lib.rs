@@ -44,6 +44,8 @@ pub struct AppState {
     /// The virtual city's tick task, started by its first visitor.
     pub world: std::sync::Arc<tokio::sync::OnceCell<std::sync::Arc<world::Hub>>>,
     world_naive_broadcast: bool,
+    /// The city's live facts at one journal size.
+    pub world_facts: routes::world::FactsCache,
 }
 
 impl AppState {
@@ -57,6 +59,7 @@ impl AppState {
             world_naive_broadcast: options.world_naive_broadcast,
             guard: std::sync::Arc::new(guard::Guard::new(options)),
             world: Default::default(),
+            world_facts: Default::default(),
         }
     }
     /// The running city, started on first use.
@@ -173,6 +176,8 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(routes::world::lift_ban))
         .routes(routes!(routes::world::places))
         .routes(routes!(routes::world::status))
+        .routes(routes!(routes::world::world_map))
+        .routes(routes!(routes::world::world_facts))
         .routes(with_import_limit(routes!(monitoring::submit_forestry_report)))
         .routes(with_import_limit(routes!(measure::record_year)))
 }

@@ -6,13 +6,14 @@
 //! hold up the tick. Presence goes nowhere near the sequencer; bans come
 //! from the journal, through the store's broadcast of committed groups.
 
+use mangrove_app::query::world_areas;
 use mangrove_app::PluggedEvent;
-use mangrove_registry::{Event as RegistryEvent, ProjectStatus};
+use mangrove_registry::Event as RegistryEvent;
 use mangrove_store::Store;
 use mangrove_world::map::{self, Area};
 use mangrove_world::protocol::{put_record, tick_frame};
 use mangrove_world::world::{ClientId, Input, TICK_MS};
-use mangrove_world::{Ground, Terrain, World, WorldBook, WorldEvent};
+use mangrove_world::{Terrain, World, WorldBook, WorldEvent};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::Arc;
@@ -116,31 +117,9 @@ impl Hub {
     }
 }
 
-/// The registry's registered projects that are places on the map: the
-/// mangrove (the first is `mangrove`) and the forests, painted from their
-/// outlines.
-pub fn areas_of(app: &mangrove_app::App) -> Vec<Area> {
-    let registry = &app.registry;
-    let mut areas = Vec::new();
-    for project in registry.projects().filter(|p| p.status == ProjectStatus::Registered) {
-        let class = registry.class(project.class).map(|class| class.name.to_lowercase()).unwrap_or_default();
-        let ground = if class.contains("mangrove") {
-            Ground::Mangrove
-        } else if class.contains("forest") {
-            Ground::Forest
-        } else {
-            continue;
-        };
-        let first_mangrove = ground == Ground::Mangrove && !areas.iter().any(|a: &Area| a.key == "mangrove");
-        let key = if first_mangrove { "mangrove".to_owned() } else { format!("project_{}", project.id.get()) };
-        areas.push(Area { key, name: project.name.clone(), ground, outline_lon_lat: project.location.clone() });
-    }
-    areas
-}
-
 /// The map as the registry stands now.
 async fn terrain_now(store: &Store) -> Arc<Terrain> {
-    let areas = areas_of(&store.ledger().read().await.app);
+    let areas: Vec<Area> = world_areas(&store.ledger().read().await.app).into_iter().map(|(_, area)| area).collect();
     tokio::task::spawn_blocking(move || Arc::new(map::rayong(&areas))).await.expect("drawing the map does not panic")
 }
 

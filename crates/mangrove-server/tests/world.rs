@@ -318,3 +318,55 @@ async fn the_operator_bans_a_person_who_is_removed_and_kept_out() {
         app.verify().await;
     }
 }
+
+#[tokio::test]
+async fn the_city_shows_the_registrys_mangrove_and_the_factories_live() {
+    let app = sqlite_app().await;
+    let (_, map) = app.get("/api/v1/world/map", None).await;
+    let features = map["features"].as_array().expect("features");
+    let mangrove = features.iter().find(|f| f["ground"] == "mangrove").expect("the mangrove is on the map");
+    assert_eq!(mangrove["project_id"], 1, "{mangrove}");
+    assert!(features.iter().any(|f| f["ground"] == "land" && f["surveyed"] == true), "Natural Earth's land");
+    assert!(map["places"].as_array().unwrap().iter().any(|p| p["key"] == "mangrove"));
+    assert!(map["attribution"].as_str().unwrap().contains("Natural Earth"));
+
+    let (_, facts) = app.get("/api/v1/world/facts", None).await;
+    let area = &facts["areas"][0];
+    assert_eq!((area["key"].as_str(), area["project_id"].as_u64()), (Some("mangrove"), Some(1)), "{area}");
+    let (_, project) = app.get("/api/v1/projects/1", None).await;
+    assert_eq!(area["issued_tco2e"], project["issued_tco2e"], "the same figure as the registry's page");
+    assert_eq!(area["retired_tco2e"], project["retired_tco2e"]);
+    assert!(area["verified_tco2e"].as_u64() >= area["issued_tco2e"].as_u64(), "verified includes the buffer");
+    let (_, instruments) = app.get("/api/v1/instruments", None).await;
+    let traded =
+        instruments.as_array().unwrap().iter().find(|i| i["project_id"] == 1 && !i["last_price_satang"].is_null());
+    let price = traded.map_or(serde_json::Value::Null, |i| i["last_price_satang"].clone());
+    assert_eq!(price, area["last_price_satang"], "the exchange's last price: {instruments}");
+    assert_eq!(facts["factories"], json!([]), "the registry-only demo has no factories yet");
+
+    // A factory registered now stands on Map Ta Phut's estate at once.
+    let operator = app.login(OPERATOR).await;
+    let factory = json!({ "org_id": 5, "licence": "3-40-1/45", "sector": "chemicals", "district": "Mueang Rayong", "publish": true });
+    let (status, answer) = app.post("/api/v1/factories", Some(&operator), &factory).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let (_, facts) = app.get("/api/v1/world/facts", None).await;
+    let olefins = &facts["factories"][0];
+    assert_eq!(
+        (olefins["org_id"].as_u64(), olefins["district"].as_str()),
+        (Some(5), Some("Mueang Rayong")),
+        "{olefins}"
+    );
+    let east_m = olefins["east_m"].as_f64().unwrap();
+    assert!((-18_000.0..-10_000.0).contains(&east_m), "the estate is 10 to 18 km west of the city: {east_m}");
+    assert!(olefins["tco2e"].is_null(), "no activity data yet");
+
+    // A retirement shows in the city as soon as it is acknowledged.
+    let municipality = app.login(MUNICIPALITY).await;
+    let claim = json!({ "batch_id": 1, "quantity": 5, "beneficiary": "Rayong municipality",
+        "reason": "Offset of the 2025 town fleet", "jurisdiction": "TH-21", "inventory_year": 2025 });
+    let (status, answer) =
+        app.post(&format!("/api/v1/accounts/{MUNICIPALITY_ACCOUNT}/retirements"), Some(&municipality), &claim).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let (_, after) = app.get("/api/v1/world/facts", None).await;
+    assert_eq!(after["areas"][0]["retired_tco2e"].as_u64(), area["retired_tco2e"].as_u64().map(|r| r + 5));
+}

@@ -133,6 +133,32 @@ pub fn rayong(areas: &[Area]) -> Terrain {
     terrain
 }
 
+/// Map Ta Phut's estate (degrees): where Mueang Rayong's factories stand.
+const ESTATE_SOUTH_WEST_DEG: (f64, f64) = (12.6660, 101.1210);
+const ESTATE_COLUMNS: usize = 46;
+/// Metres between neighbouring factories.
+const FACTORY_SPACING_M: i32 = 150;
+const TOWN_COLUMNS: usize = 12;
+
+/// Where the `n`th factory (counting from 0) of a district stands: Mueang
+/// Rayong's in rows across Map Ta Phut's estate, the others' in rows north
+/// of their district town. The positions are generated, not surveyed: the
+/// factory book knows a factory's district, not its address.
+pub fn factory_spot(district: &str, n: usize, places: &[Place]) -> Option<Point> {
+    let spacing_cm = FACTORY_SPACING_M * 100;
+    let (origin, columns) = if district == "Mueang Rayong" {
+        (Point::from_degrees(ESTATE_SOUTH_WEST_DEG.0, ESTATE_SOUTH_WEST_DEG.1), ESTATE_COLUMNS)
+    } else {
+        let town = places.iter().find(|place| place.key == district_key(district))?.point;
+        (Point::new(town.east_cm - spacing_cm * TOWN_COLUMNS as i32 / 2, town.north_cm + spacing_cm), TOWN_COLUMNS)
+    };
+    let (column, row) = ((n % columns) as i32, (n / columns) as i32);
+    Some(Point::new(
+        origin.east_cm + column * spacing_cm + spacing_cm / 2,
+        origin.north_cm + row * spacing_cm + spacing_cm / 2,
+    ))
+}
+
 /// The place key of a district of the factory book (`Ban Chang` →
 /// `district_ban_chang`).
 pub fn district_key(district: &str) -> String {
@@ -170,12 +196,18 @@ mod tests {
         assert_eq!(terrain.ground(Point::from_degrees(12.60, 101.30)), Ground::Sea, "the gulf is sea");
         assert_eq!(terrain.ground(Point::from_degrees(12.90, 101.30)), Ground::Land, "inland is land");
         assert_eq!(terrain.ground(Point::from_degrees(12.69, 101.15)), Ground::Industrial);
+        for n in [0, 45, 46, 1_000, 1_600] {
+            let spot = factory_spot("Mueang Rayong", n, &terrain.places).unwrap();
+            assert_eq!(terrain.ground(spot), Ground::Industrial, "factory {n} of Mueang Rayong is on the estate");
+        }
         let mangrove = terrain.place("mangrove").expect("a registry area is a place").point;
         assert_eq!(terrain.ground(mangrove), Ground::Mangrove);
         assert!(terrain.count(Ground::Land) > 1_000_000, "the province is mostly land at 40 m");
         for district in mangrove_core_districts() {
             let place = terrain.place(&district_key(district)).unwrap_or_else(|| panic!("{district} is a place"));
             assert!(terrain.walkable(place.point), "{district} stands on land");
+            let first = factory_spot(district, 0, &terrain.places).expect("a district has spots");
+            assert!(terrain.walkable(first), "{district}'s first factory stands on land");
         }
     }
 

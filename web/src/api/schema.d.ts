@@ -288,6 +288,21 @@ export interface paths {
     /** The operator lifts a ban before it ends. */
     delete: operations["lift_ban"];
   };
+  "/api/v1/world/facts": {
+    /**
+     * The city's live facts: the mangrove's and the forests' tonnes and last
+     * price, and every factory's building with its published emissions; read
+     * from the same state as every page, recomputed when the journal grows.
+     */
+    get: operations["world_facts"];
+  };
+  "/api/v1/world/map": {
+    /**
+     * The city's map: the province's features, the registry's mangrove and
+     * forests, and the places, in metres from the origin in Rayong city.
+     */
+    get: operations["world_map"];
+  };
   "/api/v1/world/places": {
     /**
      * The places one may travel to directly: the city centre, the river
@@ -366,6 +381,32 @@ export interface components {
       colour: number;
       /** @description `student`, `fisher`, `factory_worker`, `elder`, `vendor`, `farmer`, `officer` or `cyclist`. */
       preset: string;
+    };
+    AreaFacts: {
+      /** Format: int32 */
+      area_rai: number;
+      /** Format: double */
+      east_m: number;
+      /** Format: int64 */
+      issued_tco2e: number;
+      key: string;
+      /**
+       * Format: int64
+       * @description The last price its credits traded at on the exchange.
+       */
+      last_price_satang?: number | null;
+      name: string;
+      /** Format: double */
+      north_m: number;
+      /** Format: int64 */
+      project_id: number;
+      /** Format: int64 */
+      retired_tco2e: number;
+      /**
+       * Format: int64
+       * @description Verified removals: every batch's tonnes, buffer included.
+       */
+      verified_tco2e: number;
     };
     AuctionView: {
       bid_count: number;
@@ -864,6 +905,38 @@ export interface components {
       /** Format: int32 */
       version: number;
     };
+    FactoryFacts: {
+      district: string;
+      /**
+       * Format: double
+       * @description Where its building stands (generated within its district).
+       */
+      east_m: number;
+      /**
+       * Format: int32
+       * @description Its emissions' fifth of all published factories that year: 0 the
+       * lowest, 4 the highest.
+       */
+      intensity_quintile?: number | null;
+      name: string;
+      /** Format: double */
+      north_m: number;
+      /**
+       * @description Whether its latest year is on its own line to its target, when it
+       * set one and publishes.
+       */
+      on_track?: boolean | null;
+      /** Format: int64 */
+      org_id: number;
+      sector: string;
+      /** Format: double */
+      tco2e?: number | null;
+      /**
+       * Format: int32
+       * @description Its latest year's emissions, when it publishes them.
+       */
+      year?: number | null;
+    };
     FactoryView: {
       /**
        * Format: int64
@@ -1030,6 +1103,29 @@ export interface components {
       /** Format: int64 */
       quantity: number;
       reason: string;
+    };
+    MapFeature: {
+      /** @description `land`, `river`, `mangrove`, `forest`, `industrial` or `city`. */
+      ground: string;
+      name: string;
+      /** @description Metres east and north of the origin in Rayong city. */
+      outline_m: number[][];
+      /**
+       * Format: int64
+       * @description The registry project it is, if it is one.
+       */
+      project_id?: number | null;
+      /** @description From open data (Natural Earth), or drawn for the city. */
+      surveyed: boolean;
+    };
+    MapPlace: {
+      /** Format: double */
+      east_m: number;
+      key: string;
+      name_en: string;
+      name_th: string;
+      /** Format: double */
+      north_m: number;
     };
     /** @description a decimal with up to six places, exact, e.g. "2.681000" */
     Micro: string;
@@ -1898,6 +1994,21 @@ export interface components {
       /** @description `active`, `disabled`, or `pending` (its creation not yet on the record). */
       status: string;
       username: string;
+    };
+    WorldFacts: {
+      areas: components["schemas"]["AreaFacts"][];
+      factories: components["schemas"]["FactoryFacts"][];
+      /**
+       * Format: int64
+       * @description The journal size the facts were read at.
+       */
+      journal_size: number;
+    };
+    WorldMap: {
+      /** @description Where the data comes from, for the page's attribution. */
+      attribution: string;
+      features: components["schemas"]["MapFeature"][];
+      places: components["schemas"]["MapPlace"][];
     };
     WorldStatus: {
       /**
@@ -6828,6 +6939,69 @@ export interface operations {
       };
       /** @description The registry is unavailable; try again shortly */
       503: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+    };
+  };
+  /**
+   * The city's live facts: the mangrove's and the forests' tonnes and last
+   * price, and every factory's building with its published emissions; read
+   * from the same state as every page, recomputed when the journal grows.
+   */
+  world_facts: {
+    responses: {
+      200: {
+        content: {
+          "application/json": components["schemas"]["WorldFacts"];
+        };
+      };
+      /** @description A malformed query or body */
+      400: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description A value is out of range or invalid */
+      422: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description An internal error, logged */
+      500: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+    };
+  };
+  /**
+   * The city's map: the province's features, the registry's mangrove and
+   * forests, and the places, in metres from the origin in Rayong city.
+   */
+  world_map: {
+    responses: {
+      200: {
+        content: {
+          "application/json": components["schemas"]["WorldMap"];
+        };
+      };
+      /** @description A malformed query or body */
+      400: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description A value is out of range or invalid */
+      422: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description An internal error, logged */
+      500: {
         content: {
           "application/json": components["schemas"]["ErrorBody"];
         };

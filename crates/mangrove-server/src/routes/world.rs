@@ -413,3 +413,33 @@ pub async fn status(
         bytes_sent: figures.bytes_sent.load(Relaxed),
     }))
 }
+
+/// The city's map: the province's features, the registry's mangrove and
+/// forests, and the places, in metres from the origin in Rayong city.
+#[utoipa::path(get, path = "/world/map", tag = "world", responses((status = 200, body = mangrove_app::query::WorldMap)))]
+pub async fn world_map(State(state): State<AppState>) -> axum::Json<mangrove_app::query::WorldMap> {
+    let terrain = state.world_hub().await.terrain();
+    let ledger = state.store.ledger().read().await;
+    axum::Json(mangrove_app::query::world_map(&ledger.app, &terrain.places))
+}
+
+/// The facts computed at one journal size.
+pub type FactsCache = Arc<std::sync::Mutex<Option<Arc<mangrove_app::query::WorldFacts>>>>;
+
+/// The city's live facts: the mangrove's and the forests' tonnes and last
+/// price, and every factory's building with its published emissions; read
+/// from the same state as every page, recomputed when the journal grows.
+#[utoipa::path(get, path = "/world/facts", tag = "world", responses((status = 200, body = mangrove_app::query::WorldFacts)))]
+pub async fn world_facts(State(state): State<AppState>) -> axum::Json<Arc<mangrove_app::query::WorldFacts>> {
+    let terrain = state.world_hub().await.terrain();
+    let ledger = state.store.ledger().read().await;
+    let size = ledger.tree.len();
+    if let Some(cached) = state.world_facts.lock().expect("the cache lock is never poisoned").as_ref() {
+        if cached.journal_size == size {
+            return axum::Json(cached.clone());
+        }
+    }
+    let fresh = Arc::new(mangrove_app::query::world_facts(&ledger.app, size, &terrain.places));
+    *state.world_facts.lock().expect("the cache lock is never poisoned") = Some(fresh.clone());
+    axum::Json(fresh)
+}
