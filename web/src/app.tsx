@@ -34,6 +34,7 @@ import { TradingPage } from './pages/trading';
 import { TradePage } from './pages/trades';
 import { AuctionList, AuctionPage } from './pages/auctions';
 import { CashDesk } from './pages/cash-desk';
+import { WorldPage } from './pages/world';
 import { NotFound, RequireRole } from './pages/guards';
 
 interface PageProps {
@@ -94,6 +95,7 @@ const ROUTES: Route[] = [
   { pattern: '/auctions', page: (p) => <AuctionList location={p.location} user={p.user} /> },
   { pattern: '/auctions/:id', page: (p) => <AuctionPage id={Number(p.params.id)} user={p.user} /> },
   { pattern: '/operator/cash', page: () => <CashDesk />, roles: ['operator'] },
+  { pattern: '/world', page: (p) => <WorldPage user={p.user} /> },
 ];
 
 function findRoute(path: string): { route: Route; params: RouteParams } | null {
@@ -111,6 +113,7 @@ interface NavItem {
 }
 
 const NAV: NavItem[] = [
+  { href: '/world', label: 'nav.world' },
   { href: '/dashboard', label: 'nav.dashboard' },
   { href: '/market', label: 'nav.market' },
   { href: '/practices', label: 'nav.practices' },
