@@ -115,6 +115,7 @@ export function worldScenario({ browser, baseURL, messages, offsite }) {
         for (const [who, size] of [['malee', PHONE], ['somchai', DESKTOP]]) {
           const { page } = people[who];
           await page.waitForFunction(() => Number(document.querySelector('.world-status')?.dataset.fps ?? 0) > 0);
+          await page.locator('.world-view').evaluate((view) => view.scrollIntoView({ block: 'start' }));
           await page.screenshot({ path: `${SCREENSHOTS}world-${who}-${size.width}.png` });
           if (size === PHONE && (await overflowsSideways(page))) throw new Error('/world overflows sideways at 360 px');
           const fps = await page.locator('.world-status').getAttribute('data-fps');

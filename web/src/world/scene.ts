@@ -26,7 +26,7 @@ const GROUND_COLOURS: Record<string, number> = {
   mangrove: 0x2f7a4b,
   forest: 0x3f8a3c,
 };
-const GROUND_HEIGHTS: Record<string, number> = { land: 0, city: 0.02, industrial: 0.03, river: 0.05, forest: 0.06, mangrove: 0.07 };
+const GROUND_HEIGHTS: Record<string, number> = { land: 0, city: 0.15, industrial: 0.15, river: 0.25, forest: 0.3, mangrove: 0.35 };
 
 /// Colours an avatar may wear (the server's 0–7).
 export const PALETTE = [0xd35400, 0x2874a6, 0x239b56, 0x884ea0, 0xb7950b, 0xc0392b, 0x17a589, 0x5d6d7e];
@@ -102,7 +102,7 @@ function avatarModel(preset: number, colour: number): { full: THREE.Group; marke
 
 export function createScene(canvas: HTMLCanvasElement, map: WorldMap, facts: WorldFacts): CityScene {
   const phone = Math.min(window.innerWidth, window.innerHeight) < 600;
-  const renderer = new THREE.WebGLRenderer({ canvas, antialias: !phone });
+  const renderer = new THREE.WebGLRenderer({ canvas, antialias: !phone, logarithmicDepthBuffer: true });
   renderer.setPixelRatio(Math.min(window.devicePixelRatio, phone ? 1.5 : 2));
   const scene = new THREE.Scene();
   scene.background = new THREE.Color(0xa9d6f5);
@@ -126,6 +126,7 @@ export function createScene(canvas: HTMLCanvasElement, map: WorldMap, facts: Wor
     mesh.rotation.x = -Math.PI / 2;
     mesh.position.y = GROUND_HEIGHTS[feature.ground] ?? 0;
     scene.add(mesh);
+    if (feature.ground === 'city') buildCity(scene, feature.outline_m);
     if (feature.project_id != null) {
       areaMeshes.set(mesh, feature.project_id);
       pickable.push(mesh);
@@ -266,6 +267,49 @@ export function createScene(canvas: HTMLCanvasElement, map: WorldMap, facts: Wor
       renderer.dispose();
     },
   };
+}
+
+/// The city centre's blocks and streets, GENERATED (the map has no
+/// buildings): 80 m blocks between 14 m streets, each with a few buildings
+/// of a height fixed by where it stands, and a plaza around the clock tower
+/// at the origin where people arrive.
+function buildCity(scene: THREE.Scene, outline: number[][]) {
+  const BLOCK = 80;
+  const STREET = 14;
+  const PLAZA = 70;
+  const eastValues = outline.map((p) => p[0]);
+  const northValues = outline.map((p) => p[1]);
+  const lots: [number, number, number, number][] = [];
+  for (let e = Math.min(...eastValues); e < Math.max(...eastValues); e += BLOCK + STREET) {
+    for (let n = Math.min(...northValues); n < Math.max(...northValues); n += BLOCK + STREET) {
+      for (let part = 0; part < 4; part++) {
+        const le = e + (part % 2) * (BLOCK / 2) + 4;
+        const ln = n + Math.floor(part / 2) * (BLOCK / 2) + 4;
+        const centreE = le + BLOCK / 4 - 4;
+        const centreN = ln + BLOCK / 4 - 4;
+        if (Math.hypot(centreE, centreN) < PLAZA || !inside(outline, centreE, centreN)) continue;
+        const seed = Math.abs(Math.sin(centreE * 12.9898 + centreN * 78.233) * 43758.5453) % 1;
+        if (seed < 0.15) continue; // an open lot or a small park
+        lots.push([centreE, centreN, BLOCK / 2 - 10, 6 + Math.floor(seed * 6) * 4]);
+      }
+    }
+  }
+  const box = new THREE.BoxGeometry(1, 1, 1);
+  box.translate(0, 0.5, 0);
+  const buildings = new THREE.InstancedMesh(box, new THREE.MeshLambertMaterial(), Math.max(lots.length, 1));
+  const matrix = new THREE.Matrix4();
+  const shades = [0xf2efe9, 0xe8e1d5, 0xdcd6cc, 0xf5e6c8, 0xe3ebe8];
+  lots.forEach(([e, n, side, height], index) => {
+    const [x, z] = xz(e, n);
+    buildings.setMatrixAt(index, matrix.makeScale(side, height, side).setPosition(x, 0, z));
+    buildings.setColorAt(index, new THREE.Color(shades[index % shades.length]));
+  });
+  buildings.count = lots.length;
+  scene.add(buildings);
+  // The clock tower, on the plaza's north-west side.
+  const tower = new THREE.Mesh(new THREE.BoxGeometry(4, 18, 4), new THREE.MeshLambertMaterial({ color: 0xb0785a }));
+  tower.position.set(-40, 9, -40);
+  scene.add(tower);
 }
 
 /// Trees over an area, from simple cones, in a fixed pattern.
