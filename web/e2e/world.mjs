@@ -97,6 +97,16 @@ export function worldScenario({ browser, baseURL, messages, offsite }) {
       },
     ],
     [
+      "Malee reports a message to the operator",
+      async () => {
+        const { page, t } = people.malee;
+        const line = page.locator('.world-lines li', { hasText: 'สวัสดีครับ คุณมาลี' }).first();
+        await line.getByRole('button', { name: t('world.report') }).click();
+        await line.getByRole('combobox', { name: t('world.report_reason') }).selectOption('spam');
+        await page.locator('.world-notice', { hasText: t('world.reported') }).waitFor();
+      },
+    ],
+    [
       "the mangrove's figures are the registry's and the exchange's, live",
       async () => {
         const { page } = people.malee;

@@ -178,6 +178,9 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(routes::world::status))
         .routes(routes!(routes::world::world_map))
         .routes(routes!(routes::world::world_facts))
+        .routes(routes!(routes::world::reports, routes::world::report))
+        .routes(routes!(routes::world::close_report))
+        .routes(routes!(routes::world::erase_evidence))
         .routes(with_import_limit(routes!(monitoring::submit_forestry_report)))
         .routes(with_import_limit(routes!(measure::record_year)))
 }

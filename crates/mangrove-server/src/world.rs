@@ -12,7 +12,7 @@ use mangrove_registry::Event as RegistryEvent;
 use mangrove_store::Store;
 use mangrove_world::map::{self, Area};
 use mangrove_world::protocol::{put_record, tick_frame};
-use mangrove_world::world::{ClientId, Input, TICK_MS};
+use mangrove_world::world::{ClientId, Input, TICK_HZ, TICK_MS};
 use mangrove_world::{Terrain, World, WorldBook, WorldEvent};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
@@ -75,6 +75,15 @@ pub struct HubFigures {
 
 /// Tick durations kept: five minutes at 20 Hz.
 pub const TICKS_KEPT: usize = 6_000;
+/// How long what was said stays in memory, where a listener may report it;
+/// it is never written anywhere unless reported.
+pub const SAID_KEPT_MS: i64 = 15 * 60 * 1_000;
+pub const SAID_KEPT_MAX: usize = 20_000;
+/// Every this many ticks (a minute), evidence past its retention is erased.
+pub const SWEEP_EVERY_TICKS: u64 = 1_200;
+
+/// What was said lately, oldest first.
+pub type Said = Arc<std::sync::Mutex<std::collections::VecDeque<mangrove_world::world::Said>>>;
 
 /// The running world: where connections send their frames.
 pub struct Hub {
@@ -83,6 +92,8 @@ pub struct Hub {
     pub figures: Arc<HubFigures>,
     /// The map the tick task walks on, for the pages that show it.
     terrain: SharedTerrain,
+    /// What was said in the last `SAID_KEPT_MS`.
+    pub said: Said,
 }
 
 type SharedTerrain = Arc<std::sync::RwLock<Arc<Terrain>>>;
@@ -100,10 +111,12 @@ impl Hub {
             next_client: AtomicU32::new(1),
             figures: figures.clone(),
             terrain: shared.clone(),
+            said: Said::default(),
         });
         let fatal = store.fatal().clone();
         let redraw = Redraw { store: store.clone(), to_hub, shared };
-        fatal.watch("world tick", tokio::spawn(run(store, terrain, inbox, redraw, figures, naive_broadcast)));
+        let said = hub.said.clone();
+        fatal.watch("world tick", tokio::spawn(run(store, terrain, inbox, redraw, figures, said, naive_broadcast)));
         hub
     }
 
@@ -189,6 +202,7 @@ async fn run(
     mut inbox: mpsc::Receiver<ToHub>,
     redraw: Redraw,
     figures: Arc<HubFigures>,
+    said: Said,
     naive_broadcast: bool,
 ) {
     let mut groups = store.committed_groups();
@@ -229,7 +243,24 @@ async fn run(
             }
         }
         let started = std::time::Instant::now();
-        let outputs = world.tick(store.now_ms(), std::mem::take(&mut pending));
+        let now_ms = store.now_ms();
+        let outputs = world.tick(now_ms, std::mem::take(&mut pending));
+        if !world.said.is_empty() || world.tick.is_multiple_of(TICK_HZ) {
+            let mut kept = said.lock().expect("the said lock is never poisoned");
+            kept.extend(world.said.drain(..));
+            while kept.front().is_some_and(|oldest| oldest.at_ms < now_ms - SAID_KEPT_MS) || kept.len() > SAID_KEPT_MAX
+            {
+                kept.pop_front();
+            }
+        }
+        if world.tick.is_multiple_of(SWEEP_EVERY_TICKS) {
+            let store = store.clone();
+            tokio::spawn(async move {
+                if let Err(error) = store.db().delete_expired_evidence(now_ms).await {
+                    tracing::warn!(%error, "erasing expired evidence of reports failed; it is tried again in a minute");
+                }
+            });
+        }
         // The look's outputs come grouped by client; only the few from
         // inputs (welcomes, refusals, what was heard) are scattered.
         frames.clear();

@@ -36,6 +36,19 @@ pub struct SnapshotRow {
     pub body: Vec<u8>,
 }
 
+/// What a report of abuse points to, kept outside the journal: the message
+/// and its context as JSON (`body`), committed to in the journal by
+/// `evidence_hash`, the SHA-256 of `salt` and `body`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Evidence {
+    pub evidence_hash: String,
+    pub salt: String,
+    pub body: String,
+    pub reporter_id: i64,
+    pub created_at_ms: i64,
+    pub kept_until_ms: i64,
+}
+
 /// A signed-in person.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct UserRecord {
@@ -379,6 +392,55 @@ macro_rules! backend {
                 Ok(())
             }
 
+            pub async fn insert_evidence(pool: &Pool<Db>, evidence: &Evidence) -> sqlx::Result<()> {
+                sqlx::query(
+                    "INSERT INTO world_evidence (evidence_hash, salt, body, reporter_id, created_at_ms, kept_until_ms) \
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(&evidence.evidence_hash)
+                .bind(&evidence.salt)
+                .bind(&evidence.body)
+                .bind(evidence.reporter_id)
+                .bind(evidence.created_at_ms)
+                .bind(evidence.kept_until_ms)
+                .execute(pool)
+                .await?;
+                Ok(())
+            }
+
+            pub async fn evidence(pool: &Pool<Db>, evidence_hash: &str) -> sqlx::Result<Option<Evidence>> {
+                let row = sqlx::query(
+                    "SELECT evidence_hash, salt, body, reporter_id, created_at_ms, kept_until_ms \
+                     FROM world_evidence WHERE evidence_hash = $1",
+                )
+                .bind(evidence_hash)
+                .fetch_optional(pool)
+                .await?;
+                row.map(|row| {
+                    Ok(Evidence {
+                        evidence_hash: row.try_get(0)?,
+                        salt: row.try_get(1)?,
+                        body: row.try_get(2)?,
+                        reporter_id: row.try_get(3)?,
+                        created_at_ms: row.try_get(4)?,
+                        kept_until_ms: row.try_get(5)?,
+                    })
+                })
+                .transpose()
+            }
+
+            /// Erases one piece of evidence; true if it was there.
+            pub async fn delete_evidence(pool: &Pool<Db>, evidence_hash: &str) -> sqlx::Result<bool> {
+                let done = sqlx::query("DELETE FROM world_evidence WHERE evidence_hash = $1").bind(evidence_hash).execute(pool).await?;
+                Ok(done.rows_affected() > 0)
+            }
+
+            /// Erases the evidence whose retention has ended; returns how much.
+            pub async fn delete_expired_evidence(pool: &Pool<Db>, now_ms: i64) -> sqlx::Result<u64> {
+                let done = sqlx::query("DELETE FROM world_evidence WHERE kept_until_ms <= $1").bind(now_ms).execute(pool).await?;
+                Ok(done.rows_affected())
+            }
+
             /// One factory's activity years as stored: (year, GWP set, combustion method, lines as JSON).
             pub async fn factory_years_of(pool: &Pool<Db>, org: i64) -> sqlx::Result<Vec<(i64, String, String, String)>> {
                 let rows = sqlx::query("SELECT year, gwp_set, combustion, lines FROM factory_years WHERE org_id = $1 ORDER BY year")
@@ -546,6 +608,18 @@ impl Db {
     }
     pub async fn delete_session(&self, token_hash: &str) -> sqlx::Result<()> {
         dispatch!(self, delete_session(token_hash))
+    }
+    pub async fn insert_evidence(&self, evidence: &Evidence) -> sqlx::Result<()> {
+        dispatch!(self, insert_evidence(evidence))
+    }
+    pub async fn evidence(&self, evidence_hash: &str) -> sqlx::Result<Option<Evidence>> {
+        dispatch!(self, evidence(evidence_hash))
+    }
+    pub async fn delete_evidence(&self, evidence_hash: &str) -> sqlx::Result<bool> {
+        dispatch!(self, delete_evidence(evidence_hash))
+    }
+    pub async fn delete_expired_evidence(&self, now_ms: i64) -> sqlx::Result<u64> {
+        dispatch!(self, delete_expired_evidence(now_ms))
     }
     pub async fn factory_years_of(&self, org: i64) -> sqlx::Result<Vec<(i64, String, String, String)>> {
         dispatch!(self, factory_years_of(org))

@@ -25,7 +25,7 @@ mod sqlite_writer;
 pub mod testing;
 pub mod verify;
 
-pub use db::{Db, SnapshotRow, StoredEvent, UserRecord};
+pub use db::{Db, Evidence, SnapshotRow, StoredEvent, UserRecord};
 pub use published::{Published, ReadMode, ReadView};
 pub use sequencer::{Fatal, Receipt, SequencerHandle, SubmitError};
 

@@ -348,9 +348,10 @@ pub fn put_record(out: &mut Vec<u8>, message: &Outgoing) {
             out.push(record::CORRECTED);
             put_point(out, *at);
         }
-        Outgoing::Heard { from, channel, text } => {
+        Outgoing::Heard { from, message, channel, text } => {
             out.push(record::HEARD);
             out.extend_from_slice(&from.to_le_bytes());
+            out.extend_from_slice(&message.to_le_bytes());
             put_channel(out, channel);
             put_long_text(out, text);
         }
@@ -397,6 +398,7 @@ pub enum Record {
     },
     Heard {
         from: ClientId,
+        message: u32,
         channel: Channel,
         text: String,
     },
@@ -440,9 +442,12 @@ pub fn decode_tick(bytes: &[u8]) -> Result<(u32, Vec<Record>), FrameError> {
             }
             record::VANISHED => Record::Vanished { avatar: reader.u32()? },
             record::CORRECTED => Record::Corrected { east_dm: reader.i32()?, north_dm: reader.i32()? },
-            record::HEARD => {
-                Record::Heard { from: reader.u32()?, channel: reader.channel()?, text: reader.long_text()? }
-            }
+            record::HEARD => Record::Heard {
+                from: reader.u32()?,
+                message: reader.u32()?,
+                channel: reader.channel()?,
+                text: reader.long_text()?,
+            },
             record::REFUSED => Record::Refused { code: reader.u8()? },
             record::REMOVED => Record::Removed { code: reader.u8()? },
             other => return Err(FrameError::UnknownKind(other)),

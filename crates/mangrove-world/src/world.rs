@@ -122,8 +122,10 @@ pub enum Outgoing {
     Corrected {
         at: Point,
     },
+    /// A message, with its number (by which a listener may report it).
     Heard {
         from: ClientId,
+        message: u32,
         channel: Channel,
         text: String,
     },
@@ -180,6 +182,19 @@ impl Avatar {
     }
 }
 
+/// A message said this tick, as the server keeps it for a while so that a
+/// listener can report it: who said it, where, and who heard it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Said {
+    pub message: u32,
+    pub at_ms: i64,
+    pub speaker: UserId,
+    pub channel: Channel,
+    pub text: String,
+    /// The people who heard it (guests are not listed).
+    pub listeners: Vec<UserId>,
+}
+
 /// Figures of one tick, for the server's metrics and the bench.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct TickFigures {
@@ -202,6 +217,10 @@ pub struct World {
     naive_broadcast: bool,
     /// Clients that joined again this tick: everyone is told of them afresh.
     fresh: BTreeSet<ClientId>,
+    /// The last message's number.
+    last_message: u32,
+    /// What was said in the last tick.
+    pub said: Vec<Said>,
 }
 
 impl World {
@@ -216,6 +235,8 @@ impl World {
             figures: TickFigures::default(),
             naive_broadcast: false,
             fresh: BTreeSet::new(),
+            last_message: 0,
+            said: Vec::new(),
         }
     }
 
@@ -283,8 +304,9 @@ impl World {
             self.input(now_ms, input, &mut out, &mut said, &mut figures);
         }
         let grid = Grid::build(self.avatars.iter().map(|(client, avatar)| (*client, avatar.at)));
+        self.said.clear();
         for (client, channel, text) in said {
-            figures.messages_delivered += self.deliver(&grid, client, channel, text, &mut out);
+            figures.messages_delivered += self.deliver(&grid, now_ms, client, channel, text, &mut out);
         }
         figures.pairs_in_sight = self.look(&mut out);
         figures.avatars = self.avatars.len();
@@ -435,8 +457,9 @@ impl World {
 
     /// Delivers a checked message; returns how many heard it.
     fn deliver(
-        &self,
+        &mut self,
         grid: &Grid<ClientId>,
+        now_ms: i64,
         from: ClientId,
         channel: Channel,
         text: String,
@@ -457,18 +480,22 @@ impl World {
             }
             Channel::Named(name) => self.channels.get(name).map(|m| m.iter().copied().collect()).unwrap_or_default(),
         };
-        let mut delivered = 0;
+        self.last_message = self.last_message.wrapping_add(1);
+        let message = self.last_message;
+        let mut heard_by = Vec::new();
         for client in listeners {
             let Some(listener) = self.avatars.get(&client) else { continue };
             if listener.user.is_some_and(|user| !self.silences.hears(user, speaker_user)) {
                 continue;
             }
-            delivered += 1;
+            heard_by.extend(listener.user);
             out.push(Output {
                 to: client,
-                message: Outgoing::Heard { from, channel: channel.clone(), text: text.clone() },
+                message: Outgoing::Heard { from, message, channel: channel.clone(), text: text.clone() },
             });
         }
+        let delivered = heard_by.len();
+        self.said.push(Said { message, at_ms: now_ms, speaker: speaker_user, channel, text, listeners: heard_by });
         delivered
     }
 

@@ -310,6 +310,31 @@ export interface paths {
      */
     get: operations["places"];
   };
+  "/api/v1/world/reports": {
+    /**
+     * The reports, newest first, with their evidence while it is kept: the
+     * operator's.
+     */
+    get: operations["reports"];
+    /**
+     * Reports a message one heard in the last fifteen minutes. The message and
+     * the ones before it that the reporter heard are kept for the operator
+     * outside the journal, for 90 days; the journal holds their salted hash.
+     */
+    post: operations["report"];
+  };
+  "/api/v1/world/reports/{id}/close": {
+    /** The operator closes a report once it is dealt with. */
+    post: operations["close_report"];
+  };
+  "/api/v1/world/reports/{id}/evidence": {
+    /**
+     * The operator erases a report's evidence before its retention ends (a
+     * person's request to erase what they wrote); the journal keeps only the
+     * hash, which no longer opens anything.
+     */
+    delete: operations["erase_evidence"];
+  };
   "/api/v1/world/status": {
     /** How the city is doing: who is in it, and how its tick keeps up. */
     get: operations["status"];
@@ -331,6 +356,28 @@ export type webhooks = Record<string, never>;
 
 export interface components {
   schemas: {
+    AbuseReportView: {
+      /** Format: int64 */
+      at_ms: number;
+      closed: boolean;
+      /**
+       * @description The reported message and the ones before it, while kept (and only
+       * if they still match the journal's hash).
+       */
+      evidence?: Record<string, never> | null;
+      /**
+       * Format: int64
+       * @description When the evidence will be erased, if it is still kept.
+       */
+      evidence_kept_until_ms?: number | null;
+      /** Format: int64 */
+      id: number;
+      reason: string;
+      /** Format: int64 */
+      reported_user_id: number;
+      /** Format: int64 */
+      reporter_user_id: number;
+    };
     /**
      * @description An account of credits. Its JSON names its holder as `"org": N` or
      * `"person": N` beside its id and kind.
@@ -1144,6 +1191,15 @@ export interface components {
     };
     /** @description a calendar month, YYYY-MM */
     Month: string;
+    NewAbuseReport: {
+      /**
+       * Format: int32
+       * @description The reported message's number, as the WebSocket's Heard record gave it.
+       */
+      message: number;
+      /** @description `harassment`, `hate`, `spam`, `sexual`, `scam` or `other`. */
+      reason: string;
+    };
     NewAuction: {
       /** Format: int64 */
       closes_at_ms: number;
@@ -5965,26 +6021,29 @@ export interface operations {
       };
     };
   };
+  /**
+   * The reports, newest first, with their evidence while it is kept: the
+   * operator's.
+   */
   reports: {
-    parameters: {
-      query?: {
-        /** @description Page number, from 1. */
-        page?: number | null;
-        /** @description Rows per page, 1 to 100. */
-        per_page?: number | null;
-        /** @description submitted, verified, rejected or issued. */
-        status?: null | components["schemas"]["ReportStatus"];
-        project?: number | null;
-      };
-    };
     responses: {
       200: {
         content: {
-          "application/json": components["schemas"]["Paged_ReportView"];
+          "application/json": components["schemas"]["AbuseReportView"][];
         };
       };
       /** @description A malformed query or body */
       400: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      401: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      403: {
         content: {
           "application/json": components["schemas"]["ErrorBody"];
         };
@@ -7033,6 +7092,229 @@ export interface operations {
       };
       /** @description An internal error, logged */
       500: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+    };
+  };
+  /**
+   * Reports a message one heard in the last fifteen minutes. The message and
+   * the ones before it that the reporter heard are kept for the operator
+   * outside the journal, for 90 days; the journal holds their salted hash.
+   */
+  report: {
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["NewAbuseReport"];
+      };
+    };
+    responses: {
+      200: {
+        content: {
+          "application/json": components["schemas"]["CommandResponse"];
+        };
+      };
+      /** @description A malformed query or body */
+      400: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Sign in first */
+      401: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Not allowed for this role, or not sent from the app */
+      403: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      404: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Refused by the current state */
+      409: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description The body is not JSON */
+      415: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      422: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description An internal error, logged */
+      500: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description The registry is unavailable; try again shortly */
+      503: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+    };
+  };
+  /** The operator closes a report once it is dealt with. */
+  close_report: {
+    parameters: {
+      path: {
+        id: number;
+      };
+    };
+    responses: {
+      200: {
+        content: {
+          "application/json": components["schemas"]["CommandResponse"];
+        };
+      };
+      /** @description A malformed query or body */
+      400: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Sign in first */
+      401: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      403: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      404: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      409: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description The body is not JSON */
+      415: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description A value is out of range or invalid */
+      422: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description An internal error, logged */
+      500: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description The registry is unavailable; try again shortly */
+      503: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+    };
+  };
+  /**
+   * The operator erases a report's evidence before its retention ends (a
+   * person's request to erase what they wrote); the journal keeps only the
+   * hash, which no longer opens anything.
+   */
+  erase_evidence: {
+    parameters: {
+      path: {
+        id: number;
+      };
+    };
+    responses: {
+      204: {
+        content: never;
+      };
+      /** @description A malformed query or body */
+      400: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      401: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      403: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      404: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Refused by the current state */
+      409: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description The body is not JSON */
+      415: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description A value is out of range or invalid */
+      422: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description An internal error, logged */
+      500: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description The registry is unavailable; try again shortly */
+      503: {
         content: {
           "application/json": components["schemas"]["ErrorBody"];
         };

@@ -1355,6 +1355,19 @@ export const messages = {
   'world.refused.too_many_channels': { th: 'ออกจากช่องหนึ่งก่อนเข้าร่วมช่องใหม่', en: 'Leave a channel before joining another' },
   'world.refused.too_many_mutes': { th: 'คุณปิดเสียงหรือบล็อกครบจำนวนสูงสุดแล้ว', en: 'You have muted or blocked as many people as one can' },
   'world.refused.unknown_place': { th: 'ไม่มีสถานที่ชื่อนี้', en: 'There is no place of that name' },
+  'world.report': { th: 'รายงาน', en: 'Report' },
+  'world.report_reason': { th: 'เหตุผลที่รายงาน', en: 'Why report it' },
+  'world.reported': { th: 'ส่งรายงานถึงผู้ดูแลแล้ว', en: 'Reported to the operator' },
+  'world.mute': { th: 'ปิดเสียง', en: 'Mute' },
+  'world.block': { th: 'บล็อก', en: 'Block' },
+  'world.muted': { th: 'ปิดเสียงแล้ว', en: 'Muted' },
+  'world.blocked': { th: 'บล็อกแล้ว', en: 'Blocked' },
+  'world.conduct.harassment': { th: 'การคุกคาม', en: 'Harassment' },
+  'world.conduct.hate': { th: 'ถ้อยคำแสดงความเกลียดชัง', en: 'Hate' },
+  'world.conduct.spam': { th: 'สแปม', en: 'Spam' },
+  'world.conduct.sexual': { th: 'เนื้อหาทางเพศ', en: 'Sexual content' },
+  'world.conduct.scam': { th: 'หลอกลวง', en: 'Scam' },
+  'world.conduct.other': { th: 'อื่น ๆ', en: 'Other' },
 } as const satisfies Record<string, Message>;
 
 export type MessageKey = keyof typeof messages;

@@ -4,7 +4,7 @@
 //! the factories on tap. Guests look around; people who signed in talk.
 
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { get } from '../lib/api';
+import { command, get } from '../lib/api';
 import { useI18n, type MessageKey } from '../i18n/i18n';
 import type { User } from '../lib/types';
 import type { components } from '../api/schema';
@@ -41,9 +41,14 @@ interface Person {
 
 interface ChatLine {
   id: number;
+  /// The message's number, to report it by; the speaker's avatar.
+  message: number;
+  from: number;
   who: string;
   text: string;
 }
+
+const CONDUCTS = ['harassment', 'hate', 'spam', 'sexual', 'scam', 'other'] as const;
 
 type Status = 'loading' | 'connecting' | 'inside' | 'removed' | 'closed';
 
@@ -60,7 +65,9 @@ export function WorldPage({ user }: { user: User | null }) {
   const [map, setMap] = useState<WorldMap | null>(null);
   const [facts, setFacts] = useState<WorldFacts | null>(null);
   const [board, setBoard] = useState<Dashboard | null>(null);
-  const [people, setPeople] = useState<{ id: number; name: string; distance: number }[]>([]);
+  const [people, setPeople] = useState<{ id: number; name: string; user: number | null; distance: number }[]>([]);
+  const [reporting, setReporting] = useState<number | null>(null);
+  const youRef = useRef<number | null>(null);
   const [tags, setTags] = useState<{ id: number; name: string; x: number; y: number }[]>([]);
   const [chat, setChat] = useState<ChatLine[]>([]);
   const [notice, setNotice] = useState<string | null>(null);
@@ -157,7 +164,10 @@ export function WorldPage({ user }: { user: User | null }) {
         self.east = record.eastDm / 10;
         self.north = record.northDm / 10;
         self.placed = true;
-        if (record.kind === 'welcome') setStatus('inside');
+        if (record.kind === 'welcome') {
+          youRef.current = record.you;
+          setStatus('inside');
+        }
         break;
       case 'appeared':
         people.set(record.avatar, { name: record.name, user: record.user, east: record.eastDm / 10, north: record.northDm / 10 });
@@ -185,7 +195,8 @@ export function WorldPage({ user }: { user: User | null }) {
         break;
       case 'heard': {
         const who = people.get(record.from)?.name ?? t('world.you');
-        setChat((lines) => [...lines.slice(-(CHAT_LINES - 1)), { id: Date.now() + Math.random(), who, text: record.text }]);
+        const line = { id: Date.now() + Math.random(), message: record.message, from: record.from, who, text: record.text };
+        setChat((lines) => [...lines.slice(-(CHAT_LINES - 1)), line]);
         break;
       }
       case 'refused':
@@ -239,10 +250,10 @@ export function WorldPage({ user }: { user: User | null }) {
       if (scene) {
         const positions = scene.screenPositions();
         const next: { id: number; name: string; x: number; y: number }[] = [];
-        const near: { id: number; name: string; distance: number }[] = [];
+        const near: { id: number; name: string; user: number | null; distance: number }[] = [];
         for (const [id, person] of peopleRef.current) {
           const distance = Math.hypot(person.east - self.east, person.north - self.north);
-          near.push({ id, name: person.name, distance });
+          near.push({ id, name: person.name, user: person.user, distance });
           const at = positions.get(id);
           if (at && at.distance < 60) next.push({ id, name: person.name, x: at.x, y: at.y });
         }
@@ -301,6 +312,18 @@ export function WorldPage({ user }: { user: User | null }) {
     if (!text) return;
     send({ kind: 'say', channel: { kind: 'nearby' }, text });
     setDraft('');
+  }
+
+  function report(line: ChatLine, reason: string) {
+    setReporting(null);
+    command('/world/reports', { message: line.message, reason })
+      .then(() => setNotice(t('world.reported')))
+      .catch((error: Error) => setNotice(error.message));
+  }
+
+  function silence(kind: 'mute' | 'block', user: number) {
+    send({ kind, user });
+    setNotice(t(kind === 'mute' ? 'world.muted' : 'world.blocked'));
   }
 
   function choosePreset(next: number) {
@@ -445,6 +468,16 @@ export function WorldPage({ user }: { user: User | null }) {
             {people.map((person) => (
               <li key={person.id} data-distance={Math.round(person.distance)}>
                 {person.name} · {t('world.metres', { metres: num(Math.round(person.distance)) })}
+                {user && person.user != null && (
+                  <span class="world-actions">
+                    <button type="button" onClick={() => silence('mute', person.user!)}>
+                      {t('world.mute')}
+                    </button>
+                    <button type="button" onClick={() => silence('block', person.user!)}>
+                      {t('world.block')}
+                    </button>
+                  </span>
+                )}
               </li>
             ))}
           </ul>
@@ -455,6 +488,22 @@ export function WorldPage({ user }: { user: User | null }) {
             {chat.map((line) => (
               <li key={line.id}>
                 <b>{line.who}</b>: {line.text}
+                {user && line.from !== youRef.current && (
+                  reporting === line.id ? (
+                    <select aria-label={t('world.report_reason')} onChange={(event) => report(line, (event.target as HTMLSelectElement).value)} value="">
+                      <option value="">{t('world.report_reason')}</option>
+                      {CONDUCTS.map((conduct) => (
+                        <option key={conduct} value={conduct}>
+                          {t(`world.conduct.${conduct}` as MessageKey)}
+                        </option>
+                      ))}
+                    </select>
+                  ) : (
+                    <button type="button" class="world-report" onClick={() => setReporting(line.id)}>
+                      {t('world.report')}
+                    </button>
+                  )
+                )}
               </li>
             ))}
           </ol>

@@ -30,7 +30,7 @@ export type WorldRecord =
   | { kind: 'moved_to'; avatar: number; eastDm: number; northDm: number }
   | { kind: 'vanished'; avatar: number }
   | { kind: 'corrected'; eastDm: number; northDm: number }
-  | { kind: 'heard'; from: number; channel: Channel; text: string }
+  | { kind: 'heard'; from: number; message: number; channel: Channel; text: string }
   | { kind: 'refused'; code: number }
   | { kind: 'removed'; code: number };
 
@@ -195,7 +195,7 @@ export function decodeTick(bytes: Uint8Array): { tick: number; records: WorldRec
         records.push({ kind: 'corrected', eastDm: read.i32(), northDm: read.i32() });
         break;
       case 7:
-        records.push({ kind: 'heard', from: read.u32(), channel: read.channel(), text: read.text(read.u16()) });
+        records.push({ kind: 'heard', from: read.u32(), message: read.u32(), channel: read.channel(), text: read.text(read.u16()) });
         break;
       case 8:
         records.push({ kind: 'refused', code: read.u8() });

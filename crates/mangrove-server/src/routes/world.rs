@@ -303,9 +303,7 @@ pub struct BanView {
 #[utoipa::path(get, path = "/world/bans", tag = "world",
     responses((status = 200, body = Vec<BanView>), (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody)))]
 pub async fn bans(State(state): State<AppState>, user: CurrentUser) -> ApiResult<axum::Json<Vec<BanView>>> {
-    if user.actor().role() != Some(Role::Operator) {
-        return Err(ApiError::forbidden("only the operator sees the bans"));
-    }
+    operator_only(&user, "sees the bans")?;
     let now_ms = state.store.now_ms();
     let ledger = state.store.ledger().read().await;
     let Some(book) = ledger.app.domains.state::<WorldBook>() else { return Ok(axum::Json(Vec::new())) };
@@ -442,4 +440,188 @@ pub async fn world_facts(State(state): State<AppState>) -> axum::Json<Arc<mangro
     let fresh = Arc::new(mangrove_app::query::world_facts(&ledger.app, size, &terrain.places));
     *state.world_facts.lock().expect("the cache lock is never poisoned") = Some(fresh.clone());
     axum::Json(fresh)
+}
+
+/// How long a report's evidence is kept before it is erased: 90 days.
+pub const EVIDENCE_KEPT_MS: i64 = 90 * 24 * 3_600 * 1_000;
+/// Messages before the reported one kept with it as context.
+pub const CONTEXT_MESSAGES: usize = 10;
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewAbuseReport {
+    /// The reported message's number, as the WebSocket's Heard record gave it.
+    pub message: u32,
+    /// `harassment`, `hate`, `spam`, `sexual`, `scam` or `other`.
+    #[schema(value_type = String)]
+    pub reason: Conduct,
+}
+
+fn said_json(said: &mangrove_world::world::Said) -> serde_json::Value {
+    let channel = match &said.channel {
+        mangrove_world::Channel::Nearby => String::new(),
+        mangrove_world::Channel::Named(name) => name.clone(),
+    };
+    serde_json::json!({
+        "message": said.message,
+        "at_ms": said.at_ms,
+        "speaker_user_id": said.speaker.get(),
+        "channel": channel,
+        "text": said.text,
+    })
+}
+
+/// Reports a message one heard in the last fifteen minutes. The message and
+/// the ones before it that the reporter heard are kept for the operator
+/// outside the journal, for 90 days; the journal holds their salted hash.
+#[utoipa::path(post, path = "/world/reports", tag = "world", request_body = NewAbuseReport,
+    responses((status = 200, body = crate::routes::commands::CommandResponse), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn report(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    key: IdempotencyKey,
+    Json(body): Json<NewAbuseReport>,
+) -> Answer {
+    let reporter = UserId(u64::try_from(user.user.id).unwrap_or_default());
+    let hub = state.world_hub().await;
+    let (reported, evidence) = {
+        let kept = hub.said.lock().expect("the said lock is never poisoned");
+        let heard = |said: &&mangrove_world::world::Said| said.listeners.contains(&reporter);
+        let Some(index) = kept.iter().position(|said| said.message == body.message && heard(&said)) else {
+            return Err(ApiError::not_found(format!(
+                "you heard no message {} in the last fifteen minutes; report it while it is fresh",
+                body.message
+            )));
+        };
+        let said = &kept[index];
+        let context: Vec<serde_json::Value> = kept
+            .iter()
+            .take(index)
+            .filter(|earlier| earlier.channel == said.channel && heard(earlier))
+            .rev()
+            .take(CONTEXT_MESSAGES)
+            .map(said_json)
+            .collect();
+        (said.speaker, serde_json::json!({ "message": said_json(said), "context": context }).to_string())
+    };
+    let mut salt_bytes = [0u8; 16];
+    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut salt_bytes);
+    let salt = hex::encode(salt_bytes);
+    let evidence_hash = evidence_hash(&salt, &evidence);
+    let now_ms = state.store.now_ms();
+    let row = mangrove_store::Evidence {
+        evidence_hash: evidence_hash.clone(),
+        salt,
+        body: evidence,
+        reporter_id: user.user.id,
+        created_at_ms: now_ms,
+        kept_until_ms: now_ms + EVIDENCE_KEPT_MS,
+    };
+    state.store.db().insert_evidence(&row).await.map_err(ApiError::internal)?;
+    let command = WorldCommand::Report { reported, reason: body.reason, evidence: evidence_hash.clone() };
+    let answer = submit(&state, &user, key, world_command(&command)).await;
+    if answer.is_err() {
+        // A refused report keeps nothing of what was said.
+        let _ = state.store.db().delete_evidence(&evidence_hash).await;
+    }
+    answer
+}
+
+fn evidence_hash(salt: &str, body: &str) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(format!("{salt}{body}").as_bytes()))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AbuseReportView {
+    pub id: u64,
+    pub reporter_user_id: u64,
+    pub reported_user_id: u64,
+    pub reason: String,
+    pub at_ms: i64,
+    pub closed: bool,
+    /// The reported message and the ones before it, while kept (and only
+    /// if they still match the journal's hash).
+    #[schema(value_type = Option<Object>)]
+    pub evidence: Option<serde_json::Value>,
+    /// When the evidence will be erased, if it is still kept.
+    pub evidence_kept_until_ms: Option<i64>,
+}
+
+fn operator_only(user: &CurrentUser, what: &str) -> ApiResult<()> {
+    if user.actor().role() == Some(Role::Operator) {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden(format!("only the operator {what}")))
+    }
+}
+
+/// The reports, newest first, with their evidence while it is kept: the
+/// operator's.
+#[utoipa::path(get, path = "/world/reports", tag = "world",
+    responses((status = 200, body = Vec<AbuseReportView>), (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody)))]
+pub async fn reports(State(state): State<AppState>, user: CurrentUser) -> ApiResult<axum::Json<Vec<AbuseReportView>>> {
+    operator_only(&user, "reads the reports")?;
+    let reports: Vec<mangrove_world::book::Report> = {
+        let ledger = state.store.ledger().read().await;
+        ledger.app.domains.state::<WorldBook>().map(|book| book.reports().rev().cloned().collect()).unwrap_or_default()
+    };
+    let now_ms = state.store.now_ms();
+    let mut views = Vec::with_capacity(reports.len());
+    for report in reports {
+        let kept = state.store.db().evidence(&report.evidence).await.map_err(ApiError::internal)?;
+        let kept = kept.filter(|e| e.kept_until_ms > now_ms && evidence_hash(&e.salt, &e.body) == report.evidence);
+        views.push(AbuseReportView {
+            id: report.id,
+            reporter_user_id: report.reporter.get(),
+            reported_user_id: report.reported.get(),
+            reason: serde_json::to_value(report.reason)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default(),
+            at_ms: report.at_ms,
+            closed: report.closed,
+            evidence: kept.as_ref().and_then(|e| serde_json::from_str(&e.body).ok()),
+            evidence_kept_until_ms: kept.map(|e| e.kept_until_ms),
+        });
+    }
+    Ok(axum::Json(views))
+}
+
+/// The operator closes a report once it is dealt with.
+#[utoipa::path(post, path = "/world/reports/{id}/close", tag = "world",
+    responses((status = 200, body = crate::routes::commands::CommandResponse), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
+pub async fn close_report(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    key: IdempotencyKey,
+    Path(id): Path<u64>,
+) -> Answer {
+    submit(&state, &user, key, world_command(&WorldCommand::CloseReport { report: id })).await
+}
+
+/// The operator erases a report's evidence before its retention ends (a
+/// person's request to erase what they wrote); the journal keeps only the
+/// hash, which no longer opens anything.
+#[utoipa::path(delete, path = "/world/reports/{id}/evidence", tag = "world",
+    responses((status = 204), (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn erase_evidence(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<u64>,
+) -> ApiResult<axum::http::StatusCode> {
+    operator_only(&user, "erases evidence")?;
+    let evidence = {
+        let ledger = state.store.ledger().read().await;
+        ledger
+            .app
+            .domains
+            .state::<WorldBook>()
+            .and_then(|book| book.reports().find(|r| r.id == id).map(|r| r.evidence.clone()))
+    };
+    let Some(evidence) = evidence else { return Err(ApiError::not_found(format!("there is no report {id}"))) };
+    if state.store.db().delete_evidence(&evidence).await.map_err(ApiError::internal)? {
+        Ok(axum::http::StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::not_found(format!("report {id}'s evidence is already erased")))
+    }
 }
