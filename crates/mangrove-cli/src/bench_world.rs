@@ -35,6 +35,8 @@ struct Figures {
     clients_dropped: u64,
     cpu_percent: f64,
     connected: u64,
+    /// Avatars shown to one another at the end, per avatar.
+    in_sight_per_avatar: f64,
 }
 
 impl Figures {
@@ -47,6 +49,7 @@ impl Figures {
             "bytes_per_client_per_s": self.bytes_per_client_per_s.round(),
             "clients_dropped": self.clients_dropped,
             "cpu_percent": self.cpu_percent.round(),
+            "in_sight_per_avatar": self.in_sight_per_avatar.round(),
         })
     }
 }
@@ -65,19 +68,20 @@ pub async fn run(avatars: u64, seconds: u64, naive_avatars: Option<u64>) -> anyh
         SETTLE.as_secs()
     );
     println!(
-        "{:<34} {:>8} {:>10} {:>10} {:>14} {:>8} {:>7}",
-        "who is sent whom", "avatars", "tick p50", "tick p99", "bytes/client/s", "dropped", "CPU %"
+        "{:<34} {:>8} {:>10} {:>10} {:>14} {:>8} {:>7} {:>9}",
+        "who is sent whom", "avatars", "tick p50", "tick p99", "bytes/client/s", "dropped", "CPU %", "in sight"
     );
     for (name, count, figures) in [("interest grid, tiers", avatars, ours), ("naive broadcast", naive_count, naive)] {
         println!(
-            "{:<34} {:>8} {:>8.2}ms {:>8.2}ms {:>14.0} {:>8} {:>7.0}",
+            "{:<34} {:>8} {:>8.2}ms {:>8.2}ms {:>14.0} {:>8} {:>7.0} {:>9.0}",
             name,
             count,
             figures.tick_p50_ms,
             figures.tick_p99_ms,
             figures.bytes_per_client_per_s,
             figures.clients_dropped,
-            figures.cpu_percent
+            figures.cpu_percent,
+            figures.in_sight_per_avatar
         );
     }
     let bytes_ratio = naive.bytes_per_client_per_s / ours.bytes_per_client_per_s.max(1.0);
@@ -192,6 +196,7 @@ async fn measure(avatars: u64, seconds: u64, naive: bool) -> anyhow::Result<Figu
         clients_dropped: dropped,
         cpu_percent: cpu / elapsed * 100.0,
         connected: connected.load(Ordering::Relaxed),
+        in_sight_per_avatar: after["pairs_in_sight"].as_f64().unwrap_or(0.0) / avatars.max(1) as f64,
     })
 }
 

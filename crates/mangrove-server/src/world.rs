@@ -68,6 +68,9 @@ pub struct HubFigures {
     pub last_tick_us: AtomicU64,
     /// Avatars in the city after the last tick.
     pub avatars: AtomicU64,
+    /// Pairs of avatars in each other's sight after the last tick: what the
+    /// tick's work grows with.
+    pub pairs_in_sight: AtomicU64,
     /// Recent ticks' durations in microseconds, oldest first, for the bench
     /// (at most `TICKS_KEPT`).
     pub recent_ticks_us: std::sync::Mutex<std::collections::VecDeque<u32>>,
@@ -312,6 +315,7 @@ async fn run(
         }
         figures.ticks.fetch_add(1, Ordering::Relaxed);
         figures.avatars.store(world.figures.avatars as u64, Ordering::Relaxed);
+        figures.pairs_in_sight.store(world.figures.pairs_in_sight as u64, Ordering::Relaxed);
         let tick_us = started.elapsed().as_micros() as u64;
         figures.last_tick_us.store(tick_us, Ordering::Relaxed);
         let mut recent = figures.recent_ticks_us.lock().expect("the figures lock is never poisoned");

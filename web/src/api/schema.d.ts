@@ -2088,6 +2088,11 @@ export interface components {
       last_tick_us: number;
       /**
        * Format: int64
+       * @description Avatars shown to one another after the last tick (each direction counted).
+       */
+      pairs_in_sight: number;
+      /**
+       * Format: int64
        * @description Their duration at the median and the 99th percentile, in microseconds.
        */
       tick_p50_us: number;

@@ -8,18 +8,11 @@ use mangrove_app::query::Dashboard;
 use std::sync::Arc;
 
 /// The dashboard computed at one journal size.
-pub type DashboardCache = Arc<std::sync::Mutex<Option<Arc<Dashboard>>>>;
+pub type DashboardCache = Arc<super::ByJournalSize<Dashboard>>;
 
 #[utoipa::path(get, path = "/dashboard", tag = "measure", responses((status = 200, body = Dashboard)))]
 pub async fn dashboard(State(state): State<AppState>) -> Json<Arc<Dashboard>> {
     let ledger = state.store.ledger().read().await;
     let size = ledger.tree.len();
-    if let Some(cached) = state.dashboard.lock().expect("the cache lock is never poisoned").as_ref() {
-        if cached.journal_size == size {
-            return Json(cached.clone());
-        }
-    }
-    let fresh = Arc::new(mangrove_app::query::dashboard(&ledger.app, size));
-    *state.dashboard.lock().expect("the cache lock is never poisoned") = Some(fresh.clone());
-    Json(fresh)
+    Json(state.dashboard.get_or(size, || mangrove_app::query::dashboard(&ledger.app, size)))
 }

@@ -15,6 +15,31 @@ pub mod stream;
 pub mod world;
 
 use serde::{Deserialize, Serialize};
+use std::sync::{Arc, Mutex};
+
+/// A figure computed from the published state at one journal size, kept
+/// until the journal grows (the dashboard, the city's facts).
+pub struct ByJournalSize<T>(Mutex<Option<(u64, Arc<T>)>>);
+
+impl<T> Default for ByJournalSize<T> {
+    fn default() -> Self {
+        ByJournalSize(Mutex::new(None))
+    }
+}
+
+impl<T> ByJournalSize<T> {
+    /// The value at `journal_size`, computed by `compute` unless kept.
+    pub fn get_or(&self, journal_size: u64, compute: impl FnOnce() -> T) -> Arc<T> {
+        if let Some((size, kept)) = self.0.lock().expect("the cache lock is never poisoned").as_ref() {
+            if *size == journal_size {
+                return kept.clone();
+            }
+        }
+        let fresh = Arc::new(compute());
+        *self.0.lock().expect("the cache lock is never poisoned") = Some((journal_size, fresh.clone()));
+        fresh
+    }
+}
 
 /// Rows per page by default, and at most.
 pub const PAGE_ROWS_DEFAULT: usize = 20;

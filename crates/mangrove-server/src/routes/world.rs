@@ -357,6 +357,8 @@ pub async fn places(State(state): State<AppState>) -> axum::Json<Vec<PlaceView>>
 pub struct WorldStatus {
     /// People and guests in the city now.
     pub avatars: u64,
+    /// Avatars shown to one another after the last tick (each direction counted).
+    pub pairs_in_sight: u64,
     pub ticks: u64,
     /// The last tick's duration, in microseconds.
     pub last_tick_us: u64,
@@ -401,6 +403,7 @@ pub async fn status(
         |share: f64| ticks.get(((ticks.len() as f64 * share) as usize).min(ticks.len().saturating_sub(1))).copied();
     Ok(axum::Json(WorldStatus {
         avatars: figures.avatars.load(Relaxed),
+        pairs_in_sight: figures.pairs_in_sight.load(Relaxed),
         ticks: figures.ticks.load(Relaxed),
         last_tick_us: figures.last_tick_us.load(Relaxed),
         window_ticks: ticks.len() as u64,
@@ -422,7 +425,7 @@ pub async fn world_map(State(state): State<AppState>) -> axum::Json<mangrove_app
 }
 
 /// The facts computed at one journal size.
-pub type FactsCache = Arc<std::sync::Mutex<Option<Arc<mangrove_app::query::WorldFacts>>>>;
+pub type FactsCache = Arc<super::ByJournalSize<mangrove_app::query::WorldFacts>>;
 
 /// The city's live facts: the mangrove's and the forests' tonnes and last
 /// price, and every factory's building with its published emissions; read
@@ -432,14 +435,7 @@ pub async fn world_facts(State(state): State<AppState>) -> axum::Json<Arc<mangro
     let terrain = state.world_hub().await.terrain();
     let ledger = state.store.ledger().read().await;
     let size = ledger.tree.len();
-    if let Some(cached) = state.world_facts.lock().expect("the cache lock is never poisoned").as_ref() {
-        if cached.journal_size == size {
-            return axum::Json(cached.clone());
-        }
-    }
-    let fresh = Arc::new(mangrove_app::query::world_facts(&ledger.app, size, &terrain.places));
-    *state.world_facts.lock().expect("the cache lock is never poisoned") = Some(fresh.clone());
-    axum::Json(fresh)
+    axum::Json(state.world_facts.get_or(size, || mangrove_app::query::world_facts(&ledger.app, size, &terrain.places)))
 }
 
 /// How long a report's evidence is kept before it is erased: 90 days.
