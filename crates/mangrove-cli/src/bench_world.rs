@@ -149,7 +149,10 @@ async fn measure(avatars: u64, seconds: u64, naive: bool) -> anyhow::Result<Figu
         if let Some(token) = &token {
             request.headers_mut().insert("authorization", format!("Bearer {token}").parse()?);
         }
-        let (socket, _) = tokio_tungstenite::connect_async(request).await?;
+        // A read buffer of 16 KiB rather than the default 128 KiB, zeroed at
+        // every read: the crowd is the bench's, and should weigh little.
+        let config = tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default().read_buffer_size(16 * 1024);
+        let (socket, _) = tokio_tungstenite::connect_async_with_config(request, Some(config), false).await?;
         connected.fetch_add(1, Ordering::Relaxed);
         let place = places[n as usize % places.len()].clone();
         let shared = (received.clone(), counting.clone(), stopping.clone());
