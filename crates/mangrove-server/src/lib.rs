@@ -171,7 +171,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(market::cash))
         .routes(routes!(market::record_deposit))
         .routes(routes!(market::record_withdrawal))
-        .routes(routes!(routes::world::set_appearance))
+        .routes(routes!(routes::world::appearance, routes::world::set_appearance))
         .routes(routes!(routes::world::bans, routes::world::ban))
         .routes(routes!(routes::world::lift_ban))
         .routes(routes!(routes::world::places))

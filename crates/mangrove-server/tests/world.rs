@@ -431,3 +431,27 @@ async fn a_reported_message_is_kept_for_the_operator_outside_the_journal() {
         app.verify().await;
     }
 }
+
+#[tokio::test]
+async fn a_person_keeps_the_look_they_chose() {
+    let app = sqlite_app().await;
+    let somchai = app.login(SOMCHAI).await;
+    let (_, look) = app.get("/api/v1/world/appearance", Some(&somchai)).await;
+    assert_eq!(look, json!({ "preset": "student", "colour": 0 }), "the default look");
+    let (status, answer) =
+        app.put("/api/v1/world/appearance", Some(&somchai), &json!({ "preset": "fisher", "colour": 2 })).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let (_, look) = app.get("/api/v1/world/appearance", Some(&somchai)).await;
+    assert_eq!(look, json!({ "preset": "fisher", "colour": 2 }));
+    let before = app.snapshot().await;
+    let (status, answer) =
+        app.put("/api/v1/world/appearance", Some(&somchai), &json!({ "preset": "fisher", "colour": 8 })).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+    assert_eq!(error_of("colour 8", &answer)["field"], "colour");
+    let (status, _) =
+        app.put("/api/v1/world/appearance", Some(&somchai), &json!({ "preset": "pirate", "colour": 1 })).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "an unknown preset is refused");
+    assert_eq!(app.snapshot().await, before, "refused looks change nothing");
+    let (status, _) = app.get("/api/v1/world/appearance", None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "a guest has no saved look");
+}

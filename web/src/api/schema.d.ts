@@ -272,6 +272,8 @@ export interface paths {
     post: operations["disable_user"];
   };
   "/api/v1/world/appearance": {
+    /** How the signed-in person's avatar looks (the default until they choose). */
+    get: operations["appearance"];
     /** Chooses how the signed-in person's avatar looks, from now on. */
     put: operations["set_appearance"];
   };
@@ -6742,6 +6744,39 @@ export interface operations {
       };
       /** @description The registry is unavailable; try again shortly */
       503: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+    };
+  };
+  /** How the signed-in person's avatar looks (the default until they choose). */
+  appearance: {
+    responses: {
+      200: {
+        content: {
+          "application/json": components["schemas"]["AppearanceChoice"];
+        };
+      };
+      /** @description A malformed query or body */
+      400: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      401: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description A value is out of range or invalid */
+      422: {
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description An internal error, logged */
+      500: {
         content: {
           "application/json": components["schemas"]["ErrorBody"];
         };

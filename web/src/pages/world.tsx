@@ -14,6 +14,8 @@ import type { CityScene, Picked } from '../world/scene';
 type WorldMap = components['schemas']['WorldMap'];
 type WorldFacts = components['schemas']['WorldFacts'];
 type Dashboard = components['schemas']['Dashboard'];
+type AppearanceChoice = components['schemas']['AppearanceChoice'];
+const PRESET_NAMES = ['student', 'fisher', 'factory_worker', 'elder', 'vendor', 'farmer', 'officer', 'cyclist'];
 
 const PRESETS: MessageKey[] = [
   'world.preset.student',
@@ -76,6 +78,18 @@ export function WorldPage({ user }: { user: User | null }) {
   const [preset, setPreset] = useState(() => Number(localStorage.getItem('mangrove.world.preset') ?? '0') % 8);
   const [fps, setFps] = useState(0);
 
+  // A person who signed in wears the look they chose before, wherever.
+  const presetRef = useRef(preset);
+  presetRef.current = preset;
+  const [looked, setLooked] = useState(!user);
+  useEffect(() => {
+    if (!user) return;
+    get<AppearanceChoice>('/world/appearance')
+      .then((saved) => setPreset(Math.max(0, PRESET_NAMES.indexOf(saved.preset))))
+      .catch(() => undefined)
+      .finally(() => setLooked(true));
+  }, [user]);
+
   useEffect(() => {
     let stopped = false;
     Promise.all([get<WorldMap>('/world/map'), get<WorldFacts>('/world/facts'), get<Dashboard>('/dashboard')])
@@ -102,7 +116,7 @@ export function WorldPage({ user }: { user: User | null }) {
 
   // The 3D view, once the map is here: three.js is fetched now, not before.
   useEffect(() => {
-    if (!map || !facts || !canvas.current) return;
+    if (!map || !facts || !looked || !canvas.current) return;
     let disposed = false;
     import('../world/scene').then(({ createScene }) => {
       if (disposed || !canvas.current) return;
@@ -129,7 +143,7 @@ export function WorldPage({ user }: { user: User | null }) {
       socketRef.current?.close();
       cleanup.forEach((undo) => undo());
     };
-  }, [map]);
+  }, [map, looked]);
 
   function send(frame: ClientFrame) {
     const socket = socketRef.current;
@@ -142,7 +156,7 @@ export function WorldPage({ user }: { user: User | null }) {
     const socket = new WebSocket(`${scheme}://${location.host}/api/v1/world/ws`);
     socket.binaryType = 'arraybuffer';
     socketRef.current = socket;
-    socket.onopen = () => send({ kind: 'hello', preset, colour: preset });
+    socket.onopen = () => send({ kind: 'hello', preset: presetRef.current, colour: presetRef.current });
     socket.onmessage = (event) => {
       try {
         const { records } = decodeTick(new Uint8Array(event.data as ArrayBuffer));
@@ -330,6 +344,11 @@ export function WorldPage({ user }: { user: User | null }) {
     setPreset(next);
     localStorage.setItem('mangrove.world.preset', String(next));
     send({ kind: 'hello', preset: next, colour: next });
+    if (user) {
+      command('/world/appearance', { preset: PRESET_NAMES[next], colour: next }, undefined, 'PUT').catch((error: Error) =>
+        setNotice(error.message),
+      );
+    }
   }
 
   function tap(event: MouseEvent) {

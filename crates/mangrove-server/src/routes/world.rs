@@ -232,7 +232,7 @@ async fn connect(hub: Arc<Hub>, visitor: Visitor, mut socket: WebSocket) {
 /// The longest ban, in hours: a year.
 pub const BAN_HOURS_MAX: u32 = 366 * 24;
 
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize, Serialize, ToSchema)]
 pub struct AppearanceChoice {
     /// `student`, `fisher`, `factory_worker`, `elder`, `vendor`, `farmer`, `officer` or `cyclist`.
     #[schema(value_type = String)]
@@ -243,6 +243,16 @@ pub struct AppearanceChoice {
 
 fn world_command(command: &WorldCommand) -> PluggedCommand {
     PluggedCommand::new::<WorldBook>(command)
+}
+
+/// How the signed-in person's avatar looks (the default until they choose).
+#[utoipa::path(get, path = "/world/appearance", tag = "world",
+    responses((status = 200, body = AppearanceChoice), (status = 401, body = crate::error::ErrorBody)))]
+pub async fn appearance(State(state): State<AppState>, user: CurrentUser) -> axum::Json<AppearanceChoice> {
+    let me = UserId(u64::try_from(user.user.id).unwrap_or_default());
+    let ledger = state.store.ledger().read().await;
+    let chosen = ledger.app.domains.state::<WorldBook>().map(|book| book.appearance(me)).unwrap_or_default();
+    axum::Json(AppearanceChoice { preset: chosen.preset, colour: chosen.colour })
 }
 
 /// Chooses how the signed-in person's avatar looks, from now on.
