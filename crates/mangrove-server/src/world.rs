@@ -230,7 +230,13 @@ async fn run(
                         redraw.start();
                     }
                 }
-                Err(tokio::sync::broadcast::error::TryRecvError::Lagged(_)) => pending.extend(bans_now(&store).await),
+                Err(tokio::sync::broadcast::error::TryRecvError::Lagged(_)) => {
+                    // Fallen behind: the bans in force replace those known,
+                    // so that a lifting missed in the gap is not kept.
+                    world.forget_bans();
+                    pending.retain(|input| !matches!(input, Input::Ban { .. } | Input::Unban { .. }));
+                    pending.extend(bans_now(&store).await);
+                }
                 Err(_) => break,
             }
         }

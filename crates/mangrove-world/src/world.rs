@@ -250,6 +250,12 @@ impl World {
     pub fn terrain(&self) -> &Terrain {
         &self.terrain
     }
+    /// Forgets every ban it was told of, before it is told the bans in
+    /// force afresh (after the server fell behind the journal's broadcast
+    /// and may have missed a lifting).
+    pub fn forget_bans(&mut self) {
+        self.bans.clear();
+    }
     /// A redrawn map; avatars stay where they are.
     pub fn set_terrain(&mut self, terrain: Arc<Terrain>) {
         self.terrain = terrain;

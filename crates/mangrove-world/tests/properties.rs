@@ -252,6 +252,10 @@ fn a_ban_removes_the_avatar_and_keeps_it_out() {
     assert_eq!(out, vec![Output { to: 0, message: Outgoing::Removed { refusal: Refusal::Banned } }]);
     let out = world.tick(10_050, vec![join(0)]);
     assert!(matches!(out[0].message, Outgoing::Welcome { .. }), "the ban ended");
+    world.tick(10_100, vec![Input::Leave { client: 0 }, Input::Ban { user: UserId(1), until_ms: 99_000 }]);
+    world.forget_bans();
+    let out = world.tick(10_150, vec![join(0)]);
+    assert!(matches!(out[0].message, Outgoing::Welcome { .. }), "a forgotten ban keeps nobody out");
 }
 
 #[test]
