@@ -86,7 +86,7 @@ pub const SAID_KEPT_MAX: usize = 20_000;
 pub const SWEEP_EVERY_TICKS: u64 = 1_200;
 
 /// What was said lately, oldest first.
-pub type Said = Arc<std::sync::Mutex<std::collections::VecDeque<mangrove_world::world::Said>>>;
+pub type SaidLately = Arc<std::sync::Mutex<std::collections::VecDeque<mangrove_world::world::Said>>>;
 
 /// The running world: where connections send their frames.
 pub struct Hub {
@@ -96,7 +96,7 @@ pub struct Hub {
     /// The map the tick task walks on, for the pages that show it.
     terrain: SharedTerrain,
     /// What was said in the last `SAID_KEPT_MS`.
-    pub said: Said,
+    pub said: SaidLately,
 }
 
 type SharedTerrain = Arc<std::sync::RwLock<Arc<Terrain>>>;
@@ -114,7 +114,7 @@ impl Hub {
             next_client: AtomicU32::new(1),
             figures: figures.clone(),
             terrain: shared.clone(),
-            said: Said::default(),
+            said: SaidLately::default(),
         });
         let fatal = store.fatal().clone();
         let redraw = Redraw { store: store.clone(), to_hub, shared };
@@ -205,7 +205,7 @@ async fn run(
     mut inbox: mpsc::Receiver<ToHub>,
     redraw: Redraw,
     figures: Arc<HubFigures>,
-    said: Said,
+    said: SaidLately,
     naive_broadcast: bool,
 ) {
     let mut groups = store.committed_groups();

@@ -73,6 +73,20 @@ pub enum Conduct {
     Other,
 }
 
+impl Conduct {
+    /// Its name in JSON, the tables and the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Conduct::Harassment => "harassment",
+            Conduct::Hate => "hate",
+            Conduct::Spam => "spam",
+            Conduct::Sexual => "sexual",
+            Conduct::Scam => "scam",
+            Conduct::Other => "other",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Ban {
     pub until_ms: i64,
@@ -180,15 +194,7 @@ const TABLES: &[Table] = &[
 ];
 
 fn conduct_text(conduct: Conduct) -> Value {
-    let text = match conduct {
-        Conduct::Harassment => "harassment",
-        Conduct::Hate => "hate",
-        Conduct::Spam => "spam",
-        Conduct::Sexual => "sexual",
-        Conduct::Scam => "scam",
-        Conduct::Other => "other",
-    };
-    Value::text(text)
+    Value::text(conduct.as_str())
 }
 
 impl WorldBook {

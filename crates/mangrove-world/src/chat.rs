@@ -31,7 +31,8 @@ pub enum Channel {
     Named(String),
 }
 
-/// Why a message was not sent.
+/// Why an input was refused. Clients show it in their own language, from
+/// its code (`docs/WORLD_PROTOCOL.md`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Refusal {
@@ -60,20 +61,6 @@ impl Refusal {
         Refusal::TooManyMutes,
         Refusal::UnknownPlace,
     ];
-    /// What the person is told.
-    pub fn message(self) -> &'static str {
-        match self {
-            Refusal::SignInToChat => "sign in to chat",
-            Refusal::Empty => "the message is empty",
-            Refusal::TooLong => "a message has at most 280 characters",
-            Refusal::TooFast => "wait a moment before sending more",
-            Refusal::Banned => "you are banned from the city",
-            Refusal::NotInChannel => "join the channel before writing in it",
-            Refusal::TooManyChannels => "leave a channel before joining another",
-            Refusal::TooManyMutes => "you have muted or blocked as many people as one can",
-            Refusal::UnknownPlace => "there is no place of that name",
-        }
-    }
 }
 
 /// A message's text with its whitespace trimmed, if it may be sent.

@@ -42,19 +42,6 @@ pub struct Area {
     pub outline_lon_lat: Vec<[f64; 2]>,
 }
 
-fn ground_named(word: &str) -> Option<Ground> {
-    Some(match word {
-        "land" => Ground::Land,
-        "river" => Ground::River,
-        "mangrove" => Ground::Mangrove,
-        "forest" => Ground::Forest,
-        "industrial" => Ground::Industrial,
-        "city" => Ground::City,
-        "sea" => Ground::Sea,
-        _ => return None,
-    })
-}
-
 fn degrees(line: &str) -> Option<Point> {
     let mut numbers = line.split_whitespace().map(str::parse::<f64>);
     let (Some(Ok(latitude)), Some(Ok(longitude))) = (numbers.next(), numbers.next()) else { return None };
@@ -74,7 +61,7 @@ pub fn parse(text: &str, surveyed: bool) -> Result<(Vec<Feature>, Vec<Place>), S
         }
         if let Some(rest) = line.strip_prefix("polygon ") {
             let (word, name) = rest.split_once(' ').unwrap_or((rest, ""));
-            let ground = ground_named(word).ok_or_else(|| fail("no such ground"))?;
+            let ground = Ground::named(word).ok_or_else(|| fail("no such ground"))?;
             features.push(Feature { ground, name: name.to_owned(), outline: Vec::new(), surveyed });
         } else if let Some(rest) = line.strip_prefix("place ") {
             let mut words = rest.splitn(4, ' ');
@@ -93,11 +80,13 @@ pub fn parse(text: &str, surveyed: bool) -> Result<(Vec<Feature>, Vec<Place>), S
     Ok((features, places))
 }
 
-/// Every feature of the province's map, surveyed and drawn.
-pub fn features() -> Vec<Feature> {
+/// Every feature of the province's map, surveyed and drawn, and the
+/// drawn places.
+pub fn features_and_places() -> (Vec<Feature>, Vec<Place>) {
     let (mut features, _) = parse(NATURAL_EARTH, true).expect("the Natural Earth asset reads");
-    features.extend(parse(DRAWN, false).expect("the drawn asset reads").0);
-    features
+    let (drawn, places) = parse(DRAWN, false).expect("the drawn asset reads");
+    features.extend(drawn);
+    (features, places)
 }
 
 /// The province as terrain, with `areas` (the registry's projects) painted
@@ -108,10 +97,11 @@ pub fn rayong(areas: &[Area]) -> Terrain {
     let columns = ((north_east.east_cm - south_west.east_cm) / CELL_CM) as u32 + 1;
     let rows = ((north_east.north_cm - south_west.north_cm) / CELL_CM) as u32 + 1;
     let mut terrain = Terrain::sea(south_west, CELL_CM, columns, rows);
-    for feature in features() {
+    let (features, places) = features_and_places();
+    for feature in features {
         terrain.paint(&feature.outline, feature.ground);
     }
-    terrain.places = parse(DRAWN, false).expect("the drawn asset reads").1;
+    terrain.places = places;
     for area in areas {
         let outline: Vec<Point> =
             area.outline_lon_lat.iter().map(|[lon, lat]| Point::from_degrees(*lat, *lon)).collect();

@@ -25,14 +25,28 @@ impl Ground {
     pub fn walkable(self) -> bool {
         self != Ground::Sea
     }
+    pub const ALL: [Ground; 7] =
+        [Ground::Sea, Ground::Land, Ground::River, Ground::Mangrove, Ground::Forest, Ground::Industrial, Ground::City];
+    /// Its name in the map assets and the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Ground::Sea => "sea",
+            Ground::Land => "land",
+            Ground::River => "river",
+            Ground::Mangrove => "mangrove",
+            Ground::Forest => "forest",
+            Ground::Industrial => "industrial",
+            Ground::City => "city",
+        }
+    }
+    pub fn named(name: &str) -> Option<Ground> {
+        Ground::ALL.into_iter().find(|ground| ground.as_str() == name)
+    }
     fn code(self) -> u8 {
         self as u8
     }
     fn from_code(code: u8) -> Ground {
-        [Ground::Sea, Ground::Land, Ground::River, Ground::Mangrove, Ground::Forest, Ground::Industrial, Ground::City]
-            .get(usize::from(code))
-            .copied()
-            .unwrap_or(Ground::Sea)
+        Ground::ALL.get(usize::from(code)).copied().unwrap_or(Ground::Sea)
     }
 }
 

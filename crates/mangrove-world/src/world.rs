@@ -200,8 +200,6 @@ pub struct Said {
 pub struct TickFigures {
     pub avatars: usize,
     pub pairs_in_sight: usize,
-    pub moves_clamped: usize,
-    pub messages_delivered: usize,
 }
 
 pub struct World {
@@ -304,19 +302,21 @@ impl World {
     pub fn tick(&mut self, now_ms: i64, inputs: Vec<Input>) -> Vec<Output> {
         self.tick += 1;
         let mut out = Vec::new();
-        let mut figures = TickFigures::default();
         let mut said = Vec::new();
         for input in inputs {
-            self.input(now_ms, input, &mut out, &mut said, &mut figures);
+            self.input(now_ms, input, &mut out, &mut said);
         }
-        let grid = Grid::build(self.avatars.iter().map(|(client, avatar)| (*client, avatar.at)));
         self.said.clear();
-        for (client, channel, text) in said {
-            figures.messages_delivered += self.deliver(&grid, now_ms, client, channel, text, &mut out);
+        if !said.is_empty() {
+            // Only a tick with something said needs who stands near whom
+            // before the look (which builds its own grid).
+            let grid = Grid::build(self.avatars.iter().map(|(client, avatar)| (*client, avatar.at)));
+            for (client, channel, text) in said {
+                self.deliver(&grid, now_ms, client, channel, text, &mut out);
+            }
         }
-        figures.pairs_in_sight = self.look(&mut out);
-        figures.avatars = self.avatars.len();
-        self.figures = figures;
+        let pairs_in_sight = self.look(&mut out);
+        self.figures = TickFigures { avatars: self.avatars.len(), pairs_in_sight };
         out
     }
 
@@ -324,14 +324,7 @@ impl World {
         out.push(Output { to: client, message: Outgoing::Refused { refusal } });
     }
 
-    fn input(
-        &mut self,
-        now_ms: i64,
-        input: Input,
-        out: &mut Vec<Output>,
-        said: &mut Vec<(ClientId, Channel, String)>,
-        figures: &mut TickFigures,
-    ) {
+    fn input(&mut self, now_ms: i64, input: Input, out: &mut Vec<Output>, said: &mut Vec<(ClientId, Channel, String)>) {
         match input {
             Input::Join { client, user, name, appearance } => {
                 if self.banned(user, now_ms) {
@@ -367,7 +360,6 @@ impl World {
                     avatar.moved_at_ms = now_ms;
                 }
                 if at != to {
-                    figures.moves_clamped += 1;
                     out.push(Output { to: client, message: Outgoing::Corrected { at } });
                 }
             }
@@ -461,7 +453,7 @@ impl World {
         }
     }
 
-    /// Delivers a checked message; returns how many heard it.
+    /// Delivers a checked message, and keeps who heard it in `said`.
     fn deliver(
         &mut self,
         grid: &Grid<ClientId>,
@@ -470,9 +462,9 @@ impl World {
         channel: Channel,
         text: String,
         out: &mut Vec<Output>,
-    ) -> usize {
-        let Some(speaker) = self.avatars.get(&from) else { return 0 };
-        let Some(speaker_user) = speaker.user else { return 0 };
+    ) {
+        let Some(speaker) = self.avatars.get(&from) else { return };
+        let Some(speaker_user) = speaker.user else { return };
         let listeners: Vec<ClientId> = match &channel {
             Channel::Nearby => {
                 let mut near: Vec<ClientId> = grid
@@ -500,9 +492,7 @@ impl World {
                 message: Outgoing::Heard { from, message, channel: channel.clone(), text: text.clone() },
             });
         }
-        let delivered = heard_by.len();
         self.said.push(Said { message, at_ms: now_ms, speaker: speaker_user, channel, text, listeners: heard_by });
-        delivered
     }
 
     /// Who sees whom now, and what each must be told; returns the pairs in

@@ -308,7 +308,8 @@ export interface paths {
   "/api/v1/world/places": {
     /**
      * The places one may travel to directly: the city centre, the river
-     * mouth, Map Ta Phut, and the registry's mangrove and forests.
+     * mouth, Map Ta Phut, the district towns, and the registry's mangrove and
+     * forests.
      */
     get: operations["places"];
   };
@@ -1624,18 +1625,6 @@ export interface components {
       page: number;
       per_page: number;
       total: number;
-    };
-    PlaceView: {
-      /**
-       * Format: double
-       * @description Metres east and north of the origin in Rayong city.
-       */
-      east_m: number;
-      key: string;
-      name_en: string;
-      name_th: string;
-      /** Format: double */
-      north_m: number;
     };
     PracticeView: {
       factory: string;
@@ -7109,13 +7098,14 @@ export interface operations {
   };
   /**
    * The places one may travel to directly: the city centre, the river
-   * mouth, Map Ta Phut, and the registry's mangrove and forests.
+   * mouth, Map Ta Phut, the district towns, and the registry's mangrove and
+   * forests.
    */
   places: {
     responses: {
       200: {
         content: {
-          "application/json": components["schemas"]["PlaceView"][];
+          "application/json": components["schemas"]["MapPlace"][];
         };
       };
       /** @description A malformed query or body */

@@ -15,18 +15,10 @@ type WorldMap = components['schemas']['WorldMap'];
 type WorldFacts = components['schemas']['WorldFacts'];
 type Dashboard = components['schemas']['Dashboard'];
 type AppearanceChoice = components['schemas']['AppearanceChoice'];
-const PRESET_NAMES = ['student', 'fisher', 'factory_worker', 'elder', 'vendor', 'farmer', 'officer', 'cyclist'];
 
-const PRESETS: MessageKey[] = [
-  'world.preset.student',
-  'world.preset.fisher',
-  'world.preset.factory_worker',
-  'world.preset.elder',
-  'world.preset.vendor',
-  'world.preset.farmer',
-  'world.preset.officer',
-  'world.preset.cyclist',
-];
+/// The looks, in the order of their codes in the presence protocol.
+const PRESET_NAMES = ['student', 'fisher', 'factory_worker', 'elder', 'vendor', 'farmer', 'officer', 'cyclist'];
+const PRESETS = PRESET_NAMES.map((name) => `world.preset.${name}` as MessageKey);
 const WALK_M_PER_S = 1.4;
 const RUN_M_PER_S = 5;
 const SEND_EVERY_MS = 100;

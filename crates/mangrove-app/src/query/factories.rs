@@ -156,15 +156,17 @@ pub struct YearProgress {
     pub progress: Option<Progress>,
 }
 
+/// A factory's line to its target, from its setting and its base year's total.
+pub(crate) fn target_line(setting: &TargetSetting, base: Co2e) -> Option<Target> {
+    Target::new(setting.base_year, base, setting.target_year, setting.reduction, setting.net_zero_year).ok()
+}
+
 /// A factory's years against its target's line.
 pub fn progress_view(app: &App, viewer: Option<&Actor>, org: OrgId) -> DomainResult<ProgressView> {
     readable_factory(app, org, viewer)?;
     let setting = app.factories.target(org).copied();
     let base = setting.and_then(|t| app.factories.inventory(app.catalogue, org, t.base_year)).map(|i| i.total());
-    let target = match (setting, base) {
-        (Some(t), Some(base)) => Target::new(t.base_year, base, t.target_year, t.reduction, t.net_zero_year).ok(),
-        _ => None,
-    };
+    let target = setting.zip(base).and_then(|(setting, base)| target_line(&setting, base));
     let years = app
         .factories
         .years_of(org)

@@ -20,18 +20,6 @@ fn metres(point: Point) -> [f64; 2] {
     [f64::from(point.east_cm / 100), f64::from(point.north_cm / 100)]
 }
 
-fn ground_name(ground: Ground) -> &'static str {
-    match ground {
-        Ground::Sea => "sea",
-        Ground::Land => "land",
-        Ground::River => "river",
-        Ground::Mangrove => "mangrove",
-        Ground::Forest => "forest",
-        Ground::Industrial => "industrial",
-        Ground::City => "city",
-    }
-}
-
 /// The registry's registered projects that are places on the map: the
 /// mangrove (the first is `mangrove`) and the forests, from their outlines.
 pub fn world_areas(app: &App) -> Vec<(ProjectId, Area)> {
@@ -78,8 +66,8 @@ pub struct MapPlace {
     pub north_m: f64,
 }
 
-fn place_view(place: &Place) -> MapPlace {
-    let [east_m, north_m] = metres(place.point);
+pub fn place_view(place: &Place) -> MapPlace {
+    let (east_m, north_m) = (f64::from(place.point.east_cm) / 100.0, f64::from(place.point.north_cm) / 100.0);
     MapPlace { key: place.key.clone(), name_en: place.name_en.clone(), name_th: place.name_th.clone(), east_m, north_m }
 }
 
@@ -94,10 +82,11 @@ pub struct WorldMap {
 /// The map as the registry stands: the province's features and the
 /// registry's areas over them, and every place.
 pub fn world_map(app: &App, places: &[Place]) -> WorldMap {
-    let mut features: Vec<MapFeature> = map::features()
+    let mut features: Vec<MapFeature> = map::features_and_places()
+        .0
         .into_iter()
         .map(|feature| MapFeature {
-            ground: ground_name(feature.ground).to_owned(),
+            ground: feature.ground.as_str().to_owned(),
             name: feature.name,
             surveyed: feature.surveyed,
             outline_m: feature.outline.into_iter().map(metres).collect(),
@@ -106,7 +95,7 @@ pub fn world_map(app: &App, places: &[Place]) -> WorldMap {
         .collect();
     for (project, area) in world_areas(app) {
         features.push(MapFeature {
-            ground: ground_name(area.ground).to_owned(),
+            ground: area.ground.as_str().to_owned(),
             name: area.name,
             surveyed: true,
             outline_m: area.outline_lon_lat.iter().map(|[lon, lat]| metres(Point::from_degrees(*lat, *lon))).collect(),
@@ -212,11 +201,16 @@ pub fn world_facts(app: &App, journal_size: u64, places: &[Place]) -> WorldFacts
 
 fn factories(app: &App, places: &[Place]) -> Vec<FactoryFacts> {
     let province = app.factories.province(app.catalogue);
-    let latest: BTreeMap<OrgId, (i32, Co2e)> = province
+    // Each factory's total by year, from the province's sums: its latest
+    // year and its target's base year are read here, not computed again.
+    let totals: BTreeMap<(OrgId, i32), Co2e> = province
         .by_factory_year
         .iter()
-        .flat_map(|(year, totals)| totals.iter().map(move |(org, tco2e)| (*org, (*year, *tco2e))))
+        .flat_map(|(year, totals)| totals.iter().map(move |(org, tco2e)| ((*org, *year), *tco2e)))
         .collect();
+    let latest: BTreeMap<OrgId, (i32, Co2e)> =
+        totals.iter().map(|((org, year), tco2e)| (*org, (*year, *tco2e))).collect();
+    let total_of = |org: OrgId, year: i32| totals.get(&(org, year)).copied();
     let mut published: Vec<Co2e> = app
         .factories
         .factories()
@@ -239,15 +233,7 @@ fn factories(app: &App, places: &[Place]) -> Vec<FactoryFacts> {
             let figures = latest.get(&profile.org).filter(|_| profile.publish);
             let on_track = figures.and_then(|(year, tco2e)| {
                 let setting = app.factories.target(profile.org)?;
-                let base = app.factories.inventory(app.catalogue, profile.org, setting.base_year)?.total();
-                let target = mangrove_mrv::Target::new(
-                    setting.base_year,
-                    base,
-                    setting.target_year,
-                    setting.reduction,
-                    setting.net_zero_year,
-                )
-                .ok()?;
+                let target = super::factories::target_line(setting, total_of(profile.org, setting.base_year)?)?;
                 Some(target.progress(*year, *tco2e).on_track)
             });
             Some(FactoryFacts {

@@ -330,44 +330,20 @@ pub async fn bans(State(state): State<AppState>, user: CurrentUser) -> ApiResult
         .map(|(user, ban)| BanView {
             user_id: user.get(),
             until_ms: ban.until_ms,
-            reason: serde_json::to_value(ban.reason)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default(),
+            reason: ban.reason.as_str().to_owned(),
             by_user_id: ban.by.get(),
         })
         .collect();
     Ok(axum::Json(views))
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct PlaceView {
-    pub key: String,
-    pub name_en: String,
-    pub name_th: String,
-    /// Metres east and north of the origin in Rayong city.
-    pub east_m: f64,
-    pub north_m: f64,
-}
-
 /// The places one may travel to directly: the city centre, the river
-/// mouth, Map Ta Phut, and the registry's mangrove and forests.
-#[utoipa::path(get, path = "/world/places", tag = "world", responses((status = 200, body = Vec<PlaceView>)))]
-pub async fn places(State(state): State<AppState>) -> axum::Json<Vec<PlaceView>> {
+/// mouth, Map Ta Phut, the district towns, and the registry's mangrove and
+/// forests.
+#[utoipa::path(get, path = "/world/places", tag = "world", responses((status = 200, body = Vec<mangrove_app::query::MapPlace>)))]
+pub async fn places(State(state): State<AppState>) -> axum::Json<Vec<mangrove_app::query::MapPlace>> {
     let terrain = state.world_hub().await.terrain();
-    axum::Json(
-        terrain
-            .places
-            .iter()
-            .map(|place| PlaceView {
-                key: place.key.clone(),
-                name_en: place.name_en.clone(),
-                name_th: place.name_th.clone(),
-                east_m: f64::from(place.point.east_cm) / 100.0,
-                north_m: f64::from(place.point.north_cm) / 100.0,
-            })
-            .collect(),
-    )
+    axum::Json(terrain.places.iter().map(mangrove_app::query::place_view).collect())
 }
 
 #[derive(Serialize, ToSchema)]
@@ -587,10 +563,7 @@ pub async fn reports(State(state): State<AppState>, user: CurrentUser) -> ApiRes
             id: report.id,
             reporter_user_id: report.reporter.get(),
             reported_user_id: report.reported.get(),
-            reason: serde_json::to_value(report.reason)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default(),
+            reason: report.reason.as_str().to_owned(),
             at_ms: report.at_ms,
             closed: report.closed,
             evidence: kept.as_ref().and_then(|e| serde_json::from_str(&e.body).ok()),
